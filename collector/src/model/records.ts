@@ -1,0 +1,124 @@
+/**
+ * What clients, the simulator and the importers send to `POST /api/v1/ingest`. A batch is
+ * `{ "records": IngestRecord[] }` (JSON) or one record per line (NDJSON). The project comes
+ * from the ingest token, never from the record. Every record carries a client-made `id`:
+ * a record whose id was already stored is acknowledged and skipped (idempotent retries).
+ */
+
+/** Who the client is; sent on `connect` events, stored on the user. */
+export interface ClientInfo {
+  /** SDK and version, e.g. "js-2.27.1", "ios-2.26.0", "sip". */
+  sdk?: string;
+  /** Browser name for web clients, e.g. "Chrome". */
+  browser?: string;
+  /** Browser major version, e.g. "120". */
+  browserVersion?: string;
+  os?: string;
+  /** "desktop" | "mobile" | "tablet" | "sip" ... free text. */
+  device?: string;
+  /** ISO 3166-1 alpha-2 country code. */
+  country?: string;
+  city?: string;
+  /** A SIP dial-in user. */
+  sip?: boolean;
+}
+
+export type Action =
+  | 'connect'
+  | 'disconnect'
+  | 'publish'
+  | 'unpublish'
+  | 'subscribe'
+  | 'unsubscribe'
+  | 'reconnecting'
+  | 'reconnected'
+  | 'videoDisabled'
+  | 'videoEnabled'
+  | 'videoDisableWarning'
+  | 'videoDisableWarningLifted'
+  | 'iceStateChange'
+  | 'getUserMedia'
+  | 'exception';
+
+export const ACTIONS: Action[] = [
+  'connect',
+  'disconnect',
+  'publish',
+  'unpublish',
+  'subscribe',
+  'unsubscribe',
+  'reconnecting',
+  'reconnected',
+  'videoDisabled',
+  'videoEnabled',
+  'videoDisableWarning',
+  'videoDisableWarningLifted',
+  'iceStateChange',
+  'getUserMedia',
+  'exception',
+];
+
+/** Attempts and outcomes pair up (OpenTok's client logging); failure rate = failures / attempts. */
+export type Variation = 'attempt' | 'success' | 'failure';
+
+export interface EventRecord {
+  kind: 'event';
+  /** Unique per record, made by the client (idempotency key). */
+  id: string;
+  sessionId: string;
+  /** Client timestamp, epoch ms. */
+  ts: number;
+  action: Action;
+  variation?: Variation;
+  /** Stable client endpoint id (a user), like OpenTok's guid. */
+  clientId: string;
+  connectionId?: string;
+  streamId?: string;
+  /** For subscribe actions: the subscriber's own id. */
+  subscriberId?: string;
+  /** OpenTok error code (number or OT_* name) on failures and exceptions. */
+  code?: string;
+  message?: string;
+  /** disconnect / unpublish / unsubscribe / videoDisabled reason. */
+  reason?: string;
+  client?: ClientInfo;
+  /** On publish: the stream's attributes. */
+  stream?: StreamInfo;
+  /** Free-form extra detail (shown in the event log). */
+  detail?: Record<string, unknown>;
+}
+
+export interface StreamInfo {
+  videoType?: 'camera' | 'screen' | 'custom';
+  hasAudio?: boolean;
+  hasVideo?: boolean;
+  /** Scalable video (simulcast / SVC) decides which publisher-quality rule applies. */
+  scalable?: boolean;
+  name?: string;
+}
+
+export interface QualitySampleRecord {
+  kind: 'quality';
+  id: string;
+  sessionId: string;
+  /** Client timestamp, epoch ms. */
+  ts: number;
+  clientId: string;
+  connectionId: string;
+  streamId: string;
+  role: 'publisher' | 'subscriber';
+  media: 'audio' | 'video';
+  /** For the subscriber role: which subscriber measured it. */
+  subscriberId?: string;
+  bitrateKbps?: number;
+  packets?: number;
+  packetsLost?: number;
+  lossPct?: number;
+  rttMs?: number;
+  jitterMs?: number;
+  frameRate?: number;
+  width?: number;
+  height?: number;
+}
+
+export type IngestRecord = EventRecord | QualitySampleRecord;

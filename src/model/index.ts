@@ -1,0 +1,4 @@
+export * from './queryTypes';
+export * from './wire';
+export * from './fields';
+export * from './thresholds';

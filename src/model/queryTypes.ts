@@ -1,0 +1,80 @@
+/**
+ * The one query model shared by the collector (which answers queries) and the data source
+ * frontend (which builds them). The Go backend forwards queries untouched, so it never needs
+ * to know these types.
+ */
+export const QueryType = {
+  Sessions: 'sessions',
+  Quality: 'quality',
+} as const;
+
+export type QueryType = (typeof QueryType)[keyof typeof QueryType];
+
+export const ALL_QUERY_TYPES: QueryType[] = Object.values(QueryType);
+
+export type Role = 'publisher' | 'subscriber';
+export type Media = 'audio' | 'video';
+
+export const QualityMetric = {
+  Bitrate: 'bitrateKbps',
+  PacketLoss: 'lossPct',
+  Latency: 'rttMs',
+} as const;
+
+export type QualityMetric = (typeof QualityMetric)[keyof typeof QualityMetric];
+
+export const ALL_QUALITY_METRICS: QualityMetric[] = Object.values(QualityMetric);
+
+export const CallType = {
+  OneToOne: 'one-to-one',
+  Multiparty: 'multiparty',
+  OneToZero: 'one-to-zero',
+  Broadcast: 'broadcast',
+} as const;
+
+export type CallType = (typeof CallType)[keyof typeof CallType];
+
+/** Bump when a saved query's shape changes; `migrateQuery` upgrades older ones. */
+export const QUERY_MODEL_VERSION = 1;
+
+/**
+ * A query as saved in a dashboard. Flat on purpose: Grafana stores it as JSON, template
+ * variables interpolate into its string fields, and each query type reads the fields that
+ * apply to it (see `QUERY_FIELDS`).
+ */
+export interface SessionQueryModel {
+  queryType: QueryType;
+  version?: number;
+  /** Project id; empty means every project the read token grants. */
+  project?: string;
+  sessionId?: string;
+  /** sessions: match session ids starting with this text (case-sensitive, ids are opaque). */
+  sessionIdPrefix?: string;
+  /** sessions: only sessions with at least one error. */
+  hasErrors?: boolean;
+  /** sessions: only this call type. */
+  callType?: CallType;
+  /** sessions: only sessions with at least this many connections. */
+  minSize?: number;
+  /** sessions: at most this many rows (newest first). */
+  limit?: number;
+  userId?: string;
+  streamId?: string;
+  /** quality: restrict to one role; absent means both. */
+  role?: Role;
+  /** quality: restrict to one media; absent means both. */
+  media?: Media;
+  /** quality: which metrics to return; absent means all of them. */
+  metrics?: QualityMetric[];
+}
+
+/** Which fields of `SessionQueryModel` each query type reads. Drives editors and validation. */
+export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
+  sessions: ['project', 'sessionIdPrefix', 'hasErrors', 'callType', 'minSize', 'limit'],
+  quality: ['project', 'sessionId', 'userId', 'streamId', 'role', 'media', 'metrics'],
+};
+
+/** Query types that cannot run without a session id. */
+export const SESSION_SCOPED: QueryType[] = [QueryType.Quality];
+
+export const DEFAULT_SESSIONS_LIMIT = 100;

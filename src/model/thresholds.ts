@@ -1,0 +1,22 @@
+/**
+ * Every threshold and limit of the product in one place (defaults; the collector lets
+ * operators override them from its environment).
+ */
+export const Thresholds = {
+  videoBitrateLowKbps: 150,
+  audioBitrateLowKbps: 25,
+  lossWarnPct: 3,
+  lossBadPct: 5,
+  latencyHighMs: 300,
+} as const;
+
+export const Limits = {
+  meetingIdleGapMs: 10 * 60 * 1000,
+  retentionDays: 20,
+  savedRetentionMonths: 24,
+  savedSessionsPerProject: 1000,
+  tagsPerSavedSession: 3,
+  largeSessionSubscribers: 100,
+  maxBatchRecords: 5000,
+  maxBodyBytes: 10 * 1024 * 1024,
+} as const;

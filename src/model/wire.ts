@@ -1,0 +1,84 @@
+import type { SessionQueryModel } from './queryTypes';
+
+/**
+ * The collector's query endpoint, `POST /api/v1/query`. The Go backend builds the request from
+ * Grafana's QueryDataRequest and the collector answers in Grafana's QueryDataResponse JSON, so
+ * the Go side unmarshals the answer without knowing any query type.
+ */
+export const QUERY_PATH = '/api/v1/query';
+
+export interface WireTimeRange {
+  /** epoch ms */
+  from: number;
+  /** epoch ms */
+  to: number;
+}
+
+export interface WireQuery {
+  refId: string;
+  timeRange: WireTimeRange;
+  maxDataPoints: number;
+  intervalMs: number;
+  /** The saved query as Grafana stores it (SessionQueryModel plus Grafana's own keys). */
+  query: SessionQueryModel & Record<string, unknown>;
+}
+
+export interface WireQueryRequest {
+  queries: WireQuery[];
+}
+
+/** Grafana's DataFrameJSON: schema plus columnar values (times as epoch ms). */
+export type FieldTypeName = 'time' | 'number' | 'string' | 'boolean' | 'other';
+export type GoTypeName =
+  | 'time.Time'
+  | '*time.Time'
+  | 'float64'
+  | '*float64'
+  | 'int64'
+  | '*int64'
+  | 'string'
+  | '*string'
+  | 'bool'
+  | '*bool'
+  | 'json.RawMessage';
+
+export interface FieldSchema {
+  name: string;
+  type: FieldTypeName;
+  typeInfo: { frame: GoTypeName; nullable?: boolean };
+  labels?: Record<string, string>;
+  config?: Record<string, unknown>;
+}
+
+export interface DataFrameJSON {
+  schema: {
+    name?: string;
+    refId?: string;
+    meta?: Record<string, unknown>;
+    fields: FieldSchema[];
+  };
+  data: { values: unknown[][] };
+}
+
+export interface WireResult {
+  status: number;
+  frames?: DataFrameJSON[];
+  error?: string;
+  /** 'downstream' when the caller's query was at fault, 'plugin' when the collector was. */
+  errorSource?: 'downstream' | 'plugin';
+}
+
+export interface WireQueryResponse {
+  results: Record<string, WireResult>;
+}
+
+/** Collector REST paths the data source proxies through CallResource. */
+export const REST = {
+  health: '/api/v1/health',
+  sessions: '/api/v1/sessions',
+  ingest: '/api/v1/ingest',
+} as const;
+
+/** Header the Go backend sets with the Grafana user's role (Viewer, Editor, Admin). */
+export const ROLE_HEADER = 'X-Grafana-Role';
+export const USER_HEADER = 'X-Grafana-User';
