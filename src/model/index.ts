@@ -2,3 +2,4 @@ export * from './queryTypes';
 export * from './wire';
 export * from './fields';
 export * from './thresholds';
+export * from './callType';
