@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs every test of the project, step by step, and closes with one summary line counting the
+# tests of every runner: "Summary: N passed, N failed, N skipped". Exits non-zero if any step
+# fails. The PostgreSQL run of the collector suite needs TEST_DATABASE_URL (`.ci/run` starts a
+# throwaway PostgreSQL 15 and sets it; locally: TEST_DATABASE_URL=$(bash .ci/start-postgres.sh)).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:$(go env GOPATH)/bin"
+logs=${TEST_LOG_DIR:-test-results/logs}
+mkdir -p "$logs"
+
+passed=0 failed=0 skipped=0
+declare -a report=()
+
+count() { # count <log> <kind>: adds the runner's own counts to the totals
+  local log=$1 kind=$2 p=0 f=0 s=0
+  case $kind in
+    node)
+      p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+      f=$(grep -E '^# (fail|cancelled) [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+      s=$(grep -E '^# (skipped|todo) [0-9]+' "$log" | awk '{s+=$3} END {print s+0}') ;;
+    jest)
+      line=$(grep -E '^Tests: ' "$log" | tail -1)
+      p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$line"); f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")
+      s=$(sed -nE 's/.* ([0-9]+) (skipped|todo).*/\1/p' <<<"$line") ;;
+    go)
+      p=$(grep -cE '^\s*--- PASS' "$log"); f=$(grep -cE '^\s*--- FAIL' "$log"); s=$(grep -cE '^\s*--- SKIP' "$log") ;;
+  esac
+  passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
+  last_failed=${f:-0}
+  echo "${p:-0} passed, ${f:-0} failed, ${s:-0} skipped"
+}
+
+step() { # step <name> <kind: node|jest|go|check> <command...>
+  local name=$1 kind=$2; shift 2
+  local log="$logs/$name.log" start=$SECONDS rc
+  echo "::: $name: $*"
+  "$@" >"$log" 2>&1
+  rc=$?
+  local counts=""
+  last_failed=0
+  if [ "$kind" != check ]; then
+    count "$log" "$kind" >"$log.counts"
+    counts=" ($(cat "$log.counts"))"
+  fi
+  if [ $rc -ne 0 ]; then
+    # a runner that died before reporting a failed test still fails the run
+    [ "$last_failed" -eq 0 ] && failed=$((failed + 1))
+    tail -n 60 "$log"
+    report+=("FAIL  $name$counts, $((SECONDS - start)) s, log: $log")
+  else
+    report+=("ok    $name$counts, $((SECONDS - start)) s")
+  fi
+  echo "${report[-1]}"
+}
+
+step typecheck check npm run typecheck
+step lint check npm run lint
+step jest jest npm run test:ci
+step go-vet check go vet ./...
+step build check npm run build
+step build-backend check npm run build:backend
+step go-test go go test -count=1 -v ./...
+step collector-pglite node npm run test -w collector
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  step collector-postgres node npm run test:pg -w collector
+else
+  failed=$((failed + 1))
+  report+=("FAIL  collector-postgres: TEST_DATABASE_URL is not set (TEST_DATABASE_URL=\$(bash .ci/start-postgres.sh))")
+fi
+if command -v plugincheck2 >/dev/null; then
+  step package-validate check npm run validate
+else
+  report+=("NOT RUN  package-validate: plugincheck2 is not installed (see docs/validation.md); not counted as a pass")
+fi
+
+echo
+echo "::: steps"
+printf '%s\n' "${report[@]}"
+echo
+echo "Summary: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && ! printf '%s\n' "${report[@]}" | grep -q '^FAIL'
