@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './config/config';
+import { startServer } from './server';
+
+type Command = (argv: string[]) => Promise<number>;
+
+/** Runs until SIGINT / SIGTERM, then shuts down cleanly. */
+async function serve(): Promise<number> {
+  const config = loadConfig();
+  const running = await startServer(config);
+  console.log(`collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`);
+  if (config.tokens.length === 0) {
+    console.warn('no tokens configured (COLLECTOR_TOKENS / COLLECTOR_TOKENS_FILE): every request will be refused');
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.close();
+  return 0;
+}
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  serve: { run: serve, help: 'run the collector (configuration from the environment, see docs/collector.md)' },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
+  return `usage: collector <command> [options]\n\ncommands:\n${lines.join('\n')}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`configuration error: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}

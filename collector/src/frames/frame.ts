@@ -1,0 +1,47 @@
+import type { DataFrameJSON, FieldSchema, FieldTypeName, GoTypeName } from '@model';
+
+/** Column kinds we emit, each mapped once to Grafana's field type and Go frame type. */
+export type ColumnKind = 'time' | 'number' | 'nullableNumber' | 'int' | 'string' | 'nullableString' | 'bool';
+
+const KINDS: Record<ColumnKind, { type: FieldTypeName; frame: GoTypeName; nullable?: boolean }> = {
+  time: { type: 'time', frame: 'time.Time' },
+  number: { type: 'number', frame: 'float64' },
+  nullableNumber: { type: 'number', frame: 'float64', nullable: true },
+  int: { type: 'number', frame: 'int64' },
+  string: { type: 'string', frame: 'string' },
+  nullableString: { type: 'string', frame: 'string', nullable: true },
+  bool: { type: 'boolean', frame: 'bool' },
+};
+
+export interface Column {
+  name: string;
+  kind: ColumnKind;
+  values: unknown[];
+  labels?: Record<string, string>;
+  config?: Record<string, unknown>;
+}
+
+export interface FrameOptions {
+  name?: string;
+  refId?: string;
+  meta?: Record<string, unknown>;
+}
+
+/** The one place that builds Grafana DataFrameJSON (times as epoch ms, typeInfo for Go). */
+export function frame(columns: Column[], options: FrameOptions = {}): DataFrameJSON {
+  const fields: FieldSchema[] = columns.map((c) => {
+    const k = KINDS[c.kind];
+    const field: FieldSchema = { name: c.name, type: k.type, typeInfo: { frame: k.frame, ...(k.nullable ? { nullable: true } : {}) } };
+    if (c.labels) {
+      field.labels = c.labels;
+    }
+    if (c.config) {
+      field.config = c.config;
+    }
+    return field;
+  });
+  return {
+    schema: { ...options, fields },
+    data: { values: columns.map((c) => c.values) },
+  };
+}

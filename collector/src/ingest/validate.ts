@@ -1,0 +1,153 @@
+import { ACTIONS, type IngestRecord } from '../model/records';
+
+/** A rejected batch: which record, which field, and why. */
+export class RecordError extends Error {
+  constructor(
+    readonly index: number,
+    readonly field: string,
+    reason: string
+  ) {
+    super(`record ${index}: field '${field}' ${reason}`);
+  }
+}
+
+type Check = (value: unknown) => string | undefined;
+
+const MAX_ID = 256;
+// Epoch ms between 2000-01-01 and 2100-01-01: catches seconds or microseconds sent by mistake.
+const MIN_TS = 946684800000;
+const MAX_TS = 4102444800000;
+
+const str =
+  (max = MAX_ID): Check =>
+  (v) =>
+    typeof v !== 'string' || v.length === 0 ? 'must be a non-empty string' : v.length > max ? `must be at most ${max} characters` : undefined;
+const oneOf =
+  (values: readonly string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? undefined : `must be one of ${values.join(', ')}`;
+const num =
+  (min = 0, max = Number.MAX_SAFE_INTEGER): Check =>
+  (v) =>
+    typeof v !== 'number' || !Number.isFinite(v) ? 'must be a finite number' : v < min || v > max ? `must be between ${min} and ${max}` : undefined;
+const epochMs: Check = (v) =>
+  typeof v !== 'number' || !Number.isFinite(v) || v < MIN_TS || v > MAX_TS ? 'must be a number (epoch ms)' : undefined;
+const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
+const object: Check = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object');
+const codeCheck: Check = (v) => (typeof v === 'number' ? num(0, 1e9)(v) : str(64)(v));
+
+interface Spec {
+  required: Record<string, Check>;
+  optional: Record<string, Check>;
+}
+
+const CLIENT_FIELDS: Record<string, Check> = {
+  sdk: str(64),
+  browser: str(64),
+  browserVersion: str(32),
+  os: str(64),
+  device: str(64),
+  country: str(2),
+  city: str(128),
+  sip: bool,
+};
+
+const STREAM_FIELDS: Record<string, Check> = {
+  videoType: oneOf(['camera', 'screen', 'custom']),
+  hasAudio: bool,
+  hasVideo: bool,
+  scalable: bool,
+  name: str(256),
+};
+
+const SPECS: Record<IngestRecord['kind'], Spec> = {
+  event: {
+    required: { id: str(), sessionId: str(), ts: epochMs, action: oneOf(ACTIONS), clientId: str() },
+    optional: {
+      variation: oneOf(['attempt', 'success', 'failure']),
+      connectionId: str(),
+      streamId: str(),
+      subscriberId: str(),
+      code: codeCheck,
+      message: str(2000),
+      reason: str(256),
+      client: object,
+      stream: object,
+      detail: object,
+    },
+  },
+  quality: {
+    required: {
+      id: str(),
+      sessionId: str(),
+      ts: epochMs,
+      clientId: str(),
+      connectionId: str(),
+      streamId: str(),
+      role: oneOf(['publisher', 'subscriber']),
+      media: oneOf(['audio', 'video']),
+    },
+    optional: {
+      subscriberId: str(),
+      bitrateKbps: num(0, 1e7),
+      packets: num(),
+      packetsLost: num(),
+      lossPct: num(0, 100),
+      rttMs: num(0, 600000),
+      jitterMs: num(0, 600000),
+      frameRate: num(0, 1000),
+      width: num(0, 100000),
+      height: num(0, 100000),
+    },
+  },
+};
+
+function checkFields(index: number, prefix: string, obj: Record<string, unknown>, checks: Record<string, Check>): void {
+  for (const [key, value] of Object.entries(obj)) {
+    const check = checks[key];
+    if (!check) {
+      throw new RecordError(index, `${prefix}${key}`, 'is not a known field');
+    }
+    if (value === undefined) {
+      continue;
+    }
+    const problem = check(value);
+    if (problem) {
+      throw new RecordError(index, `${prefix}${key}`, problem);
+    }
+  }
+}
+
+/** Validates one record against records.ts; throws RecordError naming index and field. */
+export function validateRecord(value: unknown, index: number): IngestRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RecordError(index, 'kind', "must be set: the record must be an object with kind 'event' or 'quality'");
+  }
+  const rec = value as Record<string, unknown>;
+  const spec = SPECS[rec.kind as IngestRecord['kind']];
+  if (rec.kind === undefined || !spec) {
+    throw new RecordError(index, 'kind', "must be 'event' or 'quality'");
+  }
+  for (const [key, check] of Object.entries(spec.required)) {
+    if (rec[key] === undefined || rec[key] === null) {
+      throw new RecordError(index, key, 'is required');
+    }
+    const problem = check(rec[key]);
+    if (problem) {
+      throw new RecordError(index, key, problem);
+    }
+  }
+  const { kind: _kind, ...rest } = rec;
+  checkFields(index, '', rest, { ...spec.required, ...spec.optional });
+  if (rec.client !== undefined) {
+    checkFields(index, 'client.', rec.client as Record<string, unknown>, CLIENT_FIELDS);
+  }
+  if (rec.stream !== undefined) {
+    checkFields(index, 'stream.', rec.stream as Record<string, unknown>, STREAM_FIELDS);
+  }
+  return rec as unknown as IngestRecord;
+}
+
+export function validateBatch(records: unknown[]): IngestRecord[] {
+  return records.map((r, i) => validateRecord(r, i));
+}

@@ -1,0 +1,142 @@
+import type { EventRecord, IngestRecord, QualitySampleRecord } from '../model/records';
+import { ensurePartitions } from '../store/partitions';
+import type { Queryable, Store } from '../store/store';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+// jsonb_to_recordset turns a whole batch into rows in one statement, on PGlite and PostgreSQL
+// alike, with one parameter whatever the batch size.
+const INSERT_EVENTS = `
+  INSERT INTO events (project, session_id, id, ts, received_at, action, variation, client_id,
+    connection_id, stream_id, subscriber_id, code, message, reason, stream, detail)
+  SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.action, r.variation, r.client_id, r.connection_id,
+    r.stream_id, r.subscriber_id, r.code, r.message, r.reason, r.stream, r.detail
+  FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, action text,
+    variation text, client_id text, connection_id text, stream_id text, subscriber_id text,
+    code text, message text, reason text, stream jsonb, detail jsonb)
+  ON CONFLICT DO NOTHING
+  RETURNING id`;
+
+const INSERT_QUALITY = `
+  INSERT INTO quality_samples (project, session_id, id, ts, received_at, client_id, connection_id,
+    stream_id, subscriber_id, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms,
+    jitter_ms, frame_rate, width, height)
+  SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.client_id, r.connection_id, r.stream_id,
+    r.subscriber_id, r.role, r.media, r.bitrate_kbps, r.packets, r.packets_lost, r.loss_pct,
+    r.rtt_ms, r.jitter_ms, r.frame_rate, r.width, r.height
+  FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, client_id text,
+    connection_id text, stream_id text, subscriber_id text, role text, media text,
+    bitrate_kbps float8, packets float8, packets_lost float8, loss_pct float8, rtt_ms float8,
+    jitter_ms float8, frame_rate float8, width int, height int)
+  ON CONFLICT DO NOTHING
+  RETURNING id`;
+
+// The first connect that carries client info describes the user; later ones never overwrite it.
+const UPSERT_USERS = `
+  INSERT INTO users (project, session_id, client_id, sdk, browser, browser_version, os, device,
+    country, city, sip, first_seen)
+  SELECT $1::text, r.session_id, r.client_id, r.sdk, r.browser, r.browser_version, r.os, r.device,
+    r.country, r.city, coalesce(r.sip, false), r.ts
+  FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, client_id text, sdk text, browser text,
+    browser_version text, os text, device text, country text, city text, sip boolean, ts bigint)
+  ON CONFLICT DO NOTHING`;
+
+const CHUNK = 2000;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    out.push(items.slice(i, i + CHUNK));
+  }
+  return out;
+}
+
+function eventRow(e: EventRecord) {
+  return {
+    session_id: e.sessionId,
+    id: e.id,
+    ts: Math.round(e.ts),
+    action: e.action,
+    variation: e.variation ?? null,
+    client_id: e.clientId,
+    connection_id: e.connectionId ?? null,
+    stream_id: e.streamId ?? null,
+    subscriber_id: e.subscriberId ?? null,
+    code: e.code === undefined ? null : String(e.code),
+    message: e.message ?? null,
+    reason: e.reason ?? null,
+    stream: e.stream ?? null,
+    detail: e.detail ?? null,
+  };
+}
+
+function qualityRow(s: QualitySampleRecord) {
+  return {
+    session_id: s.sessionId,
+    id: s.id,
+    ts: Math.round(s.ts),
+    client_id: s.clientId,
+    connection_id: s.connectionId,
+    stream_id: s.streamId,
+    subscriber_id: s.subscriberId ?? null,
+    role: s.role,
+    media: s.media,
+    bitrate_kbps: s.bitrateKbps ?? null,
+    packets: s.packets ?? null,
+    packets_lost: s.packetsLost ?? null,
+    loss_pct: s.lossPct ?? null,
+    rtt_ms: s.rttMs ?? null,
+    jitter_ms: s.jitterMs ?? null,
+    frame_rate: s.frameRate ?? null,
+    width: s.width ?? null,
+    height: s.height ?? null,
+  };
+}
+
+function userRow(e: EventRecord) {
+  const c = e.client ?? {};
+  return {
+    session_id: e.sessionId,
+    client_id: e.clientId,
+    sdk: c.sdk ?? null,
+    browser: c.browser ?? null,
+    browser_version: c.browserVersion ?? null,
+    os: c.os ?? null,
+    device: c.device ?? null,
+    country: c.country ?? null,
+    city: c.city ?? null,
+    sip: c.sip ?? false,
+    ts: Math.round(e.ts),
+  };
+}
+
+async function insert(q: Queryable, sql: string, project: string, now: number, rows: object[]): Promise<number> {
+  let inserted = 0;
+  for (const chunk of chunks(rows)) {
+    inserted += (await q.query(sql, [project, now, JSON.stringify(chunk)])).length;
+  }
+  return inserted;
+}
+
+/** Writes a validated batch in one transaction; records already stored are skipped. */
+export async function writeBatch(store: Store, project: string, records: IngestRecord[]): Promise<IngestResult> {
+  const events = records.filter((r): r is EventRecord => r.kind === 'event');
+  const samples = records.filter((r): r is QualitySampleRecord => r.kind === 'quality');
+  const now = Date.now();
+  const accepted = await store.tx(async (q) => {
+    await ensurePartitions(q, 'events', events.map((e) => e.ts));
+    await ensurePartitions(q, 'quality_samples', samples.map((s) => s.ts));
+    const users = events.filter((e) => e.client).sort((a, b) => a.ts - b.ts).map(userRow);
+    for (const chunk of chunks(users)) {
+      await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
+    }
+    return (
+      (await insert(q, INSERT_EVENTS, project, now, events.map(eventRow))) +
+      (await insert(q, INSERT_QUALITY, project, now, samples.map(qualityRow)))
+    );
+  });
+  return { accepted, duplicates: records.length - accepted };
+}

@@ -1,0 +1,123 @@
+import { ALL_QUALITY_METRICS, Fields, QualityLabels, QualityMetric, type DataFrameJSON } from '@model';
+import { frame } from '../frames/frame';
+import { QueryInputError, type QueryContext } from './context';
+
+const METRIC_COLUMNS: Record<QualityMetric, { sql: string; unit: string }> = {
+  [QualityMetric.Bitrate]: { sql: 'avg(bitrate_kbps)', unit: 'Kbits' },
+  [QualityMetric.PacketLoss]: { sql: 'avg(loss_pct)', unit: 'percent' },
+  [QualityMetric.Latency]: { sql: 'avg(rtt_ms)', unit: 'ms' },
+};
+
+/**
+ * Bucket width so that [from, to] holds at most maxDataPoints buckets, never finer than the
+ * panel's interval. Buckets are aligned to `from`.
+ */
+export function bucketWidth(from: number, to: number, maxDataPoints: number, intervalMs: number): number {
+  return Math.max(Math.ceil(intervalMs), Math.ceil((to - from + 1) / maxDataPoints), 1);
+}
+
+interface Row {
+  session_id: string;
+  client_id: string;
+  stream_id: string;
+  role: string;
+  media: string;
+  subscriber_id: string;
+  t: number;
+  [metric: string]: string | number | null;
+}
+
+/** Per-stream time series, one frame per series and metric, labelled for alert rules. */
+export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
+  const q = ctx.query;
+  if (!q.sessionId) {
+    throw new QueryInputError('quality needs a sessionId');
+  }
+  const metrics = q.metrics && q.metrics.length > 0 ? q.metrics : ALL_QUALITY_METRICS;
+  const unknown = metrics.filter((m) => !ALL_QUALITY_METRICS.includes(m));
+  if (unknown.length > 0) {
+    throw new QueryInputError(`unknown metrics: ${unknown.join(', ')} (known: ${ALL_QUALITY_METRICS.join(', ')})`);
+  }
+  if (q.role && q.role !== 'publisher' && q.role !== 'subscriber') {
+    throw new QueryInputError(`role must be publisher or subscriber, got '${q.role}'`);
+  }
+  if (q.media && q.media !== 'audio' && q.media !== 'video') {
+    throw new QueryInputError(`media must be audio or video, got '${q.media}'`);
+  }
+  if (ctx.projects.length === 0) {
+    return [];
+  }
+  const width = bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs);
+  const params: Array<string | number | string[]> = [ctx.projects, q.sessionId, ctx.from, ctx.to, width];
+  const where = ['project = ANY($1::text[])', 'session_id = $2', 'ts >= $3::bigint', 'ts <= $4::bigint'];
+  const filters: Array<[string | undefined, string]> = [
+    [q.userId, 'client_id'],
+    [q.streamId, 'stream_id'],
+    [q.role, 'role'],
+    [q.media, 'media'],
+  ];
+  for (const [value, column] of filters) {
+    if (value) {
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    }
+  }
+  const rows = await ctx.store.query<Row>(
+    `SELECT session_id, client_id, stream_id, role, media, coalesce(subscriber_id, '') AS subscriber_id,
+       ($3::float8 + floor((ts - $3::float8) / $5::float8) * $5::float8) AS t,
+       ${metrics.map((m) => `${METRIC_COLUMNS[m].sql}::float8 AS "${m}"`).join(', ')}
+     FROM quality_samples
+     WHERE ${where.join(' AND ')}
+     GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), t
+     ORDER BY client_id, stream_id, role, media, subscriber_id, t`,
+    params
+  );
+
+  const series = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = [row.client_id, row.stream_id, row.role, row.media, row.subscriber_id].join('\u0000');
+    const list = series.get(key);
+    if (list) {
+      list.push(row);
+    } else {
+      series.set(key, [row]);
+    }
+  }
+
+  const frames: DataFrameJSON[] = [];
+  for (const metric of metrics) {
+    for (const points of series.values()) {
+      const first = points[0];
+      const labels: Record<string, string> = {
+        [QualityLabels.sessionId]: first.session_id,
+        [QualityLabels.userId]: first.client_id,
+        [QualityLabels.streamId]: first.stream_id,
+        [QualityLabels.role]: first.role,
+        [QualityLabels.media]: first.media,
+      };
+      if (first.subscriber_id) {
+        labels[QualityLabels.subscriberId] = first.subscriber_id;
+      }
+      const withValues = points.filter((p) => p[metric] !== null);
+      if (withValues.length === 0) {
+        continue;
+      }
+      frames.push(
+        frame(
+          [
+            { name: Fields.time, kind: 'time', values: withValues.map((p) => p.t) },
+            {
+              name: metric,
+              kind: 'number',
+              values: withValues.map((p) => p[metric]),
+              labels,
+              config: { unit: METRIC_COLUMNS[metric].unit },
+            },
+          ],
+          { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
+        )
+      );
+    }
+  }
+  return frames;
+}

@@ -1,0 +1,54 @@
+import { ALL_QUERY_TYPES, type DataFrameJSON, type QueryType, type WireQueryRequest, type WireQueryResponse, type WireResult } from '@model';
+import type { CollectorConfig } from '../config/config';
+import type { Store } from '../store/store';
+import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';
+import { qualityQuery } from './quality';
+import { sessionsQuery } from './sessions';
+
+type Handler = (ctx: QueryContext) => Promise<DataFrameJSON[]>;
+
+/** One handler per query type: a new query type is one new module and one line here. */
+const HANDLERS: Record<QueryType, Handler> = {
+  sessions: sessionsQuery,
+  quality: qualityQuery,
+};
+
+async function runOne(
+  store: Store,
+  config: CollectorConfig,
+  granted: string[] | '*',
+  allProjects: () => Promise<string[]>,
+  wire: WireQueryRequest['queries'][number]
+): Promise<WireResult> {
+  try {
+    const handler = HANDLERS[wire.query?.queryType as QueryType];
+    if (!handler) {
+      throw new QueryInputError(
+        `unknown queryType '${String(wire.query?.queryType)}' (known: ${ALL_QUERY_TYPES.join(', ')})`
+      );
+    }
+    const ctx = buildContext(store, config, granted, wire, granted === '*' ? await allProjects() : []);
+    return { status: 200, frames: await handler(ctx) };
+  } catch (err) {
+    if (err instanceof QueryInputError) {
+      return { status: 400, error: err.message, errorSource: 'downstream' };
+    }
+    return { status: 500, error: `query failed: ${(err as Error).message}`, errorSource: 'plugin' };
+  }
+}
+
+/** Runs every query independently: one bad query never fails its siblings. */
+export async function runQueries(
+  store: Store,
+  config: CollectorConfig,
+  granted: string[] | '*',
+  request: WireQueryRequest
+): Promise<WireQueryResponse> {
+  let cached: Promise<string[]> | undefined;
+  const allProjects = () => (cached ??= listProjects(store));
+  const results: WireQueryResponse['results'] = {};
+  for (const wire of request.queries) {
+    results[wire.refId] = await runOne(store, config, granted, allProjects, wire);
+  }
+  return { results };
+}

@@ -1,0 +1,32 @@
+import type { CollectorConfig } from './config/config';
+import { buildApp } from './http/server';
+import { openStore } from './store/openStore';
+import type { Store } from './store/store';
+
+export interface RunningCollector {
+  url: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Opens the store, migrates it and listens; used by `serve`, the demo and tests. */
+export async function startServer(config: CollectorConfig): Promise<RunningCollector> {
+  const store = await openStore(config);
+  const app = await buildApp({ store, config });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    store,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

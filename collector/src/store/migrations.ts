@@ -1,0 +1,103 @@
+import type { Store } from './store';
+
+/**
+ * Versioned schema. Every table carries project and session_id (the distribution key on
+ * Citus); raw telemetry is RANGE-partitioned by day on the client timestamp (epoch ms) so
+ * retention is a partition drop. Partitions are created on demand at ingest (partitions.ts).
+ */
+const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'events, quality samples, users',
+    sql: `
+      CREATE TABLE events (
+        project text NOT NULL,
+        session_id text NOT NULL,
+        id text NOT NULL,
+        ts bigint NOT NULL,
+        received_at bigint NOT NULL,
+        action text NOT NULL,
+        variation text,
+        client_id text NOT NULL,
+        connection_id text,
+        stream_id text,
+        subscriber_id text,
+        code text,
+        message text,
+        reason text,
+        stream jsonb,
+        detail jsonb,
+        PRIMARY KEY (project, session_id, id, ts)
+      ) PARTITION BY RANGE (ts);
+      CREATE INDEX events_session_ts ON events (project, session_id, ts);
+
+      CREATE TABLE quality_samples (
+        project text NOT NULL,
+        session_id text NOT NULL,
+        id text NOT NULL,
+        ts bigint NOT NULL,
+        received_at bigint NOT NULL,
+        client_id text NOT NULL,
+        connection_id text NOT NULL,
+        stream_id text NOT NULL,
+        subscriber_id text,
+        role text NOT NULL,
+        media text NOT NULL,
+        bitrate_kbps double precision,
+        packets double precision,
+        packets_lost double precision,
+        loss_pct double precision,
+        rtt_ms double precision,
+        jitter_ms double precision,
+        frame_rate double precision,
+        width integer,
+        height integer,
+        PRIMARY KEY (project, session_id, id, ts)
+      ) PARTITION BY RANGE (ts);
+      CREATE INDEX quality_session_ts ON quality_samples (project, session_id, ts);
+
+      CREATE TABLE users (
+        project text NOT NULL,
+        session_id text NOT NULL,
+        client_id text NOT NULL,
+        sdk text,
+        browser text,
+        browser_version text,
+        os text,
+        device text,
+        country text,
+        city text,
+        sip boolean NOT NULL DEFAULT false,
+        first_seen bigint NOT NULL,
+        PRIMARY KEY (project, session_id, client_id)
+      );
+    `,
+  },
+];
+
+export async function migrate(store: Store): Promise<number[]> {
+  await store.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`
+  );
+  const applied = new Set(
+    (await store.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version)
+  );
+  const ran: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) {
+      continue;
+    }
+    await store.tx(async (q) => {
+      for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) {
+        await q.query(statement);
+      }
+      await q.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
+    });
+    ran.push(m.version);
+  }
+  return ran;
+}

@@ -1,0 +1,14 @@
+import type { CollectorConfig } from '../config/config';
+import { migrate } from './migrations';
+import { openPglite } from './pgliteStore';
+import { openPostgres } from './postgresStore';
+import type { Store } from './store';
+
+/** Opens PostgreSQL when a URL is configured, PGlite otherwise, and brings the schema up to date. */
+export async function openStore(config: Pick<CollectorConfig, 'databaseUrl' | 'dataDir' | 'schema'>): Promise<Store> {
+  const store = config.databaseUrl
+    ? await openPostgres(config.databaseUrl, config.schema)
+    : await openPglite(config.dataDir, config.schema);
+  await migrate(store);
+  return store;
+}

@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Queryable, SqlParam, Store } from './store';
+
+/** Embedded PostgreSQL (WebAssembly), persisted to a directory or kept in memory. */
+export async function openPglite(dataDir: string, schema?: string): Promise<Store> {
+  if (dataDir !== 'memory://') {
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  if (schema) {
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}"`);
+  }
+  // PGlite has one connection: transactions must not interleave with other statements.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const run = async <T>(q: Pick<PGlite, 'query'>, sql: string, params?: SqlParam[]): Promise<T[]> =>
+    (await q.query<T>(sql, params)).rows;
+  return {
+    kind: 'pglite',
+    query: (sql, params) => serial(() => run(db, sql, params)),
+    tx: (fn) =>
+      serial(() =>
+        db.transaction(async (t) => {
+          const q: Queryable = { query: (sql, params) => run(t, sql, params) };
+          return fn(q);
+        })
+      ),
+    close: () => serial(() => db.close()),
+  };
+}

@@ -1,0 +1,44 @@
+import { Pool, types } from 'pg';
+import type { Queryable, SqlParam, Store } from './store';
+
+// int8 (counts, epoch ms) as JS numbers: every value we store fits in 2^53.
+types.setTypeParser(20, (v) => Number(v));
+
+/** PostgreSQL through node-postgres; `schema` isolates a store (tests run in parallel). */
+export async function openPostgres(url: string, schema?: string): Promise<Store> {
+  const pool = new Pool({
+    connectionString: url,
+    max: 8,
+    options: schema ? `-c search_path="${schema}"` : undefined,
+  });
+  if (schema) {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  }
+  const run = async <T>(c: Pick<Pool, 'query'>, sql: string, params?: SqlParam[]): Promise<T[]> =>
+    (await c.query(sql, params)).rows as T[];
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const q: Queryable = { query: (sql, params) => run(client, sql, params) };
+        const result = await fn(q);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      if (schema && schema.startsWith('si_test_')) {
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      }
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { WireQuery, WireQueryResponse } from '@model';
+import type { CollectorConfig, TokenSpec } from '../src/config/config';
+import type { IngestRecord } from '../src/model/records';
+import { startServer, type RunningCollector } from '../src/server';
+
+/** Tokens every test collector accepts: projects A and B, each with its own ingest and read token. */
+export const TOKENS: TokenSpec[] = [
+  { token: 'ingest-a', kind: 'ingest', project: 'proj-a' },
+  { token: 'ingest-b', kind: 'ingest', project: 'proj-b' },
+  { token: 'read-a', kind: 'read', projects: ['proj-a'] },
+  { token: 'read-b', kind: 'read', projects: ['proj-b'] },
+  { token: 'read-ab', kind: 'read', projects: ['proj-a', 'proj-b'] },
+  { token: 'admin-1', kind: 'admin' },
+];
+
+/** The store the suite runs on: PostgreSQL when TEST_DATABASE_URL is set, PGlite otherwise. */
+export function testConfig(overrides: Partial<CollectorConfig> = {}): CollectorConfig {
+  const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    databaseUrl,
+    dataDir: 'memory://',
+    tokens: TOKENS,
+    meetingIdleGapMs: 10 * 60 * 1000,
+    retentionDays: 20,
+    schema: databaseUrl ? `si_test_${randomBytes(6).toString('hex')}` : undefined,
+    ...overrides,
+  };
+}
+
+export async function startTestCollector(overrides: Partial<CollectorConfig> = {}): Promise<RunningCollector> {
+  return startServer(testConfig(overrides));
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export async function http<T = unknown>(
+  url: string,
+  options: { method?: string; token?: string; body?: unknown; contentType?: string } = {}
+): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = {};
+  if (options.token) {
+    headers.authorization = `Bearer ${options.token}`;
+  }
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] = options.contentType ?? 'application/json';
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  }
+  const res = await fetch(url, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export async function ingest(c: RunningCollector, token: string, records: IngestRecord[]) {
+  return http<{ accepted: number; duplicates: number; error?: string }>(`${c.url}/api/v1/ingest`, {
+    token,
+    body: { records },
+  });
+}
+
+export async function query(c: RunningCollector, token: string, queries: WireQuery[]) {
+  return http<WireQueryResponse>(`${c.url}/api/v1/query`, { token, body: { queries } });
+}
+
+export async function countRows(c: RunningCollector, table: 'events' | 'quality_samples' | 'users'): Promise<number> {
+  const rows = await c.store.query<{ n: number }>(`SELECT count(*)::float8 AS n FROM ${table}`);
+  return rows[0].n;
+}
