@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config/config';
+import { demoCommand } from './demo';
 import { startServer } from './server';
+import { simulateCommand } from './simulator/command';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -21,6 +23,8 @@ async function serve(): Promise<number> {
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   serve: { run: serve, help: 'run the collector (configuration from the environment, see docs/collector.md)' },
+  simulate: { run: simulateCommand, help: 'send simulated sessions to a collector (--help for options)' },
+  demo: { run: demoCommand, help: 'run the collector on its embedded store with simulated sessions, live' },
 };
 
 function usage(): string {

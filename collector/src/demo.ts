@@ -1,0 +1,54 @@
+import { loadConfig, type CollectorConfig } from './config/config';
+import { startServer } from './server';
+import { simulate } from './simulator/simulate';
+
+export const DEMO_TOKENS: CollectorConfig['tokens'] = [
+  { token: 'demo-ingest', kind: 'ingest', project: 'demo' },
+  { token: 'demo-read', kind: 'read', projects: ['demo'] },
+  { token: 'demo-admin', kind: 'admin' },
+];
+
+/**
+ * The collector on its embedded store with simulated sessions: six hours of backfill (skipped
+ * when the store already has data, so a restart keeps what it had) and live sessions after.
+ */
+export async function demoCommand(): Promise<number> {
+  const env: Record<string, string | undefined> = { DATA_DIR: './data/demo', ...process.env };
+  const config = loadConfig(env);
+  if (config.tokens.length === 0) {
+    config.tokens = DEMO_TOKENS;
+  }
+  const ingest = config.tokens.find((t) => t.kind === 'ingest');
+  const read = config.tokens.find((t) => t.kind === 'read');
+  if (!ingest || !read) {
+    throw new Error('the demo needs an ingest and a read token');
+  }
+  const running = await startServer(config);
+  console.log(`collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const [{ n }] = await running.store.query<{ n: number }>('SELECT count(*)::float8 AS n FROM events');
+  const hours = Number(env.DEMO_HOURS ?? 6);
+  const sessions = Number(env.DEMO_SESSIONS ?? 60);
+  console.log(
+    n > 0
+      ? `store already holds ${n} events: skipping the backfill, producing live sessions`
+      : `simulating ${sessions} sessions over the last ${hours} hours, then live sessions`
+  );
+  console.log(`try: curl -H 'Authorization: Bearer ${read.token}' ${running.url}/api/v1/sessions`);
+  await simulate({
+    url: running.url,
+    token: ingest.token,
+    seed: 1,
+    sessions: n > 0 ? 0 : sessions,
+    hours,
+    sampleIntervalMs: 10_000,
+    live: true,
+    signal: controller.signal,
+    log: (line) => console.log(line),
+  });
+  await running.close();
+  return 0;
+}
