@@ -1,10 +1,8 @@
 import pluginJson from './plugin.json';
 
 export const PLUGIN_BASE_URL = `/a/${pluginJson.id}`;
+export const DATASOURCE_TYPE = 'rtc-sessiontelemetry-datasource';
 
 export enum ROUTES {
-  One = 'one',
-  Two = 'two',
-  Three = 'three',
-  Four = 'four',
+  Sessions = 'sessions',
 }

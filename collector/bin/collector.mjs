@@ -8,7 +8,9 @@ require('tsx/cjs');
 const { main } = require('../src/cli.ts');
 main(process.argv.slice(2)).then(
   (code) => {
-    if (typeof code === 'number') process.exitCode = code;
+    if (typeof code === 'number') {
+      process.exitCode = code;
+    }
   },
   (err) => {
     console.error(err instanceof Error ? err.message : err);

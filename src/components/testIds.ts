@@ -1,21 +1,13 @@
 export const testIds = {
   appConfig: {
-    apiKey: 'data-testid ac-api-key',
-    apiUrl: 'data-testid ac-api-url',
-    submit: 'data-testid ac-submit-form',
+    container: 'data-testid ac-container',
   },
-  pageOne: {
-    container: 'data-testid pg-one-container',
-    navigateToFour: 'data-testid navigate-to-four',
-  },
-  pageTwo: {
-    container: 'data-testid pg-two-container',
-  },
-  pageThree: {
-    container: 'data-testid pg-three-container',
-  },
-  pageFour: {
-    container: 'data-testid pg-four-container',
-    navigateBack: 'data-testid navigate-back',
+  sessions: {
+    container: 'data-testid sessions-container',
+    search: 'data-testid sessions-search',
+    table: 'data-testid sessions-table',
+    empty: 'data-testid sessions-empty',
+    error: 'data-testid sessions-error',
+    noDatasource: 'data-testid sessions-no-datasource',
   },
 };

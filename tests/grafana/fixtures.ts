@@ -1,5 +1,5 @@
 import { AppConfigPage, AppPage, test as base } from '@grafana/plugin-e2e';
-import pluginJson from '../src/plugin.json';
+import pluginJson from '../../src/plugin.json';
 
 type AppTestFixture = {
   appConfigPage: AppConfigPage;

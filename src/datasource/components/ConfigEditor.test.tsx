@@ -1,0 +1,73 @@
+import React from 'react';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { DataSourceSettings } from '@grafana/data';
+import { testIds } from '../testIds';
+import type { SessionDataSourceOptions, SessionSecureJsonData } from '../types';
+import { ConfigEditor, urlProblem } from './ConfigEditor';
+
+type Options = DataSourceSettings<SessionDataSourceOptions, SessionSecureJsonData>;
+
+function options(overrides: Partial<Options> = {}): Options {
+  return {
+    id: 1,
+    uid: 'ds',
+    orgId: 1,
+    name: 'Session Telemetry',
+    type: 'rtc-sessiontelemetry-datasource',
+    typeName: '',
+    typeLogoUrl: '',
+    access: 'proxy',
+    url: '',
+    user: '',
+    database: '',
+    basicAuth: false,
+    basicAuthUser: '',
+    isDefault: false,
+    readOnly: false,
+    withCredentials: false,
+    jsonData: { collectorUrl: 'http://collector:8600' },
+    secureJsonFields: {},
+    ...overrides,
+  };
+}
+
+describe('ConfigEditor', () => {
+  it('edits the collector URL in jsonData', async () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options({ jsonData: {} })} onOptionsChange={onOptionsChange} />);
+    await userEvent.type(screen.getByTestId(testIds.configEditor.collectorUrl), 'h');
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { collectorUrl: 'h' } }));
+  });
+
+  it('keeps the token in secureJsonData', async () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options()} onOptionsChange={onOptionsChange} />);
+    await userEvent.type(screen.getByTestId(testIds.configEditor.readToken), 't');
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ secureJsonData: { readToken: 't' } }));
+  });
+
+  it('a configured token can be reset', async () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options({ secureJsonFields: { readToken: true } })} onOptionsChange={onOptionsChange} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ secureJsonFields: { readToken: false }, secureJsonData: { readToken: '' } })
+    );
+  });
+
+  it('shows why a URL is wrong', () => {
+    render(<ConfigEditor options={options({ jsonData: { collectorUrl: 'ftp://x' } })} onOptionsChange={jest.fn()} />);
+    expect(screen.getByText('Use an http:// or https:// URL')).toBeInTheDocument();
+    expect(urlProblem('not a url')).toBe('Not a valid URL');
+    expect(urlProblem('')).toBe('The collector URL is required');
+    expect(urlProblem('https://c:8600')).toBeUndefined();
+  });
+
+  it('stores the timeout as a number', async () => {
+    const onOptionsChange = jest.fn();
+    render(<ConfigEditor options={options()} onOptionsChange={onOptionsChange} />);
+    await userEvent.type(screen.getByTestId(testIds.configEditor.timeout), '9');
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { collectorUrl: 'http://collector:8600', timeoutSeconds: 9 } }));
+  });
+});

@@ -1,0 +1,19 @@
+import type { DataQuery } from '@grafana/schema';
+import type { DataSourceJsonData } from '@grafana/data';
+import type { SessionQueryModel } from '../model';
+
+/** A saved query: Grafana's DataQuery plus the one shared query model. */
+export interface SessionQuery extends DataQuery, Omit<SessionQueryModel, 'queryType'> {
+  queryType?: SessionQueryModel['queryType'];
+}
+
+/** jsonData: read by the Go backend (pkg/plugin/settings.go). */
+export interface SessionDataSourceOptions extends DataSourceJsonData {
+  collectorUrl?: string;
+  timeoutSeconds?: number;
+}
+
+/** secureJsonData: never sent back to the browser. */
+export interface SessionSecureJsonData {
+  readToken?: string;
+}
