@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { QualityLabels, type DataFrameJSON, type WireQuery } from '@model';
+import { ALL_QUERY_TYPES, QualityLabels, type DataFrameJSON, type WireQuery } from '@model';
 import type { RunningCollector } from '../src/server';
 import { SessionBuilder, T0 } from './fixtures';
 import { http, ingest, query, startTestCollector } from './helpers';
@@ -41,8 +41,8 @@ describe('queries', () => {
     for (const s of [pair, multi, broadcast, alone]) {
       assert.equal((await ingest(c, 'ingest-a', s.records())).status, 200);
     }
-    const other = new SessionBuilder('other-project').user('eve', T0, 'st-e');
-    other.sample({ ts: T0, clientId: 'eve', streamId: 'st-e', role: 'publisher', media: 'video', bitrateKbps: 999 });
+    const other = new SessionBuilder('other-project').user('zed-of-b', T0, 'st-e').user('yan-of-b', T0 + 100).subscribe('yan-of-b', 'st-e', T0 + 200, false);
+    other.sample({ ts: T0, clientId: 'zed-of-b', streamId: 'st-e', role: 'publisher', media: 'video', bitrateKbps: 999 });
     assert.equal((await ingest(c, 'ingest-b', other.records())).status, 200);
   });
   after(async () => c.close());
@@ -160,6 +160,20 @@ describe('queries', () => {
     assert.equal(column(both.body.results.A.frames![0], 'sessionId').length, 5);
     const admin = await query(c, 'admin-1', [wire('A', { queryType: 'sessions' })]);
     assert.equal(column(admin.body.results.A.frames![0], 'sessionId').length, 5);
+  });
+
+  test('isolation holds for every query type', async () => {
+    for (const queryType of ALL_QUERY_TYPES) {
+      const q = { queryType, sessionId: 'other-project' };
+      const mine = await query(c, 'read-b', [wire('A', q)]);
+      const frames = mine.body.results.A.frames ?? [];
+      assert.ok(frames.some((f) => f.data.values[0]?.length > 0), `${queryType}: project B's token sees its session`);
+      const cross = await query(c, 'read-a', [wire('A', q)]);
+      const leaked = (cross.body.results.A.frames ?? []).filter((f) => f.data.values[0]?.length > 0 && /zed-of-b|yan-of-b|other-project/.test(JSON.stringify(f)));
+      assert.deepEqual(leaked, [], `${queryType}: project A's token must not see project B`);
+      const asked = await query(c, 'read-a', [wire('A', { ...q, project: 'proj-b' })]);
+      assert.equal(asked.body.results.A.status, 400, `${queryType}: naming project B is refused`);
+    }
   });
 
   test('REST search and health', async () => {

@@ -3,6 +3,8 @@ export const testIds = {
     queryType: 'data-testid si-query-type',
     project: 'data-testid si-project',
     sessionId: 'data-testid si-session-id',
+    meetingId: 'data-testid si-meeting-id',
+    textFilter: 'data-testid si-text-filter',
     sessionIdPrefix: 'data-testid si-session-prefix',
     hasErrors: 'data-testid si-has-errors',
     callType: 'data-testid si-call-type',

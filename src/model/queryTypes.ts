@@ -5,6 +5,12 @@
  */
 export const QueryType = {
   Sessions: 'sessions',
+  Meetings: 'meetings',
+  Summary: 'summary',
+  Users: 'users',
+  Errors: 'errors',
+  FailureRates: 'failureRates',
+  Events: 'events',
   Quality: 'quality',
 } as const;
 
@@ -48,6 +54,10 @@ export interface SessionQueryModel {
   /** Project id; empty means every project the read token grants. */
   project?: string;
   sessionId?: string;
+  /** Session-scoped queries: one meeting (`m1`, `m2`...) instead of the whole session. */
+  meetingId?: string;
+  /** events: `+term` keeps, `-term` drops; terms stack (see collector/src/model/eventFilter.ts). */
+  textFilter?: string;
   /** sessions: match session ids starting with this text (case-sensitive, ids are opaque). */
   sessionIdPrefix?: string;
   /** sessions: only sessions with at least one error. */
@@ -71,10 +81,24 @@ export interface SessionQueryModel {
 /** Which fields of `SessionQueryModel` each query type reads. Drives editors and validation. */
 export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   sessions: ['project', 'sessionIdPrefix', 'hasErrors', 'callType', 'minSize', 'limit'],
-  quality: ['project', 'sessionId', 'userId', 'streamId', 'role', 'media', 'metrics'],
+  meetings: ['project', 'sessionId'],
+  summary: ['project', 'sessionId', 'meetingId'],
+  users: ['project', 'sessionId', 'meetingId', 'userId'],
+  errors: ['project', 'sessionId', 'meetingId', 'userId'],
+  failureRates: ['project', 'sessionId', 'meetingId', 'userId'],
+  events: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
+  quality: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media', 'metrics'],
 };
 
 /** Query types that cannot run without a session id. */
-export const SESSION_SCOPED: QueryType[] = [QueryType.Quality];
+export const SESSION_SCOPED: QueryType[] = [
+  QueryType.Meetings,
+  QueryType.Summary,
+  QueryType.Users,
+  QueryType.Errors,
+  QueryType.FailureRates,
+  QueryType.Events,
+  QueryType.Quality,
+];
 
 export const DEFAULT_SESSIONS_LIMIT = 100;

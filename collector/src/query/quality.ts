@@ -1,6 +1,7 @@
 import { ALL_QUALITY_METRICS, Fields, QualityLabels, QualityMetric, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { QueryInputError, type QueryContext } from './context';
+import { findMeeting, loadSession } from './sessionData';
 
 const METRIC_COLUMNS: Record<QualityMetric, { sql: string; unit: string }> = {
   [QualityMetric.Bitrate]: { sql: 'avg(bitrate_kbps)', unit: 'Kbits' },
@@ -47,8 +48,18 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
   if (ctx.projects.length === 0) {
     return [];
   }
-  const width = bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs);
-  const params: Array<string | number | string[]> = [ctx.projects, q.sessionId, ctx.from, ctx.to, width];
+  let { from, to } = ctx;
+  if (q.meetingId) {
+    const data = await loadSession(ctx);
+    if (!data) {
+      return [];
+    }
+    const meeting = findMeeting(data, q.meetingId);
+    from = Math.max(from, meeting.start);
+    to = Math.min(to, meeting.end);
+  }
+  const width = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
+  const params: Array<string | number | string[]> = [ctx.projects, q.sessionId, from, to, width];
   const where = ['project = ANY($1::text[])', 'session_id = $2', 'ts >= $3::bigint', 'ts <= $4::bigint'];
   const filters: Array<[string | undefined, string]> = [
     [q.userId, 'client_id'],

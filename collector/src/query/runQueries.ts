@@ -2,14 +2,25 @@ import { ALL_QUERY_TYPES, type DataFrameJSON, type QueryType, type WireQueryRequ
 import type { CollectorConfig } from '../config/config';
 import type { Store } from '../store/store';
 import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';
+import { errorsQuery, failureRatesQuery } from './errors';
+import { eventsQuery } from './events';
+import { meetingsQuery } from './meetings';
 import { qualityQuery } from './quality';
 import { sessionsQuery } from './sessions';
+import { summaryQuery } from './summary';
+import { usersQuery } from './users';
 
 type Handler = (ctx: QueryContext) => Promise<DataFrameJSON[]>;
 
 /** One handler per query type: a new query type is one new module and one line here. */
 const HANDLERS: Record<QueryType, Handler> = {
   sessions: sessionsQuery,
+  meetings: meetingsQuery,
+  summary: summaryQuery,
+  users: usersQuery,
+  errors: errorsQuery,
+  failureRates: failureRatesQuery,
+  events: eventsQuery,
   quality: qualityQuery,
 };
 

@@ -122,6 +122,7 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
       return { variation: 'failure' as const, code, message };
     };
 
+    const firstEvent = events.length;
     const participants = planParticipants(spec, r, m, meetingStart, meetingEnd);
     const meetingUsers = new Set<string>();
     const meetingPublishers = new Set<string>();
@@ -297,10 +298,11 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
       }
     }
 
-    const allStints = participants.flatMap((p) => p.stints);
+    // A meeting spans its first to its last connection event, as the collector derives it.
+    const meetingTimes = events.slice(firstEvent).map((e) => e.ts);
     const meeting: MeetingTruth = {
-      start: Math.min(...allStints.map((s) => s.start)),
-      end: Math.max(...allStints.map((s) => s.end)),
+      start: Math.min(...meetingTimes),
+      end: Math.max(...meetingTimes),
       users: meetingUsers.size,
       connections: meetingConnections,
       publishers: meetingPublishers.size,

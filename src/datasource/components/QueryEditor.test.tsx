@@ -24,9 +24,18 @@ describe('QueryEditor', () => {
 
   it('switching to quality keeps only the fields quality reads and runs the query', async () => {
     const { onChange, onRunQuery } = setup(mockQuery({ project: 'demo', sessionIdPrefix: '1_MX', hasErrors: true }));
-    await userEvent.click(screen.getByLabelText('Quality'));
+    await userEvent.click(screen.getByLabelText('Query type'));
+    await userEvent.click(screen.getByText('Quality'));
     expect(onChange).toHaveBeenLastCalledWith({ refId: 'A', queryType: 'quality', version: 1, project: 'demo' });
     expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('switching between session queries keeps the session id', async () => {
+    const { onChange } = setup(mockQuery({ queryType: 'events', sessionId: 's-1', textFilter: '+connect' }));
+    expect(screen.getByTestId(testIds.queryEditor.textFilter)).toHaveValue('+connect');
+    await userEvent.click(screen.getByLabelText('Query type'));
+    await userEvent.click(screen.getByText('Summary'));
+    expect(onChange).toHaveBeenLastCalledWith({ refId: 'A', queryType: 'summary', version: 1, sessionId: 's-1' });
   });
 
   it('quality without a session id explains what is missing', () => {

@@ -11,6 +11,12 @@ type Props = QueryEditorProps<SessionDataSource, SessionQuery, SessionDataSource
 
 const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
   { label: 'Sessions', value: QueryType.Sessions, description: 'Sessions with activity in the time range' },
+  { label: 'Meetings', value: QueryType.Meetings, description: 'The meetings of a session (a reuse after the idle gap is a new meeting)' },
+  { label: 'Summary', value: QueryType.Summary, description: 'Call type, counts, streamed minutes, issues, SDKs and endpoints' },
+  { label: 'Users', value: QueryType.Users, description: 'Users with their connections, streams and subscribers' },
+  { label: 'Errors', value: QueryType.Errors, description: 'Every failed connect, publish or subscribe' },
+  { label: 'Failure rates', value: QueryType.FailureRates, description: 'Failures / attempts for connect, publish and subscribe' },
+  { label: 'Events', value: QueryType.Events, description: 'The event log, with + / - text filters' },
   { label: 'Quality', value: QueryType.Quality, description: 'Bitrate, packet loss and latency per stream over time' },
 ];
 
@@ -36,11 +42,13 @@ const MEDIA = [
 
 const LABEL_WIDTH = 16;
 
-type TextKey = 'project' | 'sessionId' | 'sessionIdPrefix' | 'userId' | 'streamId';
+type TextKey = 'project' | 'sessionId' | 'meetingId' | 'sessionIdPrefix' | 'userId' | 'streamId' | 'textFilter';
 
 const TEXT_FIELDS: Record<TextKey, { label: string; tooltip: string; placeholder: string }> = {
   project: { label: 'Project', tooltip: 'Project id; empty means every project the read token grants', placeholder: 'all projects' },
   sessionId: { label: 'Session id', tooltip: 'The session to chart; template variables such as $session work here', placeholder: '1_MX4...' },
+  meetingId: { label: 'Meeting', tooltip: 'One meeting of the session (m1, m2...); empty means all meetings', placeholder: 'all meetings' },
+  textFilter: { label: 'Text filter', tooltip: '+term keeps events with a word starting with term, -term drops them; terms stack, case-insensitive', placeholder: '+connect -attempt' },
   sessionIdPrefix: { label: 'Session id starts with', tooltip: 'Keeps sessions whose id begins with this text', placeholder: '1_MX4' },
   userId: { label: 'User', tooltip: 'Only this user (client endpoint id)', placeholder: 'all users' },
   streamId: { label: 'Stream', tooltip: 'Only this stream id', placeholder: 'all streams' },
@@ -77,13 +85,17 @@ export function QueryEditor({ query: raw, onChange, onRunQuery }: Props) {
     <Stack direction="column" gap={0}>
       <InlineFieldRow>
         <InlineField label="Query type" labelWidth={LABEL_WIDTH}>
-          <RadioButtonGroup<QueryType>
+          <Select<QueryType>
             data-testid={testIds.queryEditor.queryType}
+            aria-label="Query type"
+            width={24}
             options={QUERY_TYPES}
             value={query.queryType}
-            onChange={(queryType) => {
-              // A new type starts clean: fields of the old type must not leak into it.
-              onChange({ refId: query.refId, queryType, version: QUERY_MODEL_VERSION, project: query.project });
+            onChange={(v) => {
+              // A new type starts clean: only the project and session carry over.
+              const queryType = v.value ?? QueryType.Sessions;
+              const sessionId = QUERY_FIELDS[queryType].includes('sessionId') ? query.sessionId : undefined;
+              onChange({ refId: query.refId, queryType, version: QUERY_MODEL_VERSION, project: query.project, ...(sessionId ? { sessionId } : {}) });
               onRunQuery();
             }}
           />
@@ -92,10 +104,12 @@ export function QueryEditor({ query: raw, onChange, onRunQuery }: Props) {
       </InlineFieldRow>
       <InlineFieldRow>
         {text('sessionId')}
+        {text('meetingId')}
         {text('sessionIdPrefix')}
         {text('userId')}
         {text('streamId')}
       </InlineFieldRow>
+      {fields.has('textFilter') && <InlineFieldRow>{text('textFilter')}</InlineFieldRow>}
       {fields.has('callType') && (
         <InlineFieldRow>
           <InlineField label="Call type" labelWidth={LABEL_WIDTH}>
