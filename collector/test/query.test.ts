@@ -163,13 +163,17 @@ describe('queries', () => {
   });
 
   test('isolation holds for every query type', async () => {
+    const extra: Partial<Record<string, Record<string, string>>> = {
+      fleet: { groupBy: 'project', fleetMetric: 'bitrateKbps' },
+      variables: { variable: 'sessions' },
+    };
     for (const queryType of ALL_QUERY_TYPES) {
-      const q = { queryType, sessionId: 'other-project' };
+      const q = { queryType, sessionId: 'other-project', ...extra[queryType] };
       const mine = await query(c, 'read-b', [wire('A', q)]);
       const frames = mine.body.results.A.frames ?? [];
       assert.ok(frames.some((f) => f.data.values[0]?.length > 0), `${queryType}: project B's token sees its session`);
       const cross = await query(c, 'read-a', [wire('A', q)]);
-      const leaked = (cross.body.results.A.frames ?? []).filter((f) => f.data.values[0]?.length > 0 && /zed-of-b|yan-of-b|other-project/.test(JSON.stringify(f)));
+      const leaked = (cross.body.results.A.frames ?? []).filter((f) => f.data.values[0]?.length > 0 && /zed-of-b|yan-of-b|other-project|proj-b/.test(JSON.stringify(f)));
       assert.deepEqual(leaked, [], `${queryType}: project A's token must not see project B`);
       const asked = await query(c, 'read-a', [wire('A', { ...q, project: 'proj-b' })]);
       assert.equal(asked.body.results.A.status, 400, `${queryType}: naming project B is refused`);

@@ -13,7 +13,7 @@ describe('store', () => {
     try {
       assert.deepEqual(await migrate(store), []);
       const rows = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      assert.deepEqual(rows.map((r) => r.version), [1]);
+      assert.deepEqual(rows.map((r) => r.version), [1, 2]);
     } finally {
       await store.close();
     }
@@ -27,7 +27,8 @@ describe('store', () => {
       assert.equal(result.accepted, 6);
       const parts = await store.query<{ name: string }>(
         `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-         JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'events' ORDER BY 1`
+         JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace
+         WHERE p.relname = 'events' AND n.nspname = current_schema() ORDER BY 1`
       );
       assert.deepEqual(parts.map((p) => p.name), ['events_d20261120', 'events_d20261121', 'events_d20261122']);
     } finally {

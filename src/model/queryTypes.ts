@@ -12,6 +12,10 @@ export const QueryType = {
   FailureRates: 'failureRates',
   Events: 'events',
   Quality: 'quality',
+  LargeSession: 'largeSession',
+  Fleet: 'fleet',
+  Annotations: 'annotations',
+  Variables: 'variables',
 } as const;
 
 export type QueryType = (typeof QueryType)[keyof typeof QueryType];
@@ -39,6 +43,25 @@ export const CallType = {
 } as const;
 
 export type CallType = (typeof CallType)[keyof typeof CallType];
+
+export const FleetMetric = {
+  PacketLoss: 'lossPct',
+  Latency: 'rttMs',
+  Bitrate: 'bitrateKbps',
+  FailureRate: 'failureRate',
+} as const;
+export type FleetMetric = (typeof FleetMetric)[keyof typeof FleetMetric];
+
+export const FLEET_STATS = ['p50', 'p95', 'max'] as const;
+export type FleetStat = (typeof FLEET_STATS)[number];
+
+export const FLEET_GROUPS = ['none', 'project', 'sdk', 'browser', 'country'] as const;
+export type FleetGroup = (typeof FLEET_GROUPS)[number];
+
+export const VARIABLE_KINDS = ['projects', 'sessions', 'meetings', 'users', 'streams'] as const;
+export type VariableKind = (typeof VARIABLE_KINDS)[number];
+
+export type FailureAction = 'connect' | 'publish' | 'subscribe';
 
 /** Bump when a saved query's shape changes; `migrateQuery` upgrades older ones. */
 export const QUERY_MODEL_VERSION = 1;
@@ -76,6 +99,16 @@ export interface SessionQueryModel {
   media?: Media;
   /** quality: which metrics to return; absent means all of them. */
   metrics?: QualityMetric[];
+  /** fleet: the metric across sessions. */
+  fleetMetric?: FleetMetric;
+  /** fleet: which statistic per time bucket (quality metrics); default p95. */
+  stat?: FleetStat;
+  /** fleet: one series per value of this dimension; default none (one series). */
+  groupBy?: FleetGroup;
+  /** fleet failureRate: which action; default connect. */
+  action?: FailureAction;
+  /** variables: what to list. */
+  variable?: VariableKind;
 }
 
 /** Which fields of `SessionQueryModel` each query type reads. Drives editors and validation. */
@@ -88,6 +121,10 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   failureRates: ['project', 'sessionId', 'meetingId', 'userId'],
   events: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
   quality: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media', 'metrics'],
+  largeSession: ['project', 'sessionId', 'meetingId'],
+  fleet: ['project', 'fleetMetric', 'stat', 'groupBy', 'media', 'role', 'action'],
+  annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
+  variables: ['project', 'variable', 'sessionId', 'meetingId', 'userId'],
 };
 
 /** Query types that cannot run without a session id. */
@@ -99,6 +136,7 @@ export const SESSION_SCOPED: QueryType[] = [
   QueryType.FailureRates,
   QueryType.Events,
   QueryType.Quality,
+  QueryType.LargeSession,
 ];
 
 export const DEFAULT_SESSIONS_LIMIT = 100;

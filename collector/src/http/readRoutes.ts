@@ -34,8 +34,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
     const newest = projects.length
       ? await store.query<{ ts: number | null }>(
           `SELECT max(ts)::float8 AS ts FROM (
-             SELECT max(ts) AS ts FROM events WHERE project = ANY($1::text[])
-             UNION ALL SELECT max(ts) FROM quality_samples WHERE project = ANY($1::text[])) t`,
+             SELECT max(ts) AS ts FROM all_events WHERE project = ANY($1::text[])
+             UNION ALL SELECT max(ts) FROM all_quality_samples WHERE project = ANY($1::text[])) t`,
           [projects]
         )
       : [{ ts: null }];

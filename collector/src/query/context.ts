@@ -46,6 +46,6 @@ export function buildContext(
 }
 
 export async function listProjects(store: Store): Promise<string[]> {
-  const rows = await store.query<{ project: string }>('SELECT DISTINCT project FROM users UNION SELECT DISTINCT project FROM events');
+  const rows = await store.query<{ project: string }>('SELECT DISTINCT project FROM users UNION SELECT DISTINCT project FROM all_events');
   return rows.map((r) => r.project).sort();
 }

@@ -77,7 +77,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     `SELECT session_id, client_id, stream_id, role, media, coalesce(subscriber_id, '') AS subscriber_id,
        ($3::float8 + floor((ts - $3::float8) / $5::float8) * $5::float8) AS t,
        ${metrics.map((m) => `${METRIC_COLUMNS[m].sql}::float8 AS "${m}"`).join(', ')}
-     FROM quality_samples
+     FROM all_quality_samples
      WHERE ${where.join(' AND ')}
      GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), t
      ORDER BY client_id, stream_id, role, media, subscriber_id, t`,

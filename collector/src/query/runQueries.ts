@@ -2,13 +2,17 @@ import { ALL_QUERY_TYPES, type DataFrameJSON, type QueryType, type WireQueryRequ
 import type { CollectorConfig } from '../config/config';
 import type { Store } from '../store/store';
 import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';
+import { annotationsQuery } from './annotations';
 import { errorsQuery, failureRatesQuery } from './errors';
 import { eventsQuery } from './events';
+import { fleetQuery } from './fleet';
+import { largeSessionQuery } from './largeSession';
 import { meetingsQuery } from './meetings';
 import { qualityQuery } from './quality';
 import { sessionsQuery } from './sessions';
 import { summaryQuery } from './summary';
 import { usersQuery } from './users';
+import { variablesQuery } from './variables';
 
 type Handler = (ctx: QueryContext) => Promise<DataFrameJSON[]>;
 
@@ -22,6 +26,10 @@ const HANDLERS: Record<QueryType, Handler> = {
   failureRates: failureRatesQuery,
   events: eventsQuery,
   quality: qualityQuery,
+  largeSession: largeSessionQuery,
+  fleet: fleetQuery,
+  annotations: annotationsQuery,
+  variables: variablesQuery,
 };
 
 async function runOne(

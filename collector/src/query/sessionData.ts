@@ -39,7 +39,7 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
   }
   const rows = await ctx.store.query<Row>(
     `SELECT project, id, ts::float8 AS ts, action, variation, client_id, connection_id, stream_id, subscriber_id, code, message, reason
-     FROM events WHERE project = ANY($1::text[]) AND session_id = $2 ORDER BY ts, id`,
+     FROM all_events WHERE project = ANY($1::text[]) AND session_id = $2 ORDER BY ts, id`,
     [ctx.projects, sessionId]
   );
   if (rows.length === 0) {

@@ -70,7 +70,7 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
        count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
        count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
        count(*) FILTER (WHERE variation = 'failure' OR action = 'exception')::float8 AS errors
-     FROM events
+     FROM all_events
      WHERE ${where.join(' AND ')}
      GROUP BY project, session_id
      HAVING min(ts) <= $3::bigint AND max(ts) >= $2::bigint

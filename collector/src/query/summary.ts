@@ -62,7 +62,7 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
   const poor = await ctx.store.query<{ n: number }>(
     `SELECT count(*)::float8 AS n FROM (
        SELECT stream_id, media, avg(loss_pct) AS loss, avg(rtt_ms) AS rtt, avg(bitrate_kbps) AS kbps
-       FROM quality_samples WHERE project = $1 AND session_id = $2 AND ts >= $3::bigint AND ts <= $4::bigint
+       FROM all_quality_samples WHERE project = $1 AND session_id = $2 AND ts >= $3::bigint AND ts <= $4::bigint
        GROUP BY stream_id, media) q
      WHERE loss > $5 OR rtt > $6 OR (media = 'video' AND kbps < $7) OR (media = 'audio' AND kbps < $8)`,
     [data.project, data.sessionId, Math.max(ctx.from, s.start), Math.min(ctx.to, s.end), Thresholds.lossBadPct, Thresholds.latencyHighMs, Thresholds.videoBitrateLowKbps, Thresholds.audioBitrateLowKbps]

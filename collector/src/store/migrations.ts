@@ -73,6 +73,28 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'saved sessions, their kept copies, and views over live and kept data',
+    sql: `
+      CREATE TABLE saved_sessions (
+        project text NOT NULL,
+        session_id text NOT NULL,
+        name text NOT NULL,
+        tags text[] NOT NULL DEFAULT '{}',
+        saved_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        saved_by text,
+        PRIMARY KEY (project, session_id)
+      );
+      CREATE TABLE saved_events (LIKE events INCLUDING DEFAULTS);
+      ALTER TABLE saved_events ADD PRIMARY KEY (project, session_id, id, ts);
+      CREATE TABLE saved_quality_samples (LIKE quality_samples INCLUDING DEFAULTS);
+      ALTER TABLE saved_quality_samples ADD PRIMARY KEY (project, session_id, id, ts);
+      CREATE VIEW all_events AS SELECT * FROM events UNION ALL SELECT * FROM saved_events;
+      CREATE VIEW all_quality_samples AS SELECT * FROM quality_samples UNION ALL SELECT * FROM saved_quality_samples
+    `,
+  },
 ];
 
 export async function migrate(store: Store): Promise<number[]> {

@@ -1,0 +1,50 @@
+import type { DataFrameJSON } from '@model';
+import { frame } from '../frames/frame';
+import type { QueryContext } from './context';
+import { bucketWidth } from './quality';
+import { scopedSession } from './scope';
+
+const SERIES = [
+  ['connect', 'attempt'],
+  ['connect', 'success'],
+  ['connect', 'failure'],
+  ['subscribe', 'attempt'],
+  ['subscribe', 'success'],
+  ['subscribe', 'failure'],
+] as const;
+
+/**
+ * I8: connection and subscriber summary timelines: attempts, successes and failures per time
+ * bucket, over the session (or meeting) clipped to the query range, at most maxDataPoints
+ * buckets.
+ */
+export async function largeSessionQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
+  const { events } = await scopedSession(ctx);
+  if (events.length === 0) {
+    return [];
+  }
+  const from = Math.max(ctx.from, events[0].ts);
+  const to = Math.min(ctx.to, events[events.length - 1].ts);
+  const width = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
+  const buckets = Math.floor((to - from) / width) + 1;
+  const counts = SERIES.map(() => new Array<number>(buckets).fill(0));
+  for (const e of events) {
+    const s = SERIES.findIndex(([action, variation]) => e.action === action && e.variation === variation);
+    if (s >= 0) {
+      counts[s][Math.floor((e.ts - from) / width)]++;
+    }
+  }
+  return [
+    frame(
+      [
+        { name: 'time', kind: 'time', values: Array.from({ length: buckets }, (_, i) => from + i * width) },
+        ...SERIES.map(([action, variation], i) => ({
+          name: `${action}${variation[0].toUpperCase()}${variation.slice(1)}s`,
+          kind: 'number' as const,
+          values: counts[i],
+        })),
+      ],
+      { name: 'largeSession', refId: ctx.refId, meta: { type: 'timeseries-wide', custom: { bucketMs: width } } }
+    ),
+  ];
+}

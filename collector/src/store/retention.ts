@@ -1,0 +1,70 @@
+import { Limits } from '@model';
+import { DAY_MS, PARTITIONED_TABLES } from './partitions';
+import type { Store } from './store';
+
+export interface PurgeOptions {
+  now: number;
+  retentionDays: number;
+  savedRetentionMonths?: number;
+}
+
+export interface PurgeResult {
+  droppedPartitions: string[];
+  keptRowsOfSavedSessions: number;
+  expiredSavedSessions: number;
+}
+
+const MONTH_MS = 30 * DAY_MS;
+
+/**
+ * Retention (I10): drops every daily partition whose whole day is older than the retention, so
+ * a purge costs a DROP TABLE, not a DELETE. Rows of saved sessions are first copied to the
+ * kept tables (outside the purge path), where they stay inspectable until the saved-session
+ * retention (24 months) ends.
+ */
+export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult> {
+  const cutoff = o.now - o.retentionDays * DAY_MS;
+  const result: PurgeResult = { droppedPartitions: [], keptRowsOfSavedSessions: 0, expiredSavedSessions: 0 };
+  for (const table of PARTITIONED_TABLES) {
+    const parts = await store.query<{ name: string; upper: string }>(
+      `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS upper
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+       JOIN pg_namespace n ON n.oid = p.relnamespace
+       WHERE p.relname = $1 AND n.nspname = current_schema()`,
+      [table]
+    );
+    for (const part of parts) {
+      const upper = Number(/TO \('?(\d+)'?\)/.exec(part.upper)?.[1]);
+      if (!Number.isFinite(upper) || upper > cutoff) {
+        continue;
+      }
+      await store.tx(async (q) => {
+        const kept = await q.query(
+          `INSERT INTO saved_${table} SELECT x.* FROM ${part.name} x
+           JOIN saved_sessions s ON s.project = x.project AND s.session_id = x.session_id
+           ON CONFLICT DO NOTHING RETURNING 1`
+        );
+        result.keptRowsOfSavedSessions += kept.length;
+        await q.query(`DROP TABLE ${part.name}`);
+      });
+      result.droppedPartitions.push(part.name);
+    }
+  }
+  const savedCutoff = o.now - (o.savedRetentionMonths ?? Limits.savedRetentionMonths) * MONTH_MS;
+  await store.tx(async (q) => {
+    const expired = await q.query<{ project: string; session_id: string }>(
+      'DELETE FROM saved_sessions WHERE updated_at < $1::bigint RETURNING project, session_id',
+      [savedCutoff]
+    );
+    result.expiredSavedSessions = expired.length;
+    for (const t of ['saved_events', 'saved_quality_samples']) {
+      await q.query(
+        `DELETE FROM ${t} x WHERE NOT EXISTS (SELECT 1 FROM saved_sessions s WHERE s.project = x.project AND s.session_id = x.session_id)`
+      );
+    }
+    await q.query(
+      `DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM all_events e WHERE e.project = u.project AND e.session_id = u.session_id)`
+    );
+  });
+  return result;
+}
