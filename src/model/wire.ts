@@ -77,7 +77,30 @@ export const REST = {
   health: '/api/v1/health',
   sessions: '/api/v1/sessions',
   ingest: '/api/v1/ingest',
+  /** GET: saved sessions of the granted projects (`?project=` narrows). */
+  saved: '/api/v1/saved',
+  /** PUT `{name, tags}`: save, or save again to refresh; PATCH: edit; DELETE: delete one. */
+  savedOne: (project: string, sessionId: string) =>
+    `/api/v1/saved/${encodeURIComponent(project)}/${encodeURIComponent(sessionId)}`,
+  /** POST `{sessions: [{project, sessionId}]}`: delete many. */
+  savedDelete: '/api/v1/saved/delete',
 } as const;
+
+/** A saved session (I9) as the REST API returns it. */
+export interface SavedSession {
+  project: string;
+  sessionId: string;
+  name: string;
+  tags: string[];
+  savedAt: number;
+  updatedAt: number;
+  savedBy: string | null;
+}
+
+/** Every REST error body: `{error}` names what was wrong. */
+export interface RestError {
+  error: string;
+}
 
 /** Header the Go backend sets with the Grafana user's role (Viewer, Editor, Admin). */
 export const ROLE_HEADER = 'X-Grafana-Role';
