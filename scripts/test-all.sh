@@ -23,6 +23,10 @@ count() { # count <log> <kind>: adds the runner's own counts to the totals
       line=$(grep -E '^Tests: ' "$log" | tail -1)
       p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$line"); f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<<"$line")
       s=$(sed -nE 's/.* ([0-9]+) (skipped|todo).*/\1/p' <<<"$line") ;;
+    playwright)
+      p=$(grep -oE '^\s+[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
+      f=$(grep -oE '^\s+[0-9]+ (failed|flaky|interrupted)' "$log" | awk '{s+=$1} END {print s+0}')
+      s=$(grep -oE '^\s+[0-9]+ (skipped|did not run)' "$log" | awk '{s+=$1} END {print s+0}') ;;
     go)
       p=$(grep -cE '^\s*--- PASS' "$log"); f=$(grep -cE '^\s*--- FAIL' "$log"); s=$(grep -cE '^\s*--- SKIP' "$log") ;;
   esac
@@ -31,7 +35,7 @@ count() { # count <log> <kind>: adds the runner's own counts to the totals
   echo "${p:-0} passed, ${f:-0} failed, ${s:-0} skipped"
 }
 
-step() { # step <name> <kind: node|jest|go|check> <command...>
+step() { # step <name> <kind: node|jest|go|playwright|check> <command...>
   local name=$1 kind=$2; shift 2
   local log="$logs/$name.log" start=$SECONDS rc
   echo "::: $name: $*"
@@ -68,6 +72,7 @@ else
   failed=$((failed + 1))
   report+=("FAIL  collector-postgres: TEST_DATABASE_URL is not set (TEST_DATABASE_URL=\$(bash .ci/start-postgres.sh))")
 fi
+step browser playwright npm run test:browser
 if command -v plugincheck2 >/dev/null; then
   step package-validate check npm run validate
 else
