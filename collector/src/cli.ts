@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config/config';
 import { demoCommand } from './demo';
 import { startServer } from './server';
 import { simulateCommand } from './simulator/command';
+import { purgeCommand } from './store/purgeCommand';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -24,6 +25,7 @@ async function serve(): Promise<number> {
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   serve: { run: serve, help: 'run the collector (configuration from the environment, see docs/collector.md)' },
   simulate: { run: simulateCommand, help: 'send simulated sessions to a collector (--help for options)' },
+  purge: { run: purgeCommand, help: 'drop telemetry past its retention now (saved sessions are kept)' },
   demo: { run: demoCommand, help: 'run the collector on its embedded store with simulated sessions, live' },
 };
 

@@ -1,6 +1,7 @@
 import type { CollectorConfig } from './config/config';
 import { buildApp } from './http/server';
 import { openStore } from './store/openStore';
+import { schedulePurge } from './store/retention';
 import type { Store } from './store/store';
 
 export interface RunningCollector {
@@ -19,12 +20,14 @@ export async function startServer(config: CollectorConfig): Promise<RunningColle
     await store.close();
     throw err;
   }
+  const stopPurge = schedulePurge(store, config);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     store,
     async close() {
+      stopPurge();
       await app.close();
       await store.close();
     },

@@ -25,6 +25,8 @@ export function testConfig(overrides: Partial<CollectorConfig> = {}): CollectorC
     tokens: TOKENS,
     meetingIdleGapMs: 10 * 60 * 1000,
     retentionDays: 20,
+    savedRetentionMonths: 24,
+    purgeIntervalMs: 0,
     schema: databaseUrl ? `si_test_${randomBytes(6).toString('hex')}` : undefined,
     ...overrides,
   };
@@ -41,9 +43,9 @@ export interface HttpResult<T = unknown> {
 
 export async function http<T = unknown>(
   url: string,
-  options: { method?: string; token?: string; body?: unknown; contentType?: string } = {}
+  options: { method?: string; token?: string; body?: unknown; contentType?: string; headers?: Record<string, string> } = {}
 ): Promise<HttpResult<T>> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) {
     headers.authorization = `Bearer ${options.token}`;
   }

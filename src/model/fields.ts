@@ -12,6 +12,8 @@ export const Fields = {
   streams: 'streams',
   subscribers: 'subscribers',
   errors: 'errors',
+  savedName: 'savedName',
+  tags: 'tags',
   userId: 'userId',
   streamId: 'streamId',
   role: 'role',

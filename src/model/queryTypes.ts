@@ -55,8 +55,13 @@ export type FleetMetric = (typeof FleetMetric)[keyof typeof FleetMetric];
 export const FLEET_STATS = ['p50', 'p95', 'max'] as const;
 export type FleetStat = (typeof FLEET_STATS)[number];
 
-export const FLEET_GROUPS = ['none', 'project', 'sdk', 'browser', 'country'] as const;
+/** session, stream and user give one labelled series per session / stream / user (per-stream alert rules). */
+export const FLEET_GROUPS = ['none', 'project', 'sdk', 'browser', 'country', 'session', 'stream', 'user'] as const;
 export type FleetGroup = (typeof FLEET_GROUPS)[number];
+
+/** fleet: time series per bucket, or one number per series over the whole range (numeric-multi). */
+export const FLEET_FORMATS = ['timeseries', 'numeric'] as const;
+export type FleetFormat = (typeof FLEET_FORMATS)[number];
 
 export const VARIABLE_KINDS = ['projects', 'sessions', 'meetings', 'users', 'streams'] as const;
 export type VariableKind = (typeof VARIABLE_KINDS)[number];
@@ -89,6 +94,10 @@ export interface SessionQueryModel {
   callType?: CallType;
   /** sessions: only sessions with at least this many connections. */
   minSize?: number;
+  /** sessions: only saved (true) or only unsaved (false) sessions. */
+  saved?: boolean;
+  /** sessions: only saved sessions with this tag (case-insensitive). */
+  tag?: string;
   /** sessions: at most this many rows (newest first). */
   limit?: number;
   userId?: string;
@@ -107,13 +116,15 @@ export interface SessionQueryModel {
   groupBy?: FleetGroup;
   /** fleet failureRate: which action; default connect. */
   action?: FailureAction;
+  /** fleet: time series (default) or one number per series over the range. */
+  format?: FleetFormat;
   /** variables: what to list. */
   variable?: VariableKind;
 }
 
 /** Which fields of `SessionQueryModel` each query type reads. Drives editors and validation. */
 export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
-  sessions: ['project', 'sessionIdPrefix', 'hasErrors', 'callType', 'minSize', 'limit'],
+  sessions: ['project', 'sessionIdPrefix', 'hasErrors', 'callType', 'minSize', 'saved', 'tag', 'limit'],
   meetings: ['project', 'sessionId'],
   summary: ['project', 'sessionId', 'meetingId'],
   users: ['project', 'sessionId', 'meetingId', 'userId'],
@@ -122,7 +133,7 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   events: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
   quality: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media', 'metrics'],
   largeSession: ['project', 'sessionId', 'meetingId'],
-  fleet: ['project', 'fleetMetric', 'stat', 'groupBy', 'media', 'role', 'action'],
+  fleet: ['project', 'fleetMetric', 'stat', 'groupBy', 'media', 'role', 'action', 'format'],
   annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
   variables: ['project', 'variable', 'sessionId', 'meetingId', 'userId'],
 };

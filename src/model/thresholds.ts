@@ -14,6 +14,7 @@ export const Limits = {
   meetingIdleGapMs: 10 * 60 * 1000,
   retentionDays: 20,
   savedRetentionMonths: 24,
+  purgeIntervalMs: 60 * 60 * 1000,
   savedSessionsPerProject: 1000,
   tagsPerSavedSession: 3,
   largeSessionSubscribers: 100,

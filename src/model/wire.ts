@@ -84,6 +84,8 @@ export const REST = {
     `/api/v1/saved/${encodeURIComponent(project)}/${encodeURIComponent(sessionId)}`,
   /** POST `{sessions: [{project, sessionId}]}`: delete many. */
   savedDelete: '/api/v1/saved/delete',
+  /** POST, admin token: run the retention purge now. */
+  purge: '/api/v1/admin/purge',
 } as const;
 
 /** A saved session (I9) as the REST API returns it. */

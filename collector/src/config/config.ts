@@ -16,6 +16,10 @@ export interface CollectorConfig {
   tokens: TokenSpec[];
   meetingIdleGapMs: number;
   retentionDays: number;
+  /** How long saved sessions are kept after they were last saved (I9). */
+  savedRetentionMonths: number;
+  /** How often the retention purge runs; 0 turns the schedule off (`collector purge` still works). */
+  purgeIntervalMs: number;
   /** Isolates a store in its own PostgreSQL schema (tests). */
   schema?: string;
 }
@@ -105,5 +109,7 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     tokens,
     meetingIdleGapMs: intVar(env, 'MEETING_IDLE_GAP_MS', Limits.meetingIdleGapMs, 1),
     retentionDays: intVar(env, 'RETENTION_DAYS', Limits.retentionDays, 1),
+    savedRetentionMonths: intVar(env, 'SAVED_RETENTION_MONTHS', Limits.savedRetentionMonths, 1),
+    purgeIntervalMs: intVar(env, 'PURGE_INTERVAL_MS', Limits.purgeIntervalMs, 0),
   };
 }

@@ -70,6 +70,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
         hasErrors: q.hasErrors === 'true',
         callType: q.callType as CallType | undefined,
         minSize: optionalNumber(q.minSize, 'minSize'),
+        saved: q.saved === undefined ? undefined : q.saved === 'true',
+        tag: q.tag,
         limit: optionalNumber(q.limit, 'limit'),
       });
       return { from, to, sessions };

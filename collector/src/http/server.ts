@@ -3,9 +3,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
 import type { Store } from '../store/store';
+import { registerAdminRoutes } from './adminRoutes';
 import { AuthError, tokenTable } from './auth';
 import { registerIngestRoutes } from './ingestRoutes';
 import { registerReadRoutes } from './readRoutes';
+import { registerSavedRoutes } from './savedRoutes';
 
 export interface AppDeps {
   store: Store;
@@ -15,7 +17,7 @@ export interface AppDeps {
 /** The collector's HTTP API: ingest, queries (Grafana frames), REST search and health. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: Limits.maxBodyBytes });
-  await app.register(cors, { origin: true, allowedHeaders: ['Authorization', 'Content-Type'], methods: ['GET', 'POST'] });
+  await app.register(cors, { origin: true, allowedHeaders: ['Authorization', 'Content-Type'], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] });
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body)
   );
@@ -32,5 +34,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const tokens = tokenTable(deps.config.tokens);
   registerIngestRoutes(app, deps, tokens);
   registerReadRoutes(app, deps, tokens);
+  registerSavedRoutes(app, deps, tokens);
+  registerAdminRoutes(app, deps, tokens);
   return app;
 }

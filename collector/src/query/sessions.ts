@@ -1,5 +1,6 @@
 import { classifyCallType, DEFAULT_SESSIONS_LIMIT, Fields, type CallType } from '@model';
 import { frame } from '../frames/frame';
+import { listSaved } from '../store/savedSessions';
 import type { Store } from '../store/store';
 import { QueryInputError, type QueryContext } from './context';
 
@@ -16,6 +17,9 @@ export interface SessionRow {
   subscribers: number;
   errors: number;
   callType: CallType;
+  /** The saved session's name and tags, when it is saved (I9). */
+  savedName: string | null;
+  tags: string[];
 }
 
 export interface SessionSearch {
@@ -27,6 +31,10 @@ export interface SessionSearch {
   hasErrors?: boolean;
   callType?: CallType;
   minSize?: number;
+  /** Only saved sessions (true) or only unsaved ones (false). */
+  saved?: boolean;
+  /** Only saved sessions carrying this tag (case-insensitive). */
+  tag?: string;
   limit?: number;
 }
 
@@ -77,9 +85,14 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
      ORDER BY max(ts) DESC, session_id`,
     params
   );
+  const saved = new Map(
+    (await listSaved(store, s.projects)).map((x) => [`${x.project}\u0000${x.sessionId}`, x] as const)
+  );
+  const tag = s.tag?.trim().toLowerCase();
   return rows
-    .map(
-      (r): SessionRow => ({
+    .map((r): SessionRow => {
+      const mark = saved.get(`${r.project}\u0000${r.session_id}`);
+      return {
         project: r.project,
         sessionId: r.session_id,
         start: r.start,
@@ -92,13 +105,17 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
         subscribers: r.subscribers,
         errors: r.errors,
         callType: classifyCallType(r.users, r.publishers),
-      })
-    )
+        savedName: mark?.name ?? null,
+        tags: mark?.tags ?? [],
+      };
+    })
     .filter(
       (r) =>
         (!s.hasErrors || r.errors > 0) &&
         (!s.callType || r.callType === s.callType) &&
-        (s.minSize === undefined || r.connections >= s.minSize)
+        (s.minSize === undefined || r.connections >= s.minSize) &&
+        (s.saved === undefined || (r.savedName !== null) === s.saved) &&
+        (!tag || r.tags.some((t) => t.toLowerCase() === tag))
     )
     .slice(0, limit);
 }
@@ -113,6 +130,8 @@ export async function sessionsQuery(ctx: QueryContext) {
     hasErrors: q.hasErrors,
     callType: q.callType,
     minSize: q.minSize,
+    saved: q.saved,
+    tag: q.tag,
     limit: q.limit,
   });
   const col = <K extends keyof SessionRow>(k: K) => rows.map((r) => r[k]);
@@ -130,6 +149,8 @@ export async function sessionsQuery(ctx: QueryContext) {
         { name: Fields.streams, kind: 'number', values: col('streams') },
         { name: Fields.subscribers, kind: 'number', values: col('subscribers') },
         { name: Fields.errors, kind: 'number', values: col('errors') },
+        { name: Fields.savedName, kind: 'string', values: col('savedName') },
+        { name: Fields.tags, kind: 'string', values: rows.map((r) => r.tags.join(', ')) },
       ],
       { name: 'sessions', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }
     ),

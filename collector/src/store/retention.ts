@@ -68,3 +68,38 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
   });
   return result;
 }
+
+/**
+ * Runs the purge now and then every `intervalMs` (0: never) with the configured retentions;
+ * one purge at a time. Returns the function that stops it.
+ */
+export function schedulePurge(
+  store: Store,
+  config: { retentionDays: number; savedRetentionMonths: number; purgeIntervalMs: number },
+  log: (message: string) => void = console.error
+): () => void {
+  if (config.purgeIntervalMs <= 0) {
+    return () => undefined;
+  }
+  let running = false;
+  const run = async () => {
+    if (running) {
+      return;
+    }
+    running = true;
+    try {
+      const r = await purge(store, { now: Date.now(), retentionDays: config.retentionDays, savedRetentionMonths: config.savedRetentionMonths });
+      if (r.droppedPartitions.length || r.expiredSavedSessions) {
+        log(`retention: dropped ${r.droppedPartitions.join(', ') || 'no partitions'}; kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions expired`);
+      }
+    } catch (err) {
+      log(`retention: purge failed: ${(err as Error).message}`);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(run, config.purgeIntervalMs);
+  timer.unref();
+  void run();
+  return () => clearInterval(timer);
+}
