@@ -3,3 +3,4 @@ export * from './wire';
 export * from './fields';
 export * from './thresholds';
 export * from './callType';
+export * from './routes';

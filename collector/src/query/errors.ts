@@ -1,5 +1,6 @@
 import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
+import { userIdLinks } from '../frames/links';
 import { COUNTED_ACTIONS, statsOf } from '../model/sessionStats';
 import type { QueryContext } from './context';
 import { scopedSession } from './scope';
@@ -12,7 +13,7 @@ export async function errorsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     frame(
       [
         { name: 'time', kind: 'time', values: errors.map((e) => e.ts) },
-        { name: 'userId', kind: 'string', values: errors.map((e) => e.clientId) },
+        { name: 'userId', kind: 'string', values: errors.map((e) => e.clientId), config: userIdLinks(ctx) },
         { name: 'connectionId', kind: 'nullableString', values: errors.map((e) => e.connectionId) },
         { name: 'action', kind: 'string', values: errors.map((e) => e.action) },
         { name: 'code', kind: 'nullableString', values: errors.map((e) => e.code) },

@@ -1,5 +1,6 @@
 import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
+import { streamIdLinks, userIdLinks } from '../frames/links';
 import { matchesTextFilter, parseTextFilter } from '../model/eventFilter';
 import type { QueryContext } from './context';
 import { scopedSession } from './scope';
@@ -25,9 +26,9 @@ export async function eventsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       [
         { name: 'time', kind: 'time', values: rows.map((e) => e.ts) },
         { name: 'event', kind: 'string', values: rows.map((e) => `${capital(e.action)}${e.variation ? ` ${capital(e.variation)}` : ''}`) },
-        { name: 'userId', kind: 'string', values: rows.map((e) => e.clientId) },
+        { name: 'userId', kind: 'string', values: rows.map((e) => e.clientId), config: userIdLinks(ctx) },
         { name: 'connectionId', kind: 'nullableString', values: rows.map((e) => e.connectionId) },
-        { name: 'streamId', kind: 'nullableString', values: rows.map((e) => e.streamId) },
+        { name: 'streamId', kind: 'nullableString', values: rows.map((e) => e.streamId), config: streamIdLinks(ctx) },
         { name: 'reason', kind: 'nullableString', values: rows.map((e) => e.reason) },
         { name: 'code', kind: 'nullableString', values: rows.map((e) => e.code) },
         { name: 'message', kind: 'nullableString', values: rows.map((e) => e.message) },

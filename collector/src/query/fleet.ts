@@ -1,14 +1,27 @@
-import { FLEET_GROUPS, FLEET_STATS, FleetMetric, type DataFrameJSON, type FleetGroup, type FleetStat } from '@model';
+import {
+  FLEET_FORMATS,
+  FLEET_GROUPS,
+  FLEET_STATS,
+  FleetMetric,
+  type DataFrameJSON,
+  type FleetGroup,
+  type FleetStat,
+} from '@model';
 import { frame } from '../frames/frame';
+import { seriesLinks } from '../frames/links';
 import { QueryInputError, type QueryContext } from './context';
 import { bucketWidth } from './quality';
 
-const GROUP_SQL: Record<FleetGroup, string> = {
-  none: `'all'`,
-  project: 'x.project',
-  sdk: `coalesce(u.sdk, 'unknown')`,
-  browser: `coalesce(u.browser, u.sdk, 'unknown')`,
-  country: `coalesce(u.country, 'unknown')`,
+/** The label columns of each grouping; session, stream and user also carry the project and session so links and alerts can name them. */
+const GROUP_LABELS: Record<FleetGroup, Record<string, string>> = {
+  none: {},
+  project: { project: 'x.project' },
+  sdk: { sdk: `coalesce(u.sdk, 'unknown')` },
+  browser: { browser: `coalesce(u.browser, u.sdk, 'unknown')` },
+  country: { country: `coalesce(u.country, 'unknown')` },
+  session: { project: 'x.project', session: 'x.session_id' },
+  stream: { project: 'x.project', session: 'x.session_id', stream: `coalesce(x.stream_id, 'none')` },
+  user: { project: 'x.project', session: 'x.session_id', user: 'x.client_id' },
 };
 
 const STAT_SQL: Record<FleetStat, (col: string) => string> = {
@@ -23,17 +36,26 @@ const METRIC_COLUMN: Record<Exclude<FleetMetric, 'failureRate'>, { column: strin
   bitrateKbps: { column: 'x.bitrate_kbps', unit: 'Kbits' },
 };
 
+interface Row {
+  t: number;
+  v: number;
+  [label: string]: string | number;
+}
+
 /**
  * G1 fleet metrics: across every session of the granted projects, per time bucket, a quality
  * percentile (p50 / p95 / max of loss, RTT or bitrate samples) or a failure rate (failures /
- * attempts of connect, publish or subscribe), optionally one series per project, SDK, browser
- * or country. Labelled time series, ready for multi-dimensional alert rules.
+ * attempts of connect, publish or subscribe), optionally one series per project, SDK, browser,
+ * country, session, stream or user. Labelled time series (data-plane timeseries-multi) for
+ * multi-dimensional alert rules, or with `format: numeric` one number per series over the whole
+ * range (numeric-multi).
  */
 export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const q = ctx.query;
   const metric = q.fleetMetric ?? FleetMetric.PacketLoss;
   const stat = q.stat ?? 'p95';
   const groupBy = q.groupBy ?? 'none';
+  const format = q.format ?? 'timeseries';
   if (!Object.values(FleetMetric).includes(metric)) {
     throw new QueryInputError(`fleetMetric must be one of ${Object.values(FleetMetric).join(', ')}`);
   }
@@ -43,6 +65,9 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   if (!FLEET_GROUPS.includes(groupBy)) {
     throw new QueryInputError(`groupBy must be one of ${FLEET_GROUPS.join(', ')}`);
   }
+  if (!FLEET_FORMATS.includes(format)) {
+    throw new QueryInputError(`format must be one of ${FLEET_FORMATS.join(', ')}`);
+  }
   const action = q.action ?? 'connect';
   if (!['connect', 'publish', 'subscribe'].includes(action)) {
     throw new QueryInputError('action must be connect, publish or subscribe');
@@ -50,20 +75,29 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   if (ctx.projects.length === 0) {
     return [];
   }
-  const width = bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs);
-  const params: Array<string | number | string[]> = [ctx.projects, ctx.from, ctx.to, width];
-  const bucket = `($2::float8 + floor((x.ts - $2::float8) / $4::float8) * $4::float8)`;
+  const numeric = format === 'numeric';
+  const params: Array<string | number | string[]> = [ctx.projects, ctx.from, ctx.to];
+  // A numeric answer is one bucket spanning the range.
+  let bucket = '$2::float8';
+  if (!numeric) {
+    params.push(bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
+    bucket = `($2::float8 + floor((x.ts - $2::float8) / $4::float8) * $4::float8)`;
+  }
+  const labelCols = Object.entries(GROUP_LABELS[groupBy]);
+  const select = labelCols.map(([, sql], i) => `${sql} AS "l${i}"`);
+  const groupCols = labelCols.map((_, i) => `"l${i}"`);
   const join = 'LEFT JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id';
   let sql: string;
   let unit: string;
   if (metric === FleetMetric.FailureRate) {
     params.push(action);
     unit = 'percentunit';
-    sql = `SELECT ${GROUP_SQL[groupBy]} AS grp, ${bucket} AS t,
+    sql = `SELECT ${[...select, `${bucket} AS t`].join(', ')},
              count(*) FILTER (WHERE x.variation = 'failure')::float8 / count(*) FILTER (WHERE x.variation = 'attempt')::float8 AS v
            FROM all_events x ${join}
-           WHERE x.project = ANY($1::text[]) AND x.ts >= $2::bigint AND x.ts <= $3::bigint AND x.action = $5
-           GROUP BY grp, t HAVING count(*) FILTER (WHERE x.variation = 'attempt') > 0 ORDER BY grp, t`;
+           WHERE x.project = ANY($1::text[]) AND x.ts >= $2::bigint AND x.ts <= $3::bigint AND x.action = $${params.length}
+           GROUP BY ${[...groupCols, 't'].join(', ')} HAVING count(*) FILTER (WHERE x.variation = 'attempt') > 0
+           ORDER BY ${[...groupCols, 't'].join(', ')}`;
   } else {
     const m = METRIC_COLUMN[metric];
     unit = m.unit;
@@ -77,25 +111,30 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         where.push(`${column} = $${params.length}`);
       }
     }
-    sql = `SELECT ${GROUP_SQL[groupBy]} AS grp, ${bucket} AS t, (${STAT_SQL[stat](m.column)})::float8 AS v
+    sql = `SELECT ${[...select, `${bucket} AS t`, `(${STAT_SQL[stat](m.column)})::float8 AS v`].join(', ')}
            FROM all_quality_samples x ${join}
            WHERE ${where.join(' AND ')}
-           GROUP BY grp, t ORDER BY grp, t`;
+           GROUP BY ${[...groupCols, 't'].join(', ')} ORDER BY ${[...groupCols, 't'].join(', ')}`;
   }
-  const rows = await ctx.store.query<{ grp: string; t: number; v: number }>(sql, params);
-  const groups = new Map<string, Array<{ t: number; v: number }>>();
+  const rows = await ctx.store.query<Row>(sql, params);
+  const series = new Map<string, { labels: Record<string, string>; points: Array<{ t: number; v: number }> }>();
   for (const r of rows) {
-    groups.set(r.grp, [...(groups.get(r.grp) ?? []), { t: r.t, v: r.v }]);
-  }
-  return [...groups].map(([grp, points]) => {
     const labels: Record<string, string> = { metric, stat: metric === FleetMetric.FailureRate ? action : stat };
-    if (groupBy !== 'none') {
-      labels[groupBy] = grp;
+    labelCols.forEach(([name], i) => (labels[name] = String(r[`l${i}`])));
+    const key = JSON.stringify(labels);
+    const s = series.get(key) ?? { labels, points: [] };
+    s.points.push({ t: r.t, v: r.v });
+    series.set(key, s);
+  }
+  return [...series.values()].map(({ labels, points }) => {
+    const value = { name: metric, kind: 'number' as const, labels, config: seriesLinks(ctx, labels, { unit }) };
+    if (numeric) {
+      return frame([{ ...value, values: [points[0].v] }], { name: metric, refId: ctx.refId, meta: { type: 'numeric-multi', typeVersion: [0, 1] } });
     }
     return frame(
       [
         { name: 'time', kind: 'time', values: points.map((p) => p.t) },
-        { name: metric, kind: 'number', values: points.map((p) => p.v), labels, config: { unit } },
+        { ...value, values: points.map((p) => p.v) },
       ],
       { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
     );

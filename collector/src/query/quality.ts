@@ -1,5 +1,6 @@
 import { ALL_QUALITY_METRICS, Fields, QualityLabels, QualityMetric, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
+import { seriesLinks } from '../frames/links';
 import { QueryInputError, type QueryContext } from './context';
 import { findMeeting, loadSession } from './sessionData';
 
@@ -122,7 +123,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
               kind: 'number',
               values: withValues.map((p) => p[metric]),
               labels,
-              config: { unit: METRIC_COLUMNS[metric].unit },
+              config: seriesLinks(ctx, labels, { unit: METRIC_COLUMNS[metric].unit }),
             },
           ],
           { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }

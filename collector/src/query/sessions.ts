@@ -1,5 +1,6 @@
 import { classifyCallType, DEFAULT_SESSIONS_LIMIT, Fields, type CallType } from '@model';
 import { frame } from '../frames/frame';
+import { sessionIdLinks } from '../frames/links';
 import { listSaved } from '../store/savedSessions';
 import type { Store } from '../store/store';
 import { QueryInputError, type QueryContext } from './context';
@@ -138,7 +139,7 @@ export async function sessionsQuery(ctx: QueryContext) {
   return [
     frame(
       [
-        { name: Fields.sessionId, kind: 'string', values: col('sessionId') },
+        { name: Fields.sessionId, kind: 'string', values: col('sessionId'), config: sessionIdLinks() },
         { name: Fields.project, kind: 'string', values: col('project') },
         { name: Fields.callType, kind: 'string', values: col('callType') },
         { name: Fields.start, kind: 'time', values: col('start') },

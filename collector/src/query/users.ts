@@ -1,5 +1,6 @@
 import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
+import { streamIdLinks, userIdLinks } from '../frames/links';
 import type { QueryContext } from './context';
 import { scopedSession } from './scope';
 import { endpointOf } from './summary';
@@ -91,7 +92,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   return [
     frame(
       [
-        { name: 'userId', kind: 'string', values: col(users, (u) => u.client_id) },
+        { name: 'userId', kind: 'string', values: col(users, (u) => u.client_id), config: userIdLinks(ctx) },
         { name: 'city', kind: 'nullableString', values: col(users, (u) => u.city) },
         { name: 'country', kind: 'nullableString', values: col(users, (u) => u.country) },
         { name: 'endpoint', kind: 'string', values: col(users, endpointOf) },
@@ -106,7 +107,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     frame(
       [
         { name: 'connectionId', kind: 'string', values: col(conns, ([id]) => id) },
-        { name: 'userId', kind: 'string', values: col(conns, ([, c]) => c.userId) },
+        { name: 'userId', kind: 'string', values: col(conns, ([, c]) => c.userId), config: userIdLinks(ctx) },
         { name: 'start', kind: 'time', values: col(conns, ([, c]) => c.start) },
         { name: 'end', kind: 'time', values: col(conns, ([, c]) => c.end) },
         { name: 'durationS', kind: 'number', values: col(conns, ([, c]) => Math.round((c.end - c.start) / 1000)), config: { unit: 's' } },
@@ -116,8 +117,8 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     ),
     frame(
       [
-        { name: 'streamId', kind: 'string', values: col(strs, ([id]) => id) },
-        { name: 'userId', kind: 'string', values: col(strs, ([, s]) => s.userId) },
+        { name: 'streamId', kind: 'string', values: col(strs, ([id]) => id), config: streamIdLinks(ctx) },
+        { name: 'userId', kind: 'string', values: col(strs, ([, s]) => s.userId), config: userIdLinks(ctx) },
         { name: 'connectionId', kind: 'string', values: col(strs, ([, s]) => s.connectionId) },
         { name: 'videoType', kind: 'string', values: col(strs, ([, s]) => s.videoType) },
         { name: 'start', kind: 'time', values: col(strs, ([, s]) => s.start) },
@@ -128,8 +129,8 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     frame(
       [
         { name: 'subscriberId', kind: 'string', values: col(subs, ([id]) => id) },
-        { name: 'streamId', kind: 'string', values: col(subs, ([, s]) => s.streamId) },
-        { name: 'userId', kind: 'string', values: col(subs, ([, s]) => s.userId) },
+        { name: 'streamId', kind: 'string', values: col(subs, ([, s]) => s.streamId), config: streamIdLinks(ctx) },
+        { name: 'userId', kind: 'string', values: col(subs, ([, s]) => s.userId), config: userIdLinks(ctx) },
         { name: 'connectionId', kind: 'string', values: col(subs, ([, s]) => s.connectionId) },
         { name: 'start', kind: 'time', values: col(subs, ([, s]) => s.start) },
         { name: 'success', kind: 'bool', values: col(subs, ([, s]) => s.success === true) },
