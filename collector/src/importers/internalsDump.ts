@@ -1,0 +1,184 @@
+import { JsonScanner, type JsonPath } from './jsonScanner';
+import { DumpError, type DumpProfile, type StatsMap, type StatsReport, type TraceEntry } from './trace';
+
+// The series the importer reads; the others are skipped as they are parsed.
+const FIELDS = new Set([
+  'timestamp', 'ssrc', 'kind', 'mediaType', 'bytesSent', 'bytesReceived', 'packetsSent', 'packetsReceived', 'packetsLost',
+  'roundTripTime', 'jitter', 'framesPerSecond', 'frameWidth', 'frameHeight', 'remoteId', 'contentType',
+  'currentRoundTripTime', 'selectedCandidatePairId', 'selected', 'state', 'nominated',
+]);
+
+interface PcBuffer {
+  calls: TraceEntry[];
+  objects: Map<string, { type: string; start: number; end: number; fields: Map<string, unknown[]> }>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function timeOf(entry: Record<string, unknown>): number {
+  if (typeof entry.timestamp === 'number') {
+    return entry.timestamp;
+  }
+  return typeof entry.time === 'string' ? Date.parse(entry.time) : NaN;
+}
+
+function parseValue(value: unknown): unknown {
+  if (typeof value !== 'string' || value === '') {
+    return value;
+  }
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** A getUserMedia log entry of webrtc-internals as an rtcstats-style call. */
+function gumCall(entry: Record<string, unknown>, ts: number): TraceEntry {
+  const api = entry.request_type === 'getDisplayMedia' ? 'getDisplayMedia' : 'getUserMedia';
+  if (entry.error !== undefined) {
+    return { kind: 'call', method: `${api}OnFailure`, pc: null, value: { name: String(entry.error), message: entry.error_message }, ts };
+  }
+  if (entry.audio_track_info !== undefined || entry.video_track_info !== undefined || entry.stream_id !== undefined) {
+    return { kind: 'call', method: `${api}OnSuccess`, pc: null, value: entry.stream_id, ts };
+  }
+  return { kind: 'call', method: api, pc: null, value: { audio: entry.audio, video: entry.video }, ts };
+}
+
+/** Rebuilds the per-tick stats of one peer connection from its per-field series, in time order with its log. */
+function flush(pc: string, buf: PcBuffer): TraceEntry[] {
+  const ticks = new Map<number, StatsReport[]>();
+  for (const [id, obj] of buf.objects) {
+    const times = obj.fields.get('timestamp');
+    const n = times ? times.length : Math.max(0, ...[...obj.fields.values()].map((v) => v.length));
+    for (let i = 0; i < n; i++) {
+      // Without a timestamp series the samples are spread evenly over [startTime, endTime].
+      const t = times ? Number(times[i]) : n > 1 ? obj.start + ((obj.end - obj.start) * i) / (n - 1) : obj.end;
+      const report: StatsReport = { id, type: obj.type, timestamp: t };
+      for (const [field, values] of obj.fields) {
+        // A series that started later than the others is aligned on their most recent end.
+        const j = i - (n - values.length);
+        if (j >= 0) {
+          report[field] = values[j];
+        }
+      }
+      const list = ticks.get(t);
+      if (list) {
+        list.push(report);
+      } else {
+        ticks.set(t, [report]);
+      }
+    }
+  }
+  const entries: TraceEntry[] = [...buf.calls];
+  const base: StatsMap = new Map();
+  for (const t of [...ticks.keys()].sort((a, b) => a - b)) {
+    for (const r of ticks.get(t) ?? []) {
+      base.set(String(r.id), r);
+    }
+    entries.push({ kind: 'stats', pc, stats: new Map(base), ts: t });
+  }
+  // Stable sort: at the same instant a logged call comes before the stats that follow it.
+  return entries.sort((a, b) => a.ts - b.ts);
+}
+
+/**
+ * chrome://webrtc-internals dump (one JSON document: getUserMedia log, PeerConnections with
+ * updateLog and per-field stats series, UserAgent), read as a stream: one peer connection's
+ * series are held at a time (Chrome keeps at most 1,000 points per series).
+ */
+export async function* internalsEntries(chunks: AsyncIterable<string>, name: string, profile: DumpProfile): AsyncGenerator<TraceEntry> {
+  const out: TraceEntry[] = [];
+  const pcs = new Map<string, PcBuffer>();
+  let sawPeerConnections = false;
+  let sawGum = false;
+  const bufferOf = (pc: string) => {
+    let b = pcs.get(pc);
+    if (!b) {
+      b = { calls: [], objects: new Map() };
+      pcs.set(pc, b);
+    }
+    return b;
+  };
+  const select = (p: JsonPath): 'walk' | 'read' | 'skip' => {
+    if (p.length === 1) {
+      if (p[0] === 'PeerConnections' || p[0] === 'getUserMedia') {
+        return 'walk';
+      }
+      return p[0] === 'UserAgent' || p[0] === 'UserAgentData' ? 'read' : 'skip';
+    }
+    if (p[0] === 'getUserMedia') {
+      return 'read';
+    }
+    if (p.length === 2) {
+      return 'walk';
+    }
+    if (p.length === 3) {
+      return p[2] === 'stats' || p[2] === 'updateLog' ? 'walk' : 'skip';
+    }
+    if (p[2] === 'stats') {
+      const field = p[3].slice(p[3].lastIndexOf('-') + 1);
+      return FIELDS.has(field) ? 'read' : 'skip';
+    }
+    return 'read';
+  };
+  const onValue = (p: JsonPath, value: unknown) => {
+    if (p[0] === 'UserAgent' && typeof value === 'string') {
+      profile.userAgent = value;
+    } else if (p[0] === 'UserAgentData' && isObject(value) && Array.isArray(value.brands)) {
+      profile.brands = value.brands.filter((b): b is { brand: string; version: string } => typeof b?.brand === 'string' && typeof b?.version === 'string');
+      profile.platform = typeof value.platform === 'string' ? value.platform : undefined;
+    } else if (p[0] === 'getUserMedia') {
+      sawGum = true;
+      if (!isObject(value) || !Number.isFinite(timeOf(value))) {
+        throw new DumpError(`${name}: getUserMedia[${p[1]}] must be an object with a timestamp`);
+      }
+      out.push(gumCall(value, timeOf(value)));
+    } else if (p[0] === 'PeerConnections' && p.length === 2) {
+      throw new DumpError(`${name}: PeerConnections.${p[1]} must be an object`);
+    } else if (p[2] === 'updateLog') {
+      if (!isObject(value) || typeof value.type !== 'string' || !Number.isFinite(timeOf(value))) {
+        throw new DumpError(`${name}: PeerConnections.${p[1]}.updateLog[${p[3]}] must be an object with a type and a timestamp`);
+      }
+      bufferOf(p[1]).calls.push({ kind: 'call', method: value.type, pc: p[1], value: parseValue(value.value), ts: timeOf(value) });
+    } else if (p[2] === 'stats') {
+      if (!isObject(value) || typeof value.values !== 'string' || typeof value.statsType !== 'string') {
+        throw new DumpError(`${name}: PeerConnections.${p[1]}.stats["${p[3]}"] must be {startTime, endTime, statsType, values}`);
+      }
+      const cut = p[3].lastIndexOf('-');
+      const values = parseValue(value.values);
+      if (cut <= 0 || !Array.isArray(values)) {
+        throw new DumpError(`${name}: PeerConnections.${p[1]}.stats["${p[3]}"] is not a "<statsId>-<field>" series of values`);
+      }
+      const id = p[3].slice(0, cut);
+      const objects = bufferOf(p[1]).objects;
+      let obj = objects.get(id);
+      if (!obj) {
+        obj = { type: value.statsType, start: Date.parse(String(value.startTime)), end: Date.parse(String(value.endTime)), fields: new Map() };
+        objects.set(id, obj);
+      }
+      obj.fields.set(p[3].slice(cut + 1), values);
+    }
+  };
+  const onClose = (p: JsonPath) => {
+    if (p.length === 1 && p[0] === 'PeerConnections') {
+      sawPeerConnections = true;
+    }
+    if (p.length === 2 && p[0] === 'PeerConnections') {
+      const buf = pcs.get(p[1]);
+      pcs.delete(p[1]);
+      if (buf) {
+        out.push(...flush(p[1], buf));
+      }
+    }
+  };
+  const scanner = new JsonScanner(name, select, onValue, onClose);
+  for await (const chunk of chunks) {
+    scanner.push(chunk);
+    yield* out.splice(0, out.length);
+  }
+  scanner.end();
+  if (!sawPeerConnections && !sawGum) {
+    throw new DumpError(`${name}: a JSON document, but not a webrtc-internals dump (it has no PeerConnections and no getUserMedia log)`);
+  }
+}

@@ -1,0 +1,112 @@
+import type { StatsMap, StatsReport } from './trace';
+
+/** What the previous report of one RTP stats object left behind (counters, time). */
+export interface Baseline {
+  ts: number;
+  bytes?: number;
+  packets?: number;
+  /** Highest packetsLost seen: the counter may step back (late packets), losses are not undone. */
+  lost?: number;
+}
+
+export interface RtpMeasure {
+  bitrateKbps?: number;
+  packets?: number;
+  packetsLost?: number;
+  lossPct?: number;
+  rttMs?: number;
+  jitterMs?: number;
+  frameRate?: number;
+  width?: number;
+  height?: number;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const ms = (seconds: unknown): number | undefined => {
+  const s = num(seconds);
+  return s === undefined || s < 0 ? undefined : s * 1000;
+};
+
+/** The selected ICE candidate pair: the transport's pointer, else Firefox's `selected` flag. */
+export function selectedPair(stats: StatsMap): StatsReport | undefined {
+  for (const r of stats.values()) {
+    if (r.type === 'transport' && typeof r.selectedCandidatePairId === 'string') {
+      const pair = stats.get(r.selectedCandidatePairId);
+      if (pair) {
+        return pair;
+      }
+    }
+  }
+  for (const r of stats.values()) {
+    if (r.type === 'candidate-pair' && r.selected === true) {
+      return r;
+    }
+  }
+  return undefined;
+}
+
+/** The receiver's report about our outbound stream: by `remoteId`, else by SSRC. */
+function remoteInbound(report: StatsReport, stats: StatsMap): StatsReport | undefined {
+  if (typeof report.remoteId === 'string') {
+    const r = stats.get(report.remoteId);
+    if (r) {
+      return r;
+    }
+  }
+  for (const r of stats.values()) {
+    if (r.type === 'remote-inbound-rtp' && r.ssrc === report.ssrc) {
+      return r;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * One quality sample from an `outbound-rtp` or `inbound-rtp` report and its previous one (see
+ * docs/importers.md): bitrate from the byte delta over the report time delta, loss from the
+ * packet deltas, RTT, jitter, frame rate and resolution as reported. A counter that went down
+ * (SSRC change, restart) starts a new series: no bitrate, the counters count from zero again.
+ */
+export function measureRtp(report: StatsReport, stats: StatsMap, ts: number, prev: Baseline | undefined): { measure: RtpMeasure; next: Baseline } {
+  const outbound = report.type === 'outbound-rtp';
+  const remote = outbound ? remoteInbound(report, stats) : undefined;
+  const bytes = num(outbound ? report.bytesSent : report.bytesReceived);
+  const packets = num(outbound ? report.packetsSent : report.packetsReceived);
+  const lost = num(outbound ? remote?.packetsLost : report.packetsLost);
+  const reset = prev !== undefined && ((bytes !== undefined && prev.bytes !== undefined && bytes < prev.bytes) || (packets !== undefined && prev.packets !== undefined && packets < prev.packets));
+  const base = reset ? undefined : prev;
+  const measure: RtpMeasure = {};
+  if (base && bytes !== undefined && base.bytes !== undefined && ts > base.ts) {
+    measure.bitrateKbps = (8 * (bytes - base.bytes)) / (ts - base.ts);
+  }
+  const dPackets = packets === undefined ? undefined : packets - (base?.packets ?? 0);
+  const lostMax = lost === undefined ? base?.lost : Math.max(lost, base?.lost ?? 0);
+  const dLost = lost === undefined ? undefined : Math.max(0, lost - (base?.lost ?? 0));
+  if (dPackets !== undefined) {
+    measure.packets = dPackets;
+  }
+  if (dLost !== undefined) {
+    measure.packetsLost = dLost;
+  }
+  if (dPackets !== undefined && dLost !== undefined) {
+    // Receiver: lost / (lost + received). Sender: lost / sent (the packets it put on the wire).
+    const whole = outbound ? dPackets : dPackets + dLost;
+    if (whole > 0) {
+      measure.lossPct = Math.min(100, (100 * dLost) / whole);
+    }
+  }
+  measure.rttMs = ms(remote?.roundTripTime) ?? ms(selectedPair(stats)?.currentRoundTripTime);
+  measure.jitterMs = ms(outbound ? remote?.jitter : report.jitter);
+  measure.frameRate = num(report.framesPerSecond) ?? num(report.framerateMean);
+  measure.width = num(report.frameWidth);
+  measure.height = num(report.frameHeight);
+  for (const key of Object.keys(measure) as Array<keyof RtpMeasure>) {
+    if (measure[key] === undefined) {
+      delete measure[key];
+    }
+  }
+  return {
+    measure,
+    next: { ts, bytes: bytes ?? base?.bytes, packets: packets ?? base?.packets, lost: lostMax },
+  };
+}

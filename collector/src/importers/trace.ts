@@ -1,0 +1,33 @@
+/** What every dump format is normalised to before it is mapped to ingest records. */
+
+/** One W3C stats object as read from a dump (fields as the browser named them). */
+export type StatsReport = Record<string, unknown>;
+
+/** Every stats object of one peer connection at one moment, keyed by stats id. */
+export type StatsMap = Map<string, StatsReport>;
+
+export type TraceEntry =
+  | {
+      kind: 'call';
+      /** API call or event name as rtcstats names it (`create`, `onconnectionstatechange`...). */
+      method: string;
+      /** Peer connection id, or null for page-level calls (getUserMedia). */
+      pc: string | null;
+      value: unknown;
+      /** Epoch ms. */
+      ts: number;
+    }
+  | { kind: 'stats'; pc: string; stats: StatsMap; ts: number };
+
+/** What the dump says about the browser that wrote it. */
+export interface DumpProfile {
+  userAgent?: string;
+  /** Chromium's rtcstats dump has no user agent string, only userAgentData brands. */
+  brands?: Array<{ brand: string; version: string }>;
+  platform?: string;
+}
+
+export type DumpFormat = 'rtcstats' | 'rtcstats-v3' | 'webrtc-internals';
+
+/** A bad dump: the message names what was wrong and where. Nothing is stored. */
+export class DumpError extends Error {}
