@@ -8,6 +8,8 @@ export const Thresholds = {
   lossWarnPct: 3,
   lossBadPct: 5,
   latencyHighMs: 300,
+  /** Alert rules: a session whose connects, publishes or subscribes fail more often than this (failures / attempts). */
+  failureRateHigh: 0.25,
 } as const;
 
 export const Limits = {
