@@ -114,6 +114,7 @@ describe('Grafana features', () => {
     const q = quality.find((f) => f.schema.fields[1].labels?.stream === 'st-bad' && f.schema.fields[1].labels?.role === 'publisher')!;
     assert.deepEqual(field(q, 'lossPct').schema.config, {
       unit: 'percent',
+      description: 'Publisher quality reflects the worst subscriber (no scalable video, or audio)',
       links: [
         { title: 'Open in Session Inspector', url: `${INSPECTOR_PATH}/sess%2F1?project=proj-a&user=alice&from=\${__from}&to=\${__to}` },
         { title: 'Session drilldown dashboard', url: `/d/${DashboardUid.session}?var-project=proj-a&var-session=sess%2F1&var-user=alice&var-stream=st-bad&from=\${__from}&to=\${__to}` },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCollector } from '../src/server';
 import { SessionBuilder, T0 } from './fixtures';
-import { countRows, http, ingest, startTestCollector } from './helpers';
+import { countRows, http, ingest, query, startTestCollector } from './helpers';
 
 describe('ingest', () => {
   let c: RunningCollector;
@@ -20,6 +20,18 @@ describe('ingest', () => {
     assert.equal(await countRows(c, 'events'), 4);
     assert.equal(await countRows(c, 'quality_samples'), 1);
     assert.equal(await countRows(c, 'users'), 1);
+  });
+
+  test('freshness (I11): what ingest acknowledged is answered by the very next query', async () => {
+    const s = new SessionBuilder('fresh-now').user('u9', T0 + 9000, 'st9');
+    s.sample({ ts: T0 + 10_000, clientId: 'u9', streamId: 'st9', role: 'publisher', media: 'audio', bitrateKbps: 31 });
+    assert.equal((await ingest(c, 'ingest-a', s.records())).status, 200);
+    const r = await query(c, 'read-a', [
+      { refId: 'S', timeRange: { from: T0, to: T0 + 60_000 }, maxDataPoints: 100, intervalMs: 1000, query: { queryType: 'sessions', sessionIdPrefix: 'fresh-' } },
+      { refId: 'Q', timeRange: { from: T0, to: T0 + 60_000 }, maxDataPoints: 100, intervalMs: 1000, query: { queryType: 'quality', sessionId: 'fresh-now', metrics: ['bitrateKbps'] } },
+    ]);
+    assert.deepEqual(r.body.results.S.frames![0].data.values[0], ['fresh-now']);
+    assert.deepEqual(r.body.results.Q.frames![0].data.values[1], [31]);
   });
 
   test('a re-sent batch stores nothing twice', async () => {

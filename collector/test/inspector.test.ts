@@ -103,8 +103,45 @@ describe('inspector model against the simulator manifest', () => {
       });
       const errors = frameNamed(await ask(c, { queryType: 'errors', sessionId: id }), 'errors');
       assert.equal(col(errors, 'time').length, truth.errors, `${id} error rows`);
+
+      const timelines = frameNamed(await ask(c, { queryType: 'largeSession', sessionId: id }), 'largeSession');
+      const total = (name: string) => (col(timelines, name) as number[]).reduce((a, b) => a + b, 0);
+      for (const action of ['connect', 'subscribe'] as const) {
+        assert.equal(total(`${action}Attempts`), truth.actions[action].attempts, `${id} ${action} attempts over the timeline`);
+        assert.equal(total(`${action}Successes`), truth.actions[action].successes, `${id} ${action} successes over the timeline`);
+        assert.equal(total(`${action}Failures`), truth.actions[action].failures, `${id} ${action} failures over the timeline`);
+      }
+      assert.ok(col(timelines, 'time').length <= 500, `${id} at most maxDataPoints buckets`);
     }
     assert.ok(meetingsChecked > manifest.sessions.length, 'some sessions have several meetings');
+  });
+
+  test('quality: jitter, frame rate and resolution where captured; SIP filter; publisher-quality rule', async () => {
+    const withSip = manifest.sessions.find((t) => t.users.some((u) => u.client.sip) && t.users.some((u) => !u.client.sip) && t.streams.length > 0);
+    assert.ok(withSip, 'the simulation has a session mixing SIP and other users');
+    const sipUsers = new Set(withSip.users.filter((u) => u.client.sip).map((u) => u.clientId));
+    const usersOf = (r: WireResult) => new Set(r.frames!.map((f) => f.schema.fields[1].labels!.user));
+    const sipOnly = usersOf(await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, sip: true, metrics: ['bitrateKbps'] }));
+    const noSip = usersOf(await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, sip: false, metrics: ['bitrateKbps'] }));
+    assert.ok(sipOnly.size > 0 && [...sipOnly].every((u) => sipUsers.has(u)), `sip: true keeps SIP users only (${[...sipOnly]})`);
+    assert.ok(noSip.size > 0 && [...noSip].every((u) => !sipUsers.has(u)), 'sip: false drops them');
+
+    const extra = await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, media: 'video', metrics: ['jitterMs', 'frameRate', 'frameHeight'] });
+    const byMetric = (m: string) => extra.frames!.filter((f) => f.schema.name === m);
+    assert.ok(byMetric('jitterMs').length > 0 && byMetric('frameRate').length > 0);
+    assert.ok(byMetric('frameHeight').every((f) => (f.data.values[1] as number[]).every((h) => h === 720)), 'simulated video is 1280x720');
+    const audio = await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, media: 'audio', metrics: ['frameRate'] });
+    assert.deepEqual(audio.frames, [], 'audio has no frame rate: no series rather than empty ones');
+
+    for (const shape of ['one-to-one', 'multiparty'] as const) {
+      const truth = manifest.sessions.find((t) => t.shape === shape && t.streams.length > 0)!;
+      const r = await ask(c, { queryType: 'quality', sessionId: truth.sessionId, role: 'publisher', metrics: ['bitrateKbps'] });
+      const rules = new Map(r.frames!.map((f) => [f.schema.fields[1].labels!.media, (f.schema.meta?.custom as { publisherRule?: string } | undefined)?.publisherRule]));
+      assert.equal(rules.get('audio'), 'worst-subscriber', `${shape}: publisher audio always reflects the worst subscriber`);
+      assert.equal(rules.get('video'), shape === 'multiparty' ? 'publisher-to-router' : 'worst-subscriber', `${shape}: video rule follows scalable video`);
+      const subs = await ask(c, { queryType: 'quality', sessionId: truth.sessionId, role: 'subscriber', metrics: ['bitrateKbps'] });
+      assert.ok(subs.frames!.every((f) => f.schema.meta?.custom === undefined), 'subscriber series carry no publisher rule');
+    }
   });
 
   test('a meeting filter narrows every module to that meeting', async () => {

@@ -29,11 +29,30 @@ export const QualityMetric = {
   Bitrate: 'bitrateKbps',
   PacketLoss: 'lossPct',
   Latency: 'rttMs',
+  Jitter: 'jitterMs',
+  FrameRate: 'frameRate',
+  /** Resolution as the frame height in pixels (720 for 1280x720). */
+  FrameHeight: 'frameHeight',
 } as const;
 
 export type QualityMetric = (typeof QualityMetric)[keyof typeof QualityMetric];
 
 export const ALL_QUALITY_METRICS: QualityMetric[] = Object.values(QualityMetric);
+
+/** What a quality query without `metrics` returns: the Inspector's three charts (I6). */
+export const DEFAULT_QUALITY_METRICS: QualityMetric[] = [QualityMetric.Bitrate, QualityMetric.PacketLoss, QualityMetric.Latency];
+
+/**
+ * I6: which link a publisher's quality describes. Without scalable video the media router
+ * forwards one encoding, so the publisher adapts to (and its stats reflect) the worst
+ * subscriber; with scalable video it reflects the publisher-to-router link only. Audio is never
+ * scalable: publisher audio always reflects the worst subscriber.
+ */
+export const PublisherQualityRule = {
+  WorstSubscriber: 'worst-subscriber',
+  PublisherToRouter: 'publisher-to-router',
+} as const;
+export type PublisherQualityRule = (typeof PublisherQualityRule)[keyof typeof PublisherQualityRule];
 
 export const CallType = {
   OneToOne: 'one-to-one',
@@ -106,8 +125,10 @@ export interface SessionQueryModel {
   role?: Role;
   /** quality: restrict to one media; absent means both. */
   media?: Media;
-  /** quality: which metrics to return; absent means all of them. */
+  /** quality: which metrics to return; absent means bitrate, packet loss and latency. */
   metrics?: QualityMetric[];
+  /** quality: only SIP users' streams (true) or none of them (false); absent means both. */
+  sip?: boolean;
   /** fleet: the metric across sessions. */
   fleetMetric?: FleetMetric;
   /** fleet: which statistic per time bucket (quality metrics); default p95. */
@@ -131,7 +152,7 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   errors: ['project', 'sessionId', 'meetingId', 'userId'],
   failureRates: ['project', 'sessionId', 'meetingId', 'userId'],
   events: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
-  quality: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media', 'metrics'],
+  quality: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media', 'sip', 'metrics'],
   largeSession: ['project', 'sessionId', 'meetingId'],
   fleet: ['project', 'fleetMetric', 'stat', 'groupBy', 'media', 'role', 'action', 'format'],
   annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],

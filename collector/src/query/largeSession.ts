@@ -5,12 +5,12 @@ import { bucketWidth } from './quality';
 import { scopedSession } from './scope';
 
 const SERIES = [
-  ['connect', 'attempt'],
-  ['connect', 'success'],
-  ['connect', 'failure'],
-  ['subscribe', 'attempt'],
-  ['subscribe', 'success'],
-  ['subscribe', 'failure'],
+  ['connect', 'attempt', 'connectAttempts'],
+  ['connect', 'success', 'connectSuccesses'],
+  ['connect', 'failure', 'connectFailures'],
+  ['subscribe', 'attempt', 'subscribeAttempts'],
+  ['subscribe', 'success', 'subscribeSuccesses'],
+  ['subscribe', 'failure', 'subscribeFailures'],
 ] as const;
 
 /**
@@ -38,8 +38,8 @@ export async function largeSessionQuery(ctx: QueryContext): Promise<DataFrameJSO
     frame(
       [
         { name: 'time', kind: 'time', values: Array.from({ length: buckets }, (_, i) => from + i * width) },
-        ...SERIES.map(([action, variation], i) => ({
-          name: `${action}${variation[0].toUpperCase()}${variation.slice(1)}s`,
+        ...SERIES.map(([, , name], i) => ({
+          name,
           kind: 'number' as const,
           values: counts[i],
         })),

@@ -1,4 +1,4 @@
-import { ALL_QUALITY_METRICS, Fields, QualityLabels, QualityMetric, type DataFrameJSON } from '@model';
+import { ALL_QUALITY_METRICS, DEFAULT_QUALITY_METRICS, Fields, PublisherQualityRule, QualityLabels, QualityMetric, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
 import { QueryInputError, type QueryContext } from './context';
@@ -8,7 +8,30 @@ const METRIC_COLUMNS: Record<QualityMetric, { sql: string; unit: string }> = {
   [QualityMetric.Bitrate]: { sql: 'avg(bitrate_kbps)', unit: 'Kbits' },
   [QualityMetric.PacketLoss]: { sql: 'avg(loss_pct)', unit: 'percent' },
   [QualityMetric.Latency]: { sql: 'avg(rtt_ms)', unit: 'ms' },
+  [QualityMetric.Jitter]: { sql: 'avg(jitter_ms)', unit: 'ms' },
+  [QualityMetric.FrameRate]: { sql: 'avg(frame_rate)', unit: 'fps' },
+  [QualityMetric.FrameHeight]: { sql: 'avg(height)', unit: 'px' },
 };
+
+const RULE_NOTES: Record<PublisherQualityRule, string> = {
+  [PublisherQualityRule.WorstSubscriber]: "Publisher quality reflects the worst subscriber (no scalable video, or audio)",
+  [PublisherQualityRule.PublisherToRouter]: 'Publisher quality reflects the publisher-to-media-router link (scalable video)',
+};
+
+/** Which rule a publisher series follows: scalable video streams report their uplink only. */
+async function publisherRules(ctx: QueryContext, sessionId: string): Promise<Map<string, boolean>> {
+  const rows = await ctx.store.query<{ stream_id: string; scalable: boolean | null }>(
+    `SELECT stream_id, bool_or((stream->>'scalable')::boolean) AS scalable FROM all_events
+     WHERE project = ANY($1::text[]) AND session_id = $2 AND action = 'publish' AND variation = 'success' AND stream_id IS NOT NULL
+     GROUP BY stream_id`,
+    [ctx.projects, sessionId]
+  );
+  return new Map(rows.map((r) => [r.stream_id, r.scalable === true]));
+}
+
+function ruleFor(scalable: Map<string, boolean>, streamId: string, media: string): PublisherQualityRule {
+  return media === 'video' && scalable.get(streamId) ? PublisherQualityRule.PublisherToRouter : PublisherQualityRule.WorstSubscriber;
+}
 
 /**
  * Bucket width so that [from, to] holds at most maxDataPoints buckets, never finer than the
@@ -35,7 +58,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
   if (!q.sessionId) {
     throw new QueryInputError('quality needs a sessionId');
   }
-  const metrics = q.metrics && q.metrics.length > 0 ? q.metrics : ALL_QUALITY_METRICS;
+  const metrics = q.metrics && q.metrics.length > 0 ? q.metrics : DEFAULT_QUALITY_METRICS;
   const unknown = metrics.filter((m) => !ALL_QUALITY_METRICS.includes(m));
   if (unknown.length > 0) {
     throw new QueryInputError(`unknown metrics: ${unknown.join(', ')} (known: ${ALL_QUALITY_METRICS.join(', ')})`);
@@ -74,11 +97,15 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
       where.push(`${column} = $${params.length}`);
     }
   }
+  if (q.sip !== undefined) {
+    // SIP is a property of the user (client endpoint), recorded when it first connected.
+    where.push(`${q.sip ? '' : 'NOT '}EXISTS (SELECT 1 FROM users u WHERE u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id AND u.sip)`);
+  }
   const rows = await ctx.store.query<Row>(
     `SELECT session_id, client_id, stream_id, role, media, coalesce(subscriber_id, '') AS subscriber_id,
        ($3::float8 + floor((ts - $3::float8) / $5::float8) * $5::float8) AS t,
        ${metrics.map((m) => `${METRIC_COLUMNS[m].sql}::float8 AS "${m}"`).join(', ')}
-     FROM all_quality_samples
+     FROM all_quality_samples x
      WHERE ${where.join(' AND ')}
      GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), t
      ORDER BY client_id, stream_id, role, media, subscriber_id, t`,
@@ -96,6 +123,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     }
   }
 
+  const scalable = await publisherRules(ctx, q.sessionId);
   const frames: DataFrameJSON[] = [];
   for (const metric of metrics) {
     for (const points of series.values()) {
@@ -114,6 +142,8 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
       if (withValues.length === 0) {
         continue;
       }
+      const rule = first.role === 'publisher' ? ruleFor(scalable, first.stream_id, first.media) : undefined;
+      const config = seriesLinks(ctx, labels, { unit: METRIC_COLUMNS[metric].unit, ...(rule ? { description: RULE_NOTES[rule] } : {}) });
       frames.push(
         frame(
           [
@@ -123,10 +153,10 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
               kind: 'number',
               values: withValues.map((p) => p[metric]),
               labels,
-              config: seriesLinks(ctx, labels, { unit: METRIC_COLUMNS[metric].unit }),
+              config,
             },
           ],
-          { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
+          { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1], ...(rule ? { custom: { publisherRule: rule } } : {}) } }
         )
       );
     }

@@ -26,6 +26,9 @@ const METRIC_LABELS: Record<QualityMetric, string> = {
   bitrateKbps: 'Bitrate (kbps)',
   lossPct: 'Packet loss (%)',
   rttMs: 'Latency, RTT (ms)',
+  jitterMs: 'Jitter (ms)',
+  frameRate: 'Frame rate (fps)',
+  frameHeight: 'Resolution, frame height (px)',
 };
 const METRICS: Array<SelectableValue<QualityMetric>> = ALL_QUALITY_METRICS.map((m) => ({ label: METRIC_LABELS[m], value: m }));
 

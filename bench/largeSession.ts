@@ -1,0 +1,121 @@
+// Large-session benchmark (I8, issue acceptance "1,000 subscribers for 60 minutes"): ingests one
+// simulated broadcast into a real collector on each available store and times every Inspector
+// query over HTTP, then rewrites its own section of docs/benchmarks.md.
+//   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/largeSession.ts
+// With TEST_DATABASE_URL set, PostgreSQL is measured beside PGlite in the same run.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { WireQuery } from '@model';
+import type { CollectorConfig } from '../collector/src/config/config';
+import { startServer } from '../collector/src/server';
+import { generateSession } from '../collector/src/simulator/generate';
+import { writeRecords } from '../collector/src/simulator/writer';
+
+const SUBSCRIBERS = 1000;
+const MINUTES = 60;
+const SAMPLE_MS = 60_000;
+const START = Date.UTC(2026, 10, 24, 10, 0, 0);
+const RUNS = 3;
+const DOC = 'docs/benchmarks.md';
+const BEGIN = '<!-- bench:largeSession:begin -->';
+const END = '<!-- bench:largeSession:end -->';
+
+const QUERIES: Array<[string, Record<string, unknown>, number]> = [
+  ['summary', { queryType: 'summary' }, 1000],
+  ['users (with drilldown frames)', { queryType: 'users' }, 1000],
+  ['largeSession timelines', { queryType: 'largeSession' }, 1000],
+  ['events', { queryType: 'events' }, 1000],
+  ['quality, all subscribers, maxDataPoints 1000', { queryType: 'quality', role: 'subscriber' }, 1000],
+  ['quality, all subscribers, maxDataPoints 100', { queryType: 'quality', role: 'subscriber' }, 100],
+  ['quality, publisher only', { queryType: 'quality', role: 'publisher' }, 1000],
+];
+
+const TOKENS: CollectorConfig['tokens'] = [
+  { token: 'bench-ingest', kind: 'ingest', project: 'bench' },
+  { token: 'bench-read', kind: 'read', projects: ['bench'] },
+];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeof generateSession>['records']) {
+  const databaseUrl = store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined;
+  const c = await startServer({
+    host: '127.0.0.1', port: 0, databaseUrl, dataDir: 'memory://', tokens: TOKENS, meetingIdleGapMs: 600_000, retentionDays: 20,
+    savedRetentionMonths: 24, purgeIntervalMs: 0, schema: databaseUrl ? `si_bench_${randomBytes(4).toString('hex')}` : undefined,
+  });
+  try {
+    const t0 = performance.now();
+    await writeRecords({ url: c.url, token: 'bench-ingest' }, records);
+    const ingestMs = performance.now() - t0;
+    const rows: Array<[string, number, number]> = [];
+    for (const [name, q, maxDataPoints] of QUERIES) {
+      const times: number[] = [];
+      let frames = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const wire: WireQuery = {
+          refId: 'A', timeRange: { from: START - 60_000, to: START + (MINUTES + 1) * 60_000 }, maxDataPoints, intervalMs: 1000,
+          query: { ...q, sessionId: 'broadcast-1k' } as WireQuery['query'],
+        };
+        const t = performance.now();
+        const res = await fetch(`${c.url}/api/v1/query`, { method: 'POST', headers: { authorization: 'Bearer bench-read', 'content-type': 'application/json' }, body: JSON.stringify({ queries: [wire] }) });
+        const body = (await res.json()) as { results: { A: { status: number; error?: string; frames?: unknown[] } } };
+        times.push(performance.now() - t);
+        if (body.results.A.status !== 200) {
+          throw new Error(`${name}: ${body.results.A.error}`);
+        }
+        frames = body.results.A.frames?.length ?? 0;
+      }
+      rows.push([name, median(times), frames]);
+    }
+    return { ingestMs, rows };
+  } finally {
+    await c.close();
+  }
+}
+
+async function main() {
+  const g = generateSession(
+    { sessionId: 'broadcast-1k', shape: 'broadcast', start: START, meetings: 1, reuseGapMs: 0, minutes: MINUTES, users: SUBSCRIBERS + 1, sampleIntervalMs: SAMPLE_MS, trouble: 0 },
+    1
+  );
+  const samples = g.records.filter((r) => r.kind === 'quality').length;
+  const stores: Array<'PGlite' | 'PostgreSQL'> = process.env.TEST_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
+  const results: Array<{ store: string } & Awaited<ReturnType<typeof measure>>> = [];
+  for (const s of stores) {
+    console.error(`measuring ${s}...`);
+    results.push({ store: s, ...(await measure(s, g.records)) });
+  }
+  const lines = [
+    BEGIN,
+    '## Large session: a broadcast of 1,000 subscribers for 60 minutes (I8)',
+    '',
+    `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/largeSession.ts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}.`,
+    `One simulated broadcast: ${g.truth.users.length} users, ${g.truth.subscribers.length} subscribers, ${g.records.length - samples} events and ${samples} quality samples (one per minute per stream and subscriber, audio and video).`,
+    'Times are through the collector over HTTP on loopback (the path the Go backend takes), median of 3 runs.',
+    '',
+    `| step | ${results.map((r) => r.store).join(' | ')} |`,
+    `| --- | ${results.map(() => '---:').join(' | ')} |`,
+    `| ingest (batched through \`POST /api/v1/ingest\`) | ${results.map((r) => `${(r.ingestMs / 1000).toFixed(1)} s`).join(' | ')} |`,
+    ...QUERIES.map(([name], i) => `| ${name} (${results[0].rows[i][2]} frames) | ${results.map((r) => `${Math.round(r.rows[i][1])} ms`).join(' | ')} |`),
+    END,
+  ];
+  let doc = '';
+  try {
+    doc = readFileSync(DOC, 'utf8');
+  } catch {
+    doc = '# Benchmarks\n\nEach section is written by the benchmark it names; ratios are measured side by side in one run, absolute times vary between machines.\n';
+  }
+  const section = lines.join('\n');
+  doc = doc.includes(BEGIN) ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section) : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(DOC, doc);
+  console.log(section);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
