@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/config';
 import { demoCommand } from './demo';
+import { importCommand } from './importers/importCommand';
 import { startServer } from './server';
 import { simulateCommand } from './simulator/command';
 import { purgeCommand } from './store/purgeCommand';
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   simulate: { run: simulateCommand, help: 'send simulated sessions to a collector (--help for options)' },
   purge: { run: purgeCommand, help: 'drop telemetry past its retention now (saved sessions are kept)' },
   demo: { run: demoCommand, help: 'run the collector on its embedded store with simulated sessions, live' },
+  import: { run: importCommand, help: 'import rtcstats / webrtc-internals dumps into a session (--help for options)' },
 };
 
 function usage(): string {

@@ -22,4 +22,6 @@ export const Limits = {
   largeSessionSubscribers: 100,
   maxBatchRecords: 5000,
   maxBodyBytes: 10 * 1024 * 1024,
+  /** A dump uploaded to `POST /api/v1/import` (rtcstats or webrtc-internals, gzip'ed or not). */
+  maxImportBytes: 200 * 1024 * 1024,
 } as const;

@@ -77,6 +77,8 @@ export const REST = {
   health: '/api/v1/health',
   sessions: '/api/v1/sessions',
   ingest: '/api/v1/ingest',
+  /** POST a dump (raw bytes): `?session=&format=auto|rtcstats|rtcstats-v3|webrtc-internals`. */
+  import: '/api/v1/import',
   /** GET: saved sessions of the granted projects (`?project=` narrows). */
   saved: '/api/v1/saved',
   /** PUT `{name, tags}`: save, or save again to refresh; PATCH: edit; DELETE: delete one. */

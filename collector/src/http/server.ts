@@ -7,6 +7,7 @@ import { registerAdminRoutes } from './adminRoutes';
 import { AuthError, tokenTable } from './auth';
 import { registerIngestRoutes } from './ingestRoutes';
 import { registerReadRoutes } from './readRoutes';
+import { registerUploadRoutes } from './uploadRoutes';
 import { registerSavedRoutes } from './savedRoutes';
 
 export interface AppDeps {
@@ -34,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const tokens = tokenTable(deps.config.tokens);
   registerIngestRoutes(app, deps, tokens);
   registerReadRoutes(app, deps, tokens);
+  registerUploadRoutes(app, deps, tokens);
   registerSavedRoutes(app, deps, tokens);
   registerAdminRoutes(app, deps, tokens);
   return app;

@@ -16,7 +16,7 @@ export const DUMP_FORMATS: DumpFormat[] = ['rtcstats', 'rtcstats-v3', 'webrtc-in
 const BATCH = 2000;
 
 export interface ImportProgress {
-  phase: 'check' | 'write';
+  phase: 'check' | 'write' | 'upload';
   bytes: number;
   total: number;
 }
