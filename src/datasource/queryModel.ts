@@ -1,4 +1,15 @@
-import { QUERY_FIELDS, QUERY_MODEL_VERSION, QueryType, SESSION_SCOPED, type SessionQueryModel } from '../model';
+import {
+  ALL_VARIABLE_VALUE,
+  FLEET_FORMATS,
+  FLEET_GROUPS,
+  FLEET_STATS,
+  FleetMetric,
+  QUERY_FIELDS,
+  QUERY_MODEL_VERSION,
+  QueryType,
+  SESSION_SCOPED,
+  VARIABLE_KINDS,
+} from '../model';
 import type { SessionQuery } from './types';
 
 export const DEFAULT_QUERY: Partial<SessionQuery> = {
@@ -7,7 +18,10 @@ export const DEFAULT_QUERY: Partial<SessionQuery> = {
 };
 
 /** String fields that may hold template variables. */
-export const INTERPOLATED_FIELDS = ['project', 'sessionId', 'sessionIdPrefix', 'userId', 'streamId'] as const;
+export const INTERPOLATED_FIELDS = ['project', 'sessionId', 'meetingId', 'sessionIdPrefix', 'userId', 'streamId', 'textFilter', 'tag'] as const;
+
+/** Variable kinds listed within one session. */
+const SESSION_VARIABLES = ['meetings', 'users', 'streams'];
 
 /** Why a query cannot run yet, or undefined when it can. */
 export function queryProblem(q: Partial<SessionQuery>): string | undefined {
@@ -15,10 +29,35 @@ export function queryProblem(q: Partial<SessionQuery>): string | undefined {
     return 'Choose a query type';
   }
   if (SESSION_SCOPED.includes(q.queryType) && !q.sessionId) {
-    return 'Enter a session id (or a variable such as $session)';
+    return 'Choose a session (or a variable such as $session)';
   }
   if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1)) {
     return 'Limit must be a whole number above 0';
+  }
+  if (q.minSize !== undefined && (!Number.isInteger(q.minSize) || q.minSize < 0)) {
+    return 'Min connections must be a whole number, 0 or more';
+  }
+  if (q.queryType === QueryType.Variables) {
+    if (!q.variable || !VARIABLE_KINDS.includes(q.variable)) {
+      return `Choose what to list: ${VARIABLE_KINDS.join(', ')}`;
+    }
+    if (SESSION_VARIABLES.includes(q.variable) && !q.sessionId) {
+      return `Listing ${q.variable} needs a session (or a variable such as $session)`;
+    }
+  }
+  if (q.queryType === QueryType.Fleet) {
+    if (q.fleetMetric && !Object.values(FleetMetric).includes(q.fleetMetric)) {
+      return `Unknown fleet metric '${q.fleetMetric}'`;
+    }
+    if (q.stat && !FLEET_STATS.includes(q.stat)) {
+      return `Unknown statistic '${q.stat}'`;
+    }
+    if (q.groupBy && !FLEET_GROUPS.includes(q.groupBy)) {
+      return `Cannot group by '${q.groupBy}'`;
+    }
+    if (q.format && !FLEET_FORMATS.includes(q.format)) {
+      return `Unknown format '${q.format}'`;
+    }
   }
   return undefined;
 }
@@ -43,6 +82,22 @@ export function migrateQuery(q: SessionQuery): SessionQuery {
   return { ...(migrated as unknown as SessionQuery), queryType, version: QUERY_MODEL_VERSION };
 }
 
-export function isModelField(key: string): key is keyof SessionQueryModel {
-  return Object.values(QUERY_FIELDS).some((fields) => (fields as string[]).includes(key));
+/**
+ * Fills template variables in the string fields; a field that comes out as the dashboards'
+ * "All" value is dropped, which means "no narrowing" to every query type.
+ */
+export function interpolateQuery(q: SessionQuery, replace: (text: string) => string): SessionQuery {
+  const out: SessionQuery = { ...migrateQuery(q) };
+  for (const key of INTERPOLATED_FIELDS) {
+    const value = out[key];
+    if (typeof value === 'string' && value !== '') {
+      const filled = replace(value);
+      if (filled === ALL_VARIABLE_VALUE || filled === '') {
+        delete out[key];
+      } else {
+        out[key] = filled;
+      }
+    }
+  }
+  return out;
 }

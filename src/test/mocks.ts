@@ -23,7 +23,7 @@ export function mockInstanceSettings(
 /** A template service that knows a fixed set of variables. */
 export function mockTemplateSrv(vars: Record<string, string>): TemplateSrv {
   return {
-    getVariables: () => [],
+    getVariables: () => Object.keys(vars).map((name) => ({ name })),
     replace: (target?: string) => (target ?? '').replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a, b) => vars[a ?? b] ?? m),
     containsTemplate: (target?: string) => /\$/.test(target ?? ''),
     updateTimeRange: () => undefined,

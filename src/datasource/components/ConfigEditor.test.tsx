@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import type { DataSourceSettings } from '@grafana/data';
 import { testIds } from '../testIds';
 import type { SessionDataSourceOptions, SessionSecureJsonData } from '../types';
-import { ConfigEditor, urlProblem } from './ConfigEditor';
+import { ConfigEditor, timeoutProblem, urlProblem } from './ConfigEditor';
 
 type Options = DataSourceSettings<SessionDataSourceOptions, SessionSecureJsonData>;
 
@@ -69,5 +69,19 @@ describe('ConfigEditor', () => {
     render(<ConfigEditor options={options()} onOptionsChange={onOptionsChange} />);
     await userEvent.type(screen.getByTestId(testIds.configEditor.timeout), '9');
     expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { collectorUrl: 'http://collector:8600', timeoutSeconds: 9 } }));
+  });
+
+  it('explains a timeout it cannot use', () => {
+    render(<ConfigEditor options={options({ jsonData: { collectorUrl: 'http://c:8600', timeoutSeconds: 0 } })} onOptionsChange={jest.fn()} />);
+    expect(screen.getByText('The timeout must be a whole number of seconds from 1 to 600')).toBeInTheDocument();
+    expect(timeoutProblem(undefined)).toBeUndefined();
+    expect(timeoutProblem(30)).toBeUndefined();
+    expect(timeoutProblem(2.5)).toMatch(/whole number/);
+    expect(timeoutProblem(601)).toMatch(/1 to 600/);
+  });
+
+  it('says what Save & test checks', () => {
+    render(<ConfigEditor options={options()} onOptionsChange={jest.fn()} />);
+    expect(screen.getByText(/Save & test asks the collector for its health/)).toBeInTheDocument();
   });
 });

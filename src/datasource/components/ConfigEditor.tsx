@@ -1,6 +1,6 @@
 import React from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { Field, FieldSet, Input, SecretInput } from '@grafana/ui';
+import { Field, FieldSet, Input, SecretInput, Text } from '@grafana/ui';
 import { testIds } from '../testIds';
 import type { SessionDataSourceOptions, SessionSecureJsonData } from '../types';
 
@@ -19,16 +19,29 @@ export function urlProblem(url: string | undefined): string | undefined {
   }
 }
 
+/** Why the timeout is not usable, or undefined when it is (empty means the default). */
+export function timeoutProblem(seconds: number | undefined): string | undefined {
+  if (seconds === undefined) {
+    return undefined;
+  }
+  return Number.isInteger(seconds) && seconds >= 1 && seconds <= 600 ? undefined : 'The timeout must be a whole number of seconds from 1 to 600';
+}
+
 /** Collector URL, read token (kept in secureJsonData) and timeout; "Save & test" checks them. */
 export function ConfigEditor({ options, onOptionsChange }: Props) {
   const { jsonData, secureJsonFields } = options;
   const secure = options.secureJsonData ?? {};
   const problem = urlProblem(jsonData.collectorUrl);
+  const timeoutError = timeoutProblem(jsonData.timeoutSeconds);
   const setJson = (patch: Partial<SessionDataSourceOptions>) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, ...patch } });
 
   return (
     <FieldSet label="Collector">
+      <Text color="secondary" element="p">
+        Save &amp; test asks the collector for its health with the read token: it reports the collector&apos;s version, the projects the
+        token grants and how fresh the newest data is.
+      </Text>
       <Field
         label="Collector URL"
         description="Where the Session Inspector collector listens, as seen from the Grafana server"
@@ -61,7 +74,12 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           }
         />
       </Field>
-      <Field label="Timeout (seconds)" description="How long a query may wait for the collector (default 30)">
+      <Field
+        label="Timeout (seconds)"
+        description="How long a query may wait for the collector (default 30)"
+        invalid={timeoutError !== undefined}
+        error={timeoutError}
+      >
         <Input
           data-testid={testIds.configEditor.timeout}
           type="number"
