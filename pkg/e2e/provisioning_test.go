@@ -312,3 +312,103 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// queryFields reads QUERY_FIELDS of src/model/queryTypes.ts: the fields each query type reads.
+func queryFields(t *testing.T, root string) map[string][]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(root, "src/model/queryTypes.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(raw)
+	start := strings.Index(src, "export const QUERY_FIELDS")
+	if start < 0 {
+		t.Fatal("QUERY_FIELDS not found in src/model/queryTypes.ts")
+	}
+	block := src[start : start+strings.Index(src[start:], "\n};")]
+	out := map[string][]string{}
+	for _, m := range regexp.MustCompile(`(?m)^\s+(\w+): \[([^\]]*)\]`).FindAllStringSubmatch(block, -1) {
+		for _, f := range regexp.MustCompile(`'(\w+)'`).FindAllStringSubmatch(m[2], -1) {
+			out[m[1]] = append(out[m[1]], f[1])
+		}
+	}
+	if len(out) < 12 {
+		t.Fatalf("read %d query types from QUERY_FIELDS", len(out))
+	}
+	return out
+}
+
+// grafanaKeys are the keys Grafana itself keeps in a saved query next to the model's fields.
+var grafanaKeys = []string{"refId", "datasource", "queryType", "version", "hide", "key", "intervalMs", "maxDataPoints"}
+
+// checkAgainstModel fails unless the saved query names a known query type of the current model
+// version and sets only fields that type reads.
+func checkAgainstModel(t *testing.T, where string, model map[string]any, fields map[string][]string, dsUID string) {
+	t.Helper()
+	qt, _ := model["queryType"].(string)
+	allowed, known := fields[qt]
+	if !known {
+		t.Fatalf("%s: unknown queryType %q", where, qt)
+	}
+	if model["version"] != float64(1) && model["version"] != 1 {
+		t.Fatalf("%s: version %v, want the model version 1", where, model["version"])
+	}
+	if ds, _ := model["datasource"].(map[string]any); ds == nil || ds["uid"] != dsUID {
+		t.Fatalf("%s: datasource %v, want uid %s", where, model["datasource"], dsUID)
+	}
+	for k := range model {
+		if !contains(allowed, k) && !contains(grafanaKeys, k) {
+			t.Fatalf("%s: %s queries do not read %q (they read %v)", where, qt, k, allowed)
+		}
+	}
+}
+
+// TestProvisionedQueriesFollowTheModel: every dashboard panel, variable and annotation query and
+// every alert rule query is a query of the shared model (src/model/queryTypes.ts).
+func TestProvisionedQueriesFollowTheModel(t *testing.T) {
+	root := repoRoot(t)
+	fields := queryFields(t, root)
+	dsUID := provisionedDatasourceUID(t, root)
+	n := 0
+	for uid, d := range loadDashboards(t, root) {
+		for _, p := range d.Panels {
+			for _, target := range p.Targets {
+				checkAgainstModel(t, uid+" panel "+p.Title, target, fields, dsUID)
+				n++
+			}
+		}
+		for _, v := range d.Templating.List {
+			if v.Query["queryType"] != "variables" || v.Datasource.UID != dsUID || (v.IncludeAll && v.AllValue != allValue) {
+				t.Fatalf("%s variable %s: %+v", uid, v.Name, v)
+			}
+			checkAgainstModel(t, uid+" variable "+v.Name, withDatasource(v.Query, dsUID), fields, dsUID)
+			n++
+		}
+		for _, a := range d.Annotations.List {
+			if a.Target != nil {
+				checkAgainstModel(t, uid+" annotation "+a.Name, a.Target, fields, dsUID)
+				n++
+			}
+		}
+	}
+	for _, g := range loadRules(t, root) {
+		for _, r := range g.Rules {
+			for _, q := range r.Data {
+				if q.DatasourceUID == dsUID {
+					checkAgainstModel(t, "rule "+r.UID, q.Model, fields, dsUID)
+					n++
+				}
+			}
+		}
+	}
+	t.Logf("%d provisioned queries follow the model", n)
+}
+
+// withDatasource: a variable keeps its data source beside its query, not inside it.
+func withDatasource(q map[string]any, uid string) map[string]any {
+	out := map[string]any{"datasource": map[string]any{"uid": uid}}
+	for k, v := range q {
+		out[k] = v
+	}
+	return out
+}
