@@ -1,5 +1,5 @@
 import React from 'react';
-import { render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { mockDataSource, mockQuery } from '../../test/mocks';
 import { installFakeBackend } from '../testing/fakeBackend';
@@ -7,11 +7,13 @@ import { testIds } from '../testIds';
 import type { SessionQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 
-function setup(query: SessionQuery, vars: Record<string, string> = { session: 's-1' }) {
+async function setup(query: SessionQuery, vars: Record<string, string> = { session: 's-1' }) {
   const backend = installFakeBackend();
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
   const view = render(<QueryEditor datasource={mockDataSource(vars)} query={query} onChange={onChange} onRunQuery={onRunQuery} />);
+  // Lets the selects' lists, loaded from the fake server, land before the test acts.
+  await act(async () => undefined);
   return { onChange, onRunQuery, view, backend };
 }
 
@@ -23,15 +25,15 @@ async function pick(name: string, option: string) {
 
 describe('QueryEditor', () => {
   it('offers every query type', async () => {
-    setup(mockQuery());
+    await setup(mockQuery());
     await userEvent.click(screen.getByRole('combobox', { name: 'Query type' }));
     for (const label of ['Sessions', 'Meetings', 'Summary', 'Users', 'Errors', 'Failure rates', 'Events', 'Quality', 'Large session', 'Fleet', 'Annotations', 'Variable values']) {
       expect(screen.getAllByText(label).length).toBeGreaterThan(0);
     }
   });
 
-  it('shows the sessions fields and hides the quality ones', () => {
-    setup(mockQuery());
+  it('shows the sessions fields and hides the quality ones', async () => {
+    await setup(mockQuery());
     expect(screen.getByTestId(testIds.queryEditor.sessionIdPrefix)).toBeInTheDocument();
     expect(screen.getByTestId(testIds.queryEditor.limit)).toBeInTheDocument();
     expect(screen.queryByRole('combobox', { name: 'Session' })).not.toBeInTheDocument();
@@ -39,27 +41,27 @@ describe('QueryEditor', () => {
   });
 
   it('switching to quality keeps only the fields quality reads and runs the query', async () => {
-    const { onChange, onRunQuery } = setup(mockQuery({ project: 'demo', sessionIdPrefix: '1_MX', hasErrors: true }));
+    const { onChange, onRunQuery } = await setup(mockQuery({ project: 'demo', sessionIdPrefix: '1_MX', hasErrors: true }));
     await pick('Query type', 'Quality');
     expect(onChange).toHaveBeenLastCalledWith({ refId: 'A', queryType: 'quality', version: 1, project: 'demo' });
     expect(onRunQuery).toHaveBeenCalled();
   });
 
   it('switching between session queries keeps the session id', async () => {
-    const { onChange } = setup(mockQuery({ queryType: 'events', sessionId: 's-1', textFilter: '+connect' }));
+    const { onChange } = await setup(mockQuery({ queryType: 'events', sessionId: 's-1', textFilter: '+connect' }));
     expect(screen.getByTestId(testIds.queryEditor.textFilter)).toHaveValue('+connect');
     await pick('Query type', 'Summary');
     expect(onChange).toHaveBeenLastCalledWith({ refId: 'A', queryType: 'summary', version: 1, sessionId: 's-1' });
   });
 
-  it('quality without a session explains what is missing', () => {
-    setup(mockQuery({ queryType: 'quality' }));
+  it('quality without a session explains what is missing', async () => {
+    await setup(mockQuery({ queryType: 'quality' }));
     expect(screen.getByTestId(testIds.queryEditor.problem)).toHaveTextContent('Choose a session (or a variable such as $session)');
     expect(screen.getByText('Metrics')).toBeInTheDocument();
   });
 
   it('the session select lists the project\'s sessions from the collector and the dashboard variables', async () => {
-    const { onChange, onRunQuery, backend } = setup(mockQuery({ queryType: 'quality', project: 'demo' }));
+    const { onChange, onRunQuery, backend } = await setup(mockQuery({ queryType: 'quality', project: 'demo' }));
     await waitFor(() => expect(backend.sent.some((q) => q.variable === 'sessions')).toBe(true));
     expect(backend.sent.find((q) => q.variable === 'sessions')).toMatchObject({ queryType: 'variables', project: 'demo' });
     await userEvent.click(screen.getByRole('combobox', { name: 'Session' }));
@@ -71,7 +73,7 @@ describe('QueryEditor', () => {
   });
 
   it('users and streams are listed within the chosen session; a new session clears them', async () => {
-    const { onChange, backend } = setup(mockQuery({ queryType: 'quality', project: 'demo', sessionId: 's-1', userId: 'alice', streamId: 'st-a' }));
+    const { onChange, backend } = await setup(mockQuery({ queryType: 'quality', project: 'demo', sessionId: 's-1', userId: 'alice', streamId: 'st-a' }));
     await pick('User', 'bob (label)');
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ sessionId: 's-1', userId: 'bob', streamId: 'st-a' }));
     expect(backend.sent.find((q) => q.variable === 'users')).toMatchObject({ sessionId: 's-1', project: 'demo' });
@@ -79,13 +81,13 @@ describe('QueryEditor', () => {
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ sessionId: 's-2', userId: undefined, streamId: undefined, meetingId: undefined }));
   });
 
-  it('users wait for a session before listing anything', () => {
-    const { backend } = setup(mockQuery({ queryType: 'users' }));
+  it('users wait for a session before listing anything', async () => {
+    const { backend } = await setup(mockQuery({ queryType: 'users' }));
     expect(backend.sent.filter((q) => q.variable === 'users')).toEqual([]);
   });
 
   it('role and media buttons set and clear the filter', async () => {
-    const { onChange } = setup(mockQuery({ queryType: 'quality', sessionId: 's', role: 'publisher' }));
+    const { onChange } = await setup(mockQuery({ queryType: 'quality', sessionId: 's', role: 'publisher' }));
     await userEvent.click(screen.getByLabelText('Subscribers'));
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ role: 'subscriber' }));
     await userEvent.click(screen.getAllByLabelText('Both')[0]);
@@ -95,7 +97,7 @@ describe('QueryEditor', () => {
   });
 
   it('the errors switch, saved buttons and limit set booleans and numbers, not strings', async () => {
-    const { onChange } = setup(mockQuery());
+    const { onChange } = await setup(mockQuery());
     await userEvent.click(screen.getByTestId(testIds.queryEditor.hasErrors));
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ hasErrors: true }));
     await userEvent.click(screen.getByLabelText('Not saved'));
@@ -105,7 +107,7 @@ describe('QueryEditor', () => {
   });
 
   it('fleet: a failure rate asks for an action instead of a statistic and quality filters', async () => {
-    const { onChange, view } = setup(mockQuery({ queryType: 'fleet', fleetMetric: 'lossPct', stat: 'max', media: 'audio' }));
+    const { onChange, view } = await setup(mockQuery({ queryType: 'fleet', fleetMetric: 'lossPct', stat: 'max', media: 'audio' }));
     expect(screen.getByRole('combobox', { name: 'Statistic' })).toBeInTheDocument();
     await pick('Fleet metric', 'Failure rate');
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ fleetMetric: 'failureRate', stat: undefined, media: undefined }));
@@ -116,7 +118,7 @@ describe('QueryEditor', () => {
   });
 
   it('fleet: group by stream and one number per series, for alert rules', async () => {
-    const { onChange } = setup(mockQuery({ queryType: 'fleet' }));
+    const { onChange } = await setup(mockQuery({ queryType: 'fleet' }));
     await pick('Group by', 'Stream');
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ groupBy: 'stream' }));
     await userEvent.click(screen.getByLabelText('One number'));
@@ -124,14 +126,14 @@ describe('QueryEditor', () => {
   });
 
   it('variables: choosing what to list, and a session list needing a session says so', async () => {
-    const { onChange } = setup(mockQuery({ queryType: 'variables', variable: 'streams' }));
+    const { onChange } = await setup(mockQuery({ queryType: 'variables', variable: 'streams' }));
     expect(screen.getByTestId(testIds.queryEditor.problem)).toHaveTextContent('Listing streams needs a session');
     await pick('List', 'Projects');
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ variable: 'projects' }));
   });
 
-  it('stores a query saved under an older model version upgraded', () => {
-    const { onChange } = setup({ refId: 'A', queryType: 'sessions', sessionId: 'stale', limit: 5 });
+  it('stores a query saved under an older model version upgraded', async () => {
+    const { onChange } = await setup({ refId: 'A', queryType: 'sessions', sessionId: 'stale', limit: 5 });
     expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'sessions', limit: 5, version: 1 });
   });
 });
