@@ -10,9 +10,7 @@ export const INSPECTOR_PATH = `/a/${APP_PLUGIN_ID}/sessions`;
 
 /** Query parameters the Inspector page reads. */
 export const INSPECTOR_PARAMS = ['project', 'meeting', 'user', 'from', 'to'] as const;
-
-/** The uid of the provisioned data source (provisioning/datasources). */
-export const DATASOURCE_UID = 'sessiontelemetry';
+export type InspectorParam = (typeof INSPECTOR_PARAMS)[number];
 
 /** Uids of the provisioned team dashboards (dashboards/*.json). */
 export const DashboardUid = {

@@ -1,4 +1,4 @@
-import { DashboardUid, INSPECTOR_PATH } from '@model';
+import { DashboardUid, INSPECTOR_PATH, type InspectorParam } from '@model';
 import type { QueryContext } from '../query/context';
 
 /** A Grafana data link; Grafana fills `${__value.raw}`, `${__data.fields.x}`, `${__field.labels.x}`, `${__from}`, `${__to}`. */
@@ -36,7 +36,8 @@ function query(params: Array<[string, string | undefined]>): string {
     .join('&');
 }
 
-function inspectorUrl(session: string, params: Array<[string, string | undefined]>): string {
+/** The Inspector page reads only its own parameters; the time range is added to every link. */
+function inspectorUrl(session: string, params: Array<[Exclude<InspectorParam, 'from' | 'to'>, string | undefined]>): string {
   const path = session.startsWith('${') ? session : encodeURIComponent(session);
   return `${INSPECTOR_PATH}/${path}?${query(params)}&${TIME_RANGE}`;
 }
