@@ -30,6 +30,8 @@ interface PcAggregates {
   iceReconnects: number;
 }
 interface Features {
+  sessionStartTime: number;
+  sessionEndTime: number;
   aggregates: Record<string, PcAggregates>;
   browserInfo: { name: string; majorVersion: string };
 }
@@ -135,6 +137,18 @@ describe('dump importers', () => {
       const r = await importDump(c.store, dumpFile(join(DUMPS, `${name}.jsonl`)), { project: 'proj-a', sessionId: `cmp-${name}` });
       assert.equal(r.format, 'rtcstats');
       const got = await measured(c, `cmp-${name}`, r.userId);
+      const summary = frame(await ask(c, { queryType: 'summary', sessionId: `cmp-${name}` }, 1.6e12, 1.7e12), 'summary');
+      const [start, end] = [col(summary, 'start')[0] as number, col(summary, 'end')[0] as number];
+      if (name === 'chrome-standard-pc-failed') {
+        // Theirs ends at the last line's time; here a getstats line written before the final 'failed' line
+        // but stamped later. Ours ends at the last event (that failure).
+        assert.deepEqual([start, end < want.sessionEndTime], [want.sessionStartTime, true]);
+      } else if (name === 'chrome-standard-pc-reconnect') {
+        // Theirs starts at the first line in file order; a getUserMedia line further down is 70 s earlier.
+        assert.deepEqual([end, start < want.sessionStartTime], [want.sessionEndTime, true]);
+      } else {
+        assert.deepEqual([start, end], [want.sessionStartTime, want.sessionEndTime], `${name} session span`);
+      }
       assert.deepEqual([...got.keys()].sort(), Object.keys(want.aggregates).sort(), 'the same peer connections');
       for (const [pc, w] of Object.entries(want.aggregates)) {
         const m = got.get(pc) as Measured;

@@ -117,6 +117,9 @@ export async function* rtcstatsEntries(lines: AsyncIterable<Line>, name: string,
       yield { kind: 'stats', pc, stats, ts };
       continue;
     }
+    if (method === 'close' && pc !== null) {
+      base.delete(pc); // a closed peer connection reports no more stats: its last ones can go
+    }
     yield { kind: 'call', method, pc, value, ts };
   }
 }

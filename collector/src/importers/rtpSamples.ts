@@ -1,3 +1,4 @@
+import type { QualitySampleRecord } from '../model/records';
 import type { StatsMap, StatsReport } from './trace';
 
 /** What the previous report of one RTP stats object left behind (counters, time). */
@@ -9,17 +10,8 @@ export interface Baseline {
   lost?: number;
 }
 
-export interface RtpMeasure {
-  bitrateKbps?: number;
-  packets?: number;
-  packetsLost?: number;
-  lossPct?: number;
-  rttMs?: number;
-  jitterMs?: number;
-  frameRate?: number;
-  width?: number;
-  height?: number;
-}
+/** The measured values of a quality sample. */
+export type RtpMeasure = Pick<QualitySampleRecord, 'bitrateKbps' | 'packets' | 'packetsLost' | 'lossPct' | 'rttMs' | 'jitterMs' | 'frameRate' | 'width' | 'height'>;
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const ms = (seconds: unknown): number | undefined => {
