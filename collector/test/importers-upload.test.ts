@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { REST } from '@model';
+import { Limits, REST } from '@model';
 import type { ImportResult } from '../src/importers/importDump';
 import type { RunningCollector } from '../src/server';
 import { countRows, startTestCollector } from './helpers';
@@ -61,6 +61,31 @@ describe('dump upload endpoint and CLI', () => {
       assert.equal(res.status, status, `${qs}: ${res.body.error}`);
       assert.match(String(res.body.error), message);
     }
+    assert.deepEqual(await counts(c), before);
+  });
+
+  test('a dump over the size limit is refused with 413 and stores nothing', async () => {
+    const before = await counts(c);
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > Limits.maxImportBytes) {
+          controller.close();
+          return;
+        }
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${c.url}${REST.import}?session=big`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer ingest-a', 'content-type': 'application/octet-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(res.status, 413);
+    assert.deepEqual(await res.json(), { error: `the dump is larger than ${Limits.maxImportBytes} bytes, the upload limit` });
     assert.deepEqual(await counts(c), before);
   });
 
