@@ -42,7 +42,14 @@ const COLLECTOR = join(__dirname, '../../collector/bin/collector.mjs');
 /** A collector of our own on an in-memory store, in its own process; resolves with its URL. */
 function startCollector(): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, [COLLECTOR, 'serve'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: 'memory://', DATABASE_URL: '', COLLECTOR_TOKENS: JSON.stringify(TOKENS) },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: 'memory://',
+      DATABASE_URL: '',
+      COLLECTOR_TOKENS: JSON.stringify(TOKENS),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -94,7 +101,9 @@ test.describe('webrtc-internals export from a real Chromium', () => {
   test('the downloaded dump imports with video bitrate and no loss', async ({ context }) => {
     const call = await context.newPage();
     await call.goto(pageUrl);
-    await call.waitForFunction(() => (window as unknown as { stage: string }).stage !== 'starting', null, { timeout: 30_000 });
+    await call.waitForFunction(() => (window as unknown as { stage: string }).stage !== 'starting', null, {
+      timeout: 30_000,
+    });
     expect(await call.evaluate(() => (window as unknown as { stage: string }).stage)).toBe('connected');
 
     // webrtc-internals records stats from the moment it is open: let it gather about 12 of them.
@@ -116,7 +125,12 @@ test.describe('webrtc-internals export from a real Chromium', () => {
       headers: { authorization: 'Bearer export-ingest', 'content-type': 'application/octet-stream' },
       body: new Uint8Array(bytes),
     });
-    const imported = (await upload.json()) as { format: string; peerConnections: number; samples: number; error?: string };
+    const imported = (await upload.json()) as {
+      format: string;
+      peerConnections: number;
+      samples: number;
+      error?: string;
+    };
     expect(upload.status, imported.error).toBe(200);
     expect(imported.format).toBe('webrtc-internals');
     expect(imported.peerConnections).toBe(2);
