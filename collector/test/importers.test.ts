@@ -249,6 +249,47 @@ describe('dump importers', () => {
     }
   });
 
+  test('rtcstats-js v3 compression: numeric codes, delta reports and removed reports are read back', async () => {
+    const r = await importDump(c.store, dumpFile(join(__dirname, 'fixtures/importers/rtcstats-js-v3.jsonl')), { project: 'proj-a', sessionId: 'v3-codes' });
+    assert.deepEqual([r.format, r.peerConnections, r.samples], ['rtcstats-v3', 1, 3]);
+    const rows = await c.store.query(
+      `SELECT ts::float8 AS ts, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms, frame_rate, width, height
+       FROM quality_samples WHERE session_id = 'v3-codes' ORDER BY ts`
+    );
+    const T0 = 1795400000000;
+    const common = { role: 'publisher', media: 'video', rtt_ms: 40, frame_rate: 30, width: 640, height: 360 };
+    assert.deepEqual(rows, [
+      { ts: T0 + 1000, ...common, bitrate_kbps: null, packets: 100, packets_lost: 0, loss_pct: 0 },
+      { ts: T0 + 2000, ...common, bitrate_kbps: 800, packets: 100, packets_lost: 5, loss_pct: 5 },
+      // the receiver's report was removed: no loss figure, the RTT now comes from the candidate pair
+      { ts: T0 + 3000, ...common, bitrate_kbps: 800, packets: 100, packets_lost: null, loss_pct: null },
+    ]);
+    const events = await c.store.query<{ action: string; variation: string | null; reason: string | null; ts: number }>(
+      `SELECT action, variation, reason, ts::float8 AS ts FROM events WHERE session_id = 'v3-codes' ORDER BY ts, id`
+    );
+    assert.deepEqual(
+      events.map((e) => [e.ts - T0, e.action, e.variation ?? e.reason]),
+      [
+        [0, 'connect', 'attempt'],
+        [500, 'connect', 'success'],
+        [1000, 'publish', 'attempt'],
+        [1000, 'publish', 'success'],
+        [3500, 'unpublish', 'clientDisconnected'],
+        [3500, 'disconnect', 'clientDisconnected'],
+      ]
+    );
+    const users = await c.store.query(`SELECT browser, browser_version, os FROM users WHERE session_id = 'v3-codes'`);
+    assert.deepEqual(users, [{ browser: 'Chrome', browser_version: '140', os: 'macOS 10.15.7' }]);
+  });
+
+  test('rtcstats v3 with getUserMedia only: the attempt and its success', async () => {
+    const r = await importDump(c.store, dumpFile(join(DUMPS, 'v3-gumonly.jsonl')), { project: 'proj-a', sessionId: 'v3-gum' });
+    assert.deepEqual([r.format, r.peerConnections, r.samples, r.events], ['rtcstats-v3', 0, 0, 2]);
+    const events = frame(await ask(c, { queryType: 'events', sessionId: 'v3-gum' }, 1.7e12, 1.8e12), 'events');
+    assert.deepEqual(col(events, 'event'), ['GetUserMedia Attempt', 'GetUserMedia Success']);
+    assert.deepEqual(col(events, 'time'), [1758602115670 + 2153, 1758602115670 + 2153 + 1040]);
+  });
+
   test('importing the same dump twice stores it once', async () => {
     const file = dumpFile(join(DUMPS, 'google-standard-stats-sfu.jsonl'));
     const first = await importDump(c.store, file, { project: 'proj-a', sessionId: 'twice' });

@@ -75,8 +75,13 @@ export class SessionMapper {
     private readonly emit: (r: IngestRecord) => void
   ) {}
 
+  // Zero-padded: records of one instant sort by id (the store's tie-break) in the dump's order.
+  private nextId(): string {
+    return `${this.clientId}/${String(this.seq++).padStart(10, '0')}`;
+  }
+
   private event(ts: number, init: EventInit): void {
-    this.emit({ kind: 'event', id: `${this.clientId}/${this.seq++}`, sessionId: this.sessionId, clientId: this.clientId, ts, ...init });
+    this.emit({ kind: 'event', id: this.nextId(), sessionId: this.sessionId, clientId: this.clientId, ts, ...init });
   }
 
   private pc(id: string, ts: number): PcState {
@@ -229,7 +234,7 @@ export class SessionMapper {
       st.baselines.set(id, next);
       const sample: QualitySampleRecord = {
         kind: 'quality',
-        id: `${this.clientId}/${this.seq++}`,
+        id: this.nextId(),
         sessionId: this.sessionId,
         ts,
         clientId: this.clientId,

@@ -51,6 +51,7 @@ export async function* readText(file: DumpFile, onBytes?: (read: number) => void
     throw err;
   } finally {
     raw.destroy();
+    stream.destroy();
   }
   const rest = decoder.end();
   if (rest) {
