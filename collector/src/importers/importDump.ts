@@ -92,7 +92,6 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   if (options.format && options.format !== 'auto' && options.format !== detected) {
     throw new DumpError(`${file.name}: format ${options.format} was asked for, but the file is a ${detected} dump`);
   }
-  const sdk = detected === 'webrtc-internals' ? 'webrtc-internals' : detected;
   const progress = (phase: ImportProgress['phase']) => (bytes: number) => options.onProgress?.({ phase, bytes, total: file.size });
 
   // Pass 1: parse and validate everything; learn the user agent (webrtc-internals has it last).
@@ -124,7 +123,8 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     result.duplicates += r.duplicates;
     batch = [];
   };
-  const mapper = new SessionMapper(options.sessionId, userId, clientInfoOf(profile, sdk), (r) => {
+  // The user's SDK is the dump format: it says where the data came from.
+  const mapper = new SessionMapper(options.sessionId, userId, clientInfoOf(profile, detected), (r) => {
     batch.push(r);
     if (r.kind === 'event') {
       result.events++;

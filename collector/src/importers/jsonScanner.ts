@@ -250,9 +250,6 @@ export class JsonScanner {
     if (!this.started) {
       throw new DumpError(`${this.name}: the file holds no JSON document`);
     }
-    if (this.mode === 'capture' && this.primitive && this.stack.length > 0) {
-      this.fail('the document ends inside a value (the dump is truncated)', 0);
-    }
     if (!this.done || this.mode !== 'skeleton') {
       throw new DumpError(`${this.name}: the JSON document ends before it is complete (the dump is truncated)`);
     }
