@@ -15,6 +15,8 @@ export default defineConfig({
   retries: 0,
   timeout: 120_000,
   reporter: [['list']],
+  // Bundles the harness page and starts a collector with simulated data once per run.
+  globalSetup: './harness/globalSetup.ts',
   use: {
     launchOptions: { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium' },
     trace: 'retain-on-failure',

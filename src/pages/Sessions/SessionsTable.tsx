@@ -1,44 +1,51 @@
 import React from 'react';
-import { css } from '@emotion/css';
-import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
+import { Link } from 'react-router-dom';
+import { dateTimeFormat } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
 import type { SessionSearchResult } from '../../datasource/datasource';
 import { testIds } from '../../components/testIds';
+import { getTableStyles } from '../../components/Table/tableStyles';
+import { formatDuration } from '../../utils/format';
+import { inspectorUrl } from '../../utils/inspectorState';
+import { TableHead } from '../../components/Table/TableHead';
 
-type Session = SessionSearchResult['sessions'][number];
+export type SessionRow = SessionSearchResult['sessions'][number];
 
-function duration(s: number): string {
-  const m = Math.floor(s / 60);
-  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
-}
-
-/** Recently active sessions, newest first. */
-export function SessionsTable({ sessions }: { sessions: Session[] }) {
-  const s = useStyles2(getStyles);
+/** Sessions, newest first; each id opens the Inspector. */
+export function SessionsTable({
+  sessions,
+  testId = testIds.sessions.table,
+}: {
+  sessions: SessionRow[];
+  testId?: string;
+}) {
+  const t = useStyles2(getTableStyles);
   return (
-    <table className={s.table} data-testid={testIds.sessions.table}>
-      <thead>
-        <tr>
-          <th scope="col">Session id</th>
-          <th scope="col">Project</th>
-          <th scope="col">Call type</th>
-          <th scope="col">Started</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Users</th>
-          <th scope="col">Connections</th>
-          <th scope="col">Streams</th>
-          <th scope="col">Subscribers</th>
-          <th scope="col">Errors</th>
-        </tr>
-      </thead>
+    <table className={t.table} data-testid={testId}>
+      <TableHead
+        columns={[
+          'Session id',
+          'Project',
+          'Call type',
+          'Started',
+          'Duration',
+          'Users',
+          'Connections',
+          'Streams',
+          'Subscribers',
+          'Errors',
+        ]}
+      />
       <tbody>
         {sessions.map((x) => (
           <tr key={`${x.project}/${x.sessionId}`}>
-            <td className={s.id}>{x.sessionId}</td>
+            <td className={t.mono}>
+              <Link to={inspectorUrl(x.sessionId, { project: x.project })}>{x.sessionId}</Link>
+            </td>
             <td>{x.project}</td>
             <td>{x.callType}</td>
             <td>{dateTimeFormat(x.start)}</td>
-            <td>{duration(x.durationS)}</td>
+            <td>{formatDuration(x.durationS)}</td>
             <td>{x.users}</td>
             <td>{x.connections}</td>
             <td>{x.streams}</td>
@@ -50,13 +57,3 @@ export function SessionsTable({ sessions }: { sessions: Session[] }) {
     </table>
   );
 }
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
-  id: css({ fontFamily: theme.typography.fontFamilyMonospace, wordBreak: 'break-all' }),
-});

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { getDataSourceSrv } from '@grafana/runtime';
-import { DATASOURCE_TYPE } from '../../constants';
-import type { SessionDataSource, SessionSearchResult } from '../../datasource/datasource';
+import type { SessionSearchResult } from '../../datasource/datasource';
+import type { CallType } from '../../model';
+import { errorMessage, findDataSource } from '../../utils/dataSource';
 
 export type SearchState =
   | { status: 'loading' }
@@ -9,35 +9,42 @@ export type SearchState =
   | { status: 'error'; message: string }
   | { status: 'done'; sessions: SessionSearchResult['sessions'] };
 
-/** Finds the Session Telemetry data source (the default one if several). */
-export async function findDataSource(): Promise<SessionDataSource | undefined> {
-  const list = getDataSourceSrv().getList({ type: DATASOURCE_TYPE });
-  const chosen = list.find((d) => d.isDefault) ?? list[0];
-  return chosen ? ((await getDataSourceSrv().get(chosen.uid)) as unknown as SessionDataSource) : undefined;
-}
-
-function errorMessage(err: unknown): string {
-  if (typeof err === 'object' && err !== null) {
-    const e = err as { data?: { error?: string; message?: string }; message?: string };
-    return e.data?.error ?? e.data?.message ?? e.message ?? 'Unknown error';
-  }
-  return String(err);
+/** I1 filters besides the id prefix and the time window. */
+export interface SessionFilters {
+  hasErrors?: boolean;
+  callType?: CallType;
+  minSize?: number;
 }
 
 /** Sessions of the last `hours` whose id starts with `prefix`, through the data source. */
-export function useSessionSearch(prefix: string, hours: number): SearchState {
-  const key = `${hours}|${prefix}`;
+export function useSessionSearch(prefix: string, hours: number, filters: SessionFilters = {}): SearchState {
+  const key = JSON.stringify([hours, prefix, filters]);
   // The answer remembers which search it belongs to: a newer search shows as loading.
   const [answer, setAnswer] = useState<{ key: string; state: SearchState }>();
   useEffect(() => {
     let cancelled = false;
+    const [h, q, f] = JSON.parse(key) as [number, string, SessionFilters];
     (async (): Promise<SearchState> => {
       const ds = await findDataSource();
       if (!ds) {
         return { status: 'no-datasource' };
       }
       const to = Date.now();
-      const res = await ds.searchSessions({ q: prefix || undefined, from: to - hours * 3_600_000, to, limit: 200 });
+      // GET /api/v1/sessions through the backend's resource proxy, with the I1 filters.
+      const params: Record<string, string | number> = { from: to - h * 3_600_000, to, limit: 200 };
+      if (q) {
+        params.q = q;
+      }
+      if (f.hasErrors) {
+        params.hasErrors = 'true';
+      }
+      if (f.callType) {
+        params.callType = f.callType;
+      }
+      if (f.minSize) {
+        params.minSize = f.minSize;
+      }
+      const res = await ds.getResource<SessionSearchResult>('sessions', params);
       return { status: 'done', sessions: res.sessions };
     })().then(
       (state) => !cancelled && setAnswer({ key, state }),
@@ -46,6 +53,6 @@ export function useSessionSearch(prefix: string, hours: number): SearchState {
     return () => {
       cancelled = true;
     };
-  }, [key, prefix, hours]);
+  }, [key]);
   return answer?.key === key ? answer.state : { status: 'loading' };
 }

@@ -1,0 +1,37 @@
+import React from 'react';
+import { useStyles2 } from '@grafana/ui';
+import { str, num, type Row } from '../../utils/frames';
+import { formatTime } from '../../utils/format';
+import { getTableStyles } from '../Table/tableStyles';
+import { testIds } from '../testIds';
+import { TableHead } from '../Table/TableHead';
+
+/** The rows of an `events` frame, in time order. */
+export function EventTable({ rows, maxRows = 500 }: { rows: Row[]; maxRows?: number }) {
+  const t = useStyles2(getTableStyles);
+  const shown = rows.slice(0, maxRows);
+  return (
+    <>
+      <table className={t.table} aria-label="Event log">
+        <TableHead columns={['Time', 'Event', 'User', 'Connection', 'Stream', 'Reason / code']} />
+        <tbody>
+          {shown.map((e, i) => (
+            <tr key={i} data-testid={testIds.inspector.eventRow} data-time={num(e.time)}>
+              <td>{formatTime(num(e.time))}</td>
+              <td>{str(e.event)}</td>
+              <td className={t.mono}>{str(e.userId)}</td>
+              <td className={t.mono}>{str(e.connectionId)}</td>
+              <td className={t.mono}>{str(e.streamId)}</td>
+              <td>{[str(e.reason), str(e.code), str(e.message)].filter(Boolean).join(' · ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length > shown.length && (
+        <p role="status">
+          Showing the first {shown.length} of {rows.length} events: narrow with a filter, a user or a zoom.
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,168 @@
+import React, { useState } from 'react';
+import type { DataFrame } from '@grafana/data';
+import { Badge, Button, IconButton, useStyles2 } from '@grafana/ui';
+import { testIds } from '../testIds';
+import { getTableStyles } from '../Table/tableStyles';
+import { frameNamed, frameRows, num, str, type Row } from '../../utils/frames';
+import { formatDuration, formatTime } from '../../utils/format';
+import { TableHead } from '../Table/TableHead';
+
+/** Users listed before "Show more": large sessions have thousands, and the heatmap shows them all. */
+const PAGE_SIZE = 100;
+
+const location = (u: Row) => [str(u.city), str(u.country)].filter(Boolean).join(', ');
+const system = (u: Row) => [str(u.endpoint), str(u.os), str(u.device)].filter(Boolean).join(' · ');
+
+function Subscribers({ rows }: { rows: Row[] }) {
+  const t = useStyles2(getTableStyles);
+  if (rows.length === 0) {
+    return <p>Nobody subscribed to this stream.</p>;
+  }
+  return (
+    <table className={t.table} data-testid={testIds.inspector.subscribers}>
+      <caption>Subscribers</caption>
+      <TableHead columns={['Subscriber user', 'Connection', 'Start', 'Result']} />
+      <tbody>
+        {rows.map((s) => (
+          <tr key={str(s.subscriberId)}>
+            <td className={t.mono}>{str(s.userId)}</td>
+            <td className={t.mono}>{str(s.connectionId)}</td>
+            <td>{s.start ? formatTime(num(s.start)) : ''}</td>
+            <td>
+              {s.success ? (
+                <Badge color="green" text="subscribed" />
+              ) : (
+                <Badge color="red" text={`failed ${str(s.code)}`} />
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Streams({ streams, subscribers }: { streams: Row[]; subscribers: Row[] }) {
+  const t = useStyles2(getTableStyles);
+  if (streams.length === 0) {
+    return <p>This connection published no stream.</p>;
+  }
+  return (
+    <table className={t.table} data-testid={testIds.inspector.streams}>
+      <caption>Streams published</caption>
+      <TableHead columns={['Stream', 'Video type', 'Start', 'End']} />
+      <tbody>
+        {streams.map((s) => (
+          <React.Fragment key={str(s.streamId)}>
+            <tr>
+              <td className={t.mono}>{str(s.streamId)}</td>
+              <td>{str(s.videoType)}</td>
+              <td>{formatTime(num(s.start))}</td>
+              <td>{formatTime(num(s.end))}</td>
+            </tr>
+            <tr>
+              <td colSpan={4} className={t.nested}>
+                <Subscribers rows={subscribers.filter((x) => x.streamId === s.streamId)} />
+              </td>
+            </tr>
+          </React.Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Connections({ userId, frames }: { userId: string; frames: DataFrame[] }) {
+  const t = useStyles2(getTableStyles);
+  const connections = frameRows(frameNamed(frames, 'connections')).filter((c) => c.userId === userId);
+  const streams = frameRows(frameNamed(frames, 'streams'));
+  const subscribers = frameRows(frameNamed(frames, 'subscribers'));
+  return (
+    <table className={t.table} data-testid={testIds.inspector.connections}>
+      <caption>Connections</caption>
+      <TableHead columns={['Connection', 'Start', 'End', 'Duration', 'Disconnect reason']} />
+      <tbody>
+        {connections.map((c) => (
+          <React.Fragment key={str(c.connectionId)}>
+            <tr>
+              <td className={t.mono}>{str(c.connectionId)}</td>
+              <td>{formatTime(num(c.start))}</td>
+              <td>{formatTime(num(c.end))}</td>
+              <td>{formatDuration(num(c.durationS))}</td>
+              <td>{str(c.disconnectReason)}</td>
+            </tr>
+            <tr>
+              <td colSpan={5} className={t.nested}>
+                <Streams streams={streams.filter((s) => s.connectionId === c.connectionId)} subscribers={subscribers} />
+              </td>
+            </tr>
+          </React.Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * I4: users with location, system, SDK and errors; each expands to its connections, the
+ * streams each published and, per stream, who subscribed and whether it worked.
+ */
+export function UserDrilldown({ frames }: { frames: DataFrame[] }) {
+  const t = useStyles2(getTableStyles);
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const [shown, setShown] = useState(PAGE_SIZE);
+  const toggle = (id: string) =>
+    setOpen((prev) => {
+      const next = new Set(prev);
+      next.has(id) ? next.delete(id) : next.add(id);
+      return next;
+    });
+  const users = frameRows(frameNamed(frames, 'users'));
+  return (
+    <>
+      <table className={t.table} data-testid={testIds.inspector.users}>
+        <TableHead
+          columns={[{ label: 'Expand', hidden: true }, 'User', 'Location', 'System', 'SDK', 'Connections', 'Errors']}
+        />
+        <tbody>
+          {users.slice(0, shown).map((u) => {
+            const id = str(u.userId);
+            const isOpen = open.has(id);
+            return (
+              <React.Fragment key={id}>
+                <tr data-testid={testIds.inspector.userRow} data-user={id}>
+                  <td>
+                    <IconButton
+                      name={isOpen ? 'angle-down' : 'angle-right'}
+                      aria-expanded={isOpen}
+                      aria-label={`${isOpen ? 'Collapse' : 'Expand'} user ${id}`}
+                      onClick={() => toggle(id)}
+                    />
+                  </td>
+                  <td className={t.mono}>{id}</td>
+                  <td>{location(u)}</td>
+                  <td>{system(u)}</td>
+                  <td>{str(u.sdk)}</td>
+                  <td>{num(u.connections)}</td>
+                  <td>{num(u.errors) > 0 ? <Badge color="red" text={String(num(u.errors))} /> : 0}</td>
+                </tr>
+                {isOpen && (
+                  <tr>
+                    <td colSpan={7} className={t.nested}>
+                      <Connections userId={id} frames={frames} />
+                    </td>
+                  </tr>
+                )}
+              </React.Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+      {users.length > shown && (
+        <Button variant="secondary" size="sm" onClick={() => setShown(shown + PAGE_SIZE)}>
+          Show more ({users.length - shown} not shown)
+        </Button>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,139 @@
+import React, { useMemo } from 'react';
+import type { DataFrame } from '@grafana/data';
+import { Alert, Button, Checkbox, Stack, useTheme2 } from '@grafana/ui';
+import { ModuleBody } from '../../components/ModuleState/ModuleState';
+import { TimeChart } from '../../components/TimeChart/TimeChart';
+import { testIds } from '../../components/testIds';
+import { frameNamed, frameRows, str } from '../../utils/frames';
+import { QUALITY_SERIES_KINDS, type QualitySeriesKind } from '../../utils/inspectorState';
+import { useQueries } from '../../utils/useQueries';
+import {
+  describeFrame,
+  guidesFor,
+  isShown,
+  METRIC_CHARTS,
+  toChartSeries,
+  type QualityFrameInfo,
+} from './qualitySeries';
+import { scopedQuery, type InspectorScope } from './scope';
+
+interface Props {
+  scope: InspectorScope;
+  roster: DataFrame[];
+  /** Large sessions chart publishers here; their subscribers are in the heatmap. */
+  large: boolean;
+  hidden: QualitySeriesKind[];
+  onHiddenChange: (hidden: QualitySeriesKind[]) => void;
+  onZoom: (from: number, to: number) => void;
+}
+
+const KIND_LABELS: Record<QualitySeriesKind, string> = {
+  video: 'Video',
+  audio: 'Audio',
+  publishers: 'Publishers',
+  subscribers: 'Subscribers',
+  sip: 'SIP users',
+};
+
+function Charts({
+  infos,
+  scope,
+  hidden,
+  sipUsers,
+  onZoom,
+}: {
+  infos: QualityFrameInfo[];
+  scope: InspectorScope;
+  hidden: QualitySeriesKind[];
+  sipUsers: Set<string>;
+  onZoom: Props['onZoom'];
+}) {
+  const theme = useTheme2();
+  const charts = useMemo(() => {
+    const colors = { warning: theme.colors.warning.main, error: theme.colors.error.main };
+    return METRIC_CHARTS.map((c) => {
+      const shown = infos.filter((i) => i.metric === c.metric && isShown(i, hidden, sipUsers));
+      return {
+        ...c,
+        guides: guidesFor(c.metric, colors),
+        series: shown.map(toChartSeries),
+        publishers: shown.filter((i) => i.role === 'publisher').length,
+        subscribers: shown.filter((i) => i.role === 'subscriber').length,
+      };
+    });
+  }, [infos, hidden, sipUsers, theme]);
+  return (
+    <>
+      {charts.map((c) => (
+        <TimeChart
+          key={c.metric}
+          testId={testIds.inspector.qualityChart(c.metric)}
+          title={c.title}
+          unit={c.unit}
+          series={c.series}
+          guides={c.guides}
+          range={scope.range}
+          onZoom={onZoom}
+          dataAttributes={{ publishers: c.publishers, subscribers: c.subscribers }}
+        />
+      ))}
+    </>
+  );
+}
+
+/** I6: bitrate, loss and latency per user and stream, with toggles, guides and drag-to-zoom. */
+export function QualityModule({ scope, roster, large, hidden, onHiddenChange, onZoom }: Props) {
+  const target = scopedQuery(scope, 'quality', 'quality', large ? { role: 'publisher' } : {});
+  const states = useQueries(scope.ds, [target], scope.range, 300);
+  const state = states.quality;
+  const infos = useMemo(
+    () =>
+      state.status === 'done'
+        ? state.frames.map(describeFrame).filter((x): x is QualityFrameInfo => x !== undefined)
+        : [],
+    [state]
+  );
+  const sipUsers = useMemo(
+    () =>
+      new Set(
+        frameRows(frameNamed(roster, 'users'))
+          .filter((u) => str(u.endpoint) === 'SIP')
+          .map((u) => str(u.userId))
+      ),
+    [roster]
+  );
+  const toggle = (kind: QualitySeriesKind, on: boolean) =>
+    onHiddenChange(on ? hidden.filter((k) => k !== kind) : [...hidden, kind]);
+  const zoomIn = () => {
+    const quarter = (scope.range.to - scope.range.from) / 4;
+    onZoom(scope.range.from + quarter, scope.range.to - quarter);
+  };
+  return (
+    <Stack direction="column" gap={1}>
+      <div data-testid={testIds.inspector.quality}>
+        <Stack gap={2} alignItems="center" wrap="wrap">
+          {QUALITY_SERIES_KINDS.map((kind) => (
+            <Checkbox
+              key={kind}
+              label={KIND_LABELS[kind]}
+              value={!hidden.includes(kind)}
+              onChange={(e) => toggle(kind, e.currentTarget.checked)}
+            />
+          ))}
+          <Button size="sm" variant="secondary" icon="search-plus" onClick={zoomIn}>
+            Zoom in
+          </Button>
+        </Stack>
+      </div>
+      <Alert severity="info" title="Which publisher-quality rule applies" data-testid={testIds.inspector.qualityNote}>
+        Publisher video without scalable video (simulcast or SVC) shows the worst subscriber&apos;s view of it; with
+        scalable video, the publisher-to-media-router link. Publisher audio always shows the worst subscriber.
+        {large &&
+          ' This session has more than 100 subscribers: subscribers are in the heatmap above, every one of them.'}
+      </Alert>
+      <ModuleBody state={state} title="Quality metrics" empty="No quality sample in this range.">
+        {() => <Charts infos={infos} scope={scope} hidden={hidden} sipUsers={sipUsers} onZoom={onZoom} />}
+      </ModuleBody>
+    </Stack>
+  );
+}

@@ -1,0 +1,68 @@
+import type { DataFrame } from '@grafana/data';
+import { QualityLabels } from '../../model';
+
+export interface HeatmapRow {
+  subscriber: string;
+  user: string;
+  stream: string;
+  /** Mean loss % per column; null where the subscriber had no sample. */
+  cells: Array<number | null>;
+  mean: number;
+  max: number;
+}
+
+/**
+ * B4: one row per subscriber, one column per time bucket over [from, to), sorted worst first
+ * (by mean, then max), so a 1,000-subscriber broadcast reads top-down.
+ */
+export function heatmapRows(frames: DataFrame[], from: number, to: number, columns: number): HeatmapRow[] {
+  const width = (to - from) / Math.max(1, columns);
+  const rows: HeatmapRow[] = [];
+  for (const f of frames) {
+    const time = f.fields.find((x) => x.type === 'time');
+    const value = f.fields.find((x) => x.type === 'number');
+    if (!time || !value) {
+      continue;
+    }
+    const sums = new Array<number>(columns).fill(0);
+    const counts = new Array<number>(columns).fill(0);
+    let total = 0;
+    let n = 0;
+    let max = 0;
+    for (let i = 0; i < f.length; i++) {
+      const t = time.values[i] as number;
+      const v = value.values[i] as number | null;
+      if (v === null || t < from || t >= to) {
+        continue;
+      }
+      const c = Math.min(columns - 1, Math.floor((t - from) / width));
+      sums[c] += v;
+      counts[c]++;
+      total += v;
+      n++;
+      max = Math.max(max, v);
+    }
+    const labels = value.labels ?? {};
+    rows.push({
+      subscriber: labels[QualityLabels.subscriberId] ?? f.name ?? '',
+      user: labels[QualityLabels.userId] ?? '',
+      stream: labels[QualityLabels.streamId] ?? '',
+      cells: sums.map((s, i) => (counts[i] ? s / counts[i] : null)),
+      mean: n ? total / n : 0,
+      max,
+    });
+  }
+  return rows.sort((a, b) => b.mean - a.mean || b.max - a.max || a.subscriber.localeCompare(b.subscriber));
+}
+
+/** Columns no finer than the samples: finer ones would leave empty stripes between samples. */
+export function heatmapColumns(frames: DataFrame[], from: number, to: number, max: number): number {
+  let spacing = Infinity;
+  for (const f of frames.slice(0, 20)) {
+    const t = f.fields.find((x) => x.type === 'time')?.values as number[] | undefined;
+    for (let i = 1; t && i < t.length; i++) {
+      spacing = Math.min(spacing, t[i] - t[i - 1] || Infinity);
+    }
+  }
+  return Number.isFinite(spacing) ? Math.max(1, Math.min(max, Math.floor((to - from) / spacing))) : max;
+}

@@ -1,0 +1,38 @@
+import React, { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { useStyles2 } from '@grafana/ui';
+import { testIds } from '../../components/testIds';
+import { getTableStyles } from '../../components/Table/tableStyles';
+import { formatTime } from '../../utils/format';
+import { inspectorUrl } from '../../utils/inspectorState';
+import { recentSessions } from '../../utils/recentSessions';
+import { TableHead } from '../../components/Table/TableHead';
+
+/** I1: the sessions this Grafana user opened in the Inspector, from this browser. */
+export function RecentSessions() {
+  const t = useStyles2(getTableStyles);
+  const [recent] = useState(recentSessions);
+  if (recent.length === 0) {
+    return (
+      <p data-testid={testIds.sessions.recent} role="status">
+        No session inspected yet from this browser.
+      </p>
+    );
+  }
+  return (
+    <table className={t.table} data-testid={testIds.sessions.recent}>
+      <TableHead columns={['Session id', 'Project', 'Inspected']} />
+      <tbody>
+        {recent.map((r) => (
+          <tr key={`${r.project}/${r.sessionId}`}>
+            <td className={t.mono}>
+              <Link to={inspectorUrl(r.sessionId, { project: r.project })}>{r.sessionId}</Link>
+            </td>
+            <td>{r.project ?? ''}</td>
+            <td>{formatTime(r.at)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,16 @@
+import { dateTimeFormat } from '@grafana/data';
+
+/** "1 h 5 min", "4 min 2 s", "12 s". */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  const m = Math.floor(s / 60);
+  return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+export function formatTime(ms: number): string {
+  return dateTimeFormat(ms, { format: 'YYYY-MM-DD HH:mm:ss' });
+}
+
+export function formatPercent(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)} %`;
+}

@@ -1,0 +1,141 @@
+// Starts what the browser tests run against, in one process: a real collector on an in-memory
+// PGlite store loaded by the simulator, and the harness server (the bundled page plus Grafana's
+// HTTP API in front of the collector). Prints one JSON line with the addresses when ready.
+// Run with tsx and the collector's tsconfig (for the @model alias): see globalSetup.ts.
+import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import type { CollectorConfig } from '../../../collector/src/config/config';
+import { startServer } from '../../../collector/src/server';
+import type { SessionTruth } from '../../../collector/src/simulator/manifest';
+import { simulate } from '../../../collector/src/simulator/simulate';
+import { handleDsQuery, handleResource, type CollectorTarget } from './grafanaApi';
+
+export interface StackInfo {
+  harnessUrl: string;
+  collectorUrl: string;
+  readToken: string;
+  adminToken: string;
+  project: string;
+  now: number;
+  sessions: Array<
+    Pick<SessionTruth, 'sessionId' | 'callType'> & { users: number; errors: number; subscribers: number }
+  >;
+  broadcast?: { sessionId: string; subscribers: number };
+}
+
+const root = path.resolve(__dirname, '../../..');
+const dist = path.join(root, 'test-results/harness-dist');
+const PROJECT = 'demo';
+const TOKENS: CollectorConfig['tokens'] = [
+  { token: 'harness-ingest', kind: 'ingest', project: PROJECT },
+  { token: 'harness-read', kind: 'read', projects: [PROJECT] },
+  { token: 'harness-admin', kind: 'admin' },
+];
+
+const icons = path.join(root, 'node_modules/@grafana/ui/dist/public/img/icons');
+// @grafana/ui loads its icons from Grafana's public path, which the harness serves from the package.
+const INDEX = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Session Inspector harness</title>
+<script>window.__grafana_public_path__ = '/public/';</script></head>
+<body><div id="root"></div><script src="/bundle/harness.js"></script></body></html>`;
+
+/** A file under `dir` named by the rest of the URL path, or undefined when outside or missing. */
+function fileUnder(dir: string, rest: string): string | undefined {
+  const file = path.join(dir, path.normalize(rest));
+  return file.startsWith(dir) && existsSync(file) ? file : undefined;
+}
+
+async function main() {
+  const broadcastSubscribers = Number(process.env.HARNESS_BROADCAST ?? 0);
+  const collector = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: 'memory://',
+    tokens: TOKENS,
+    meetingIdleGapMs: 10 * 60_000,
+    retentionDays: 20,
+  } as CollectorConfig);
+  const now = Date.now();
+  const ingest = { url: collector.url, token: 'harness-ingest', live: false, now, sampleIntervalMs: 30_000 };
+  const manifest = await simulate({ ...ingest, seed: 7, sessions: 12, hours: 4 });
+  let broadcast: StackInfo['broadcast'];
+  if (broadcastSubscribers > 0) {
+    const big = await simulate({
+      ...ingest,
+      seed: 99,
+      sessions: 1,
+      hours: 1,
+      broadcast: { subscribers: broadcastSubscribers, minutes: 10 },
+    });
+    broadcast = { sessionId: big.sessions[0].sessionId, subscribers: broadcastSubscribers };
+  }
+
+  const target: CollectorTarget = { url: collector.url, readToken: 'harness-read' };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://harness');
+    const resource = url.pathname.match(/^\/api\/datasources\/uid\/[^/]+\/resources(\/.*)$/);
+    const fail = (err: unknown) => {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: String(err) }));
+    };
+    if (url.pathname === '/api/ds/query' && req.method === 'POST') {
+      handleDsQuery(target, req, res).catch(fail);
+    } else if (resource) {
+      handleResource(target, resource[1], url.search, req, res).catch(fail);
+    } else if (url.pathname.startsWith('/bundle/') || url.pathname.startsWith('/public/build/img/icons/')) {
+      const file = url.pathname.startsWith('/bundle/')
+        ? fileUnder(dist, url.pathname.slice('/bundle/'.length))
+        : fileUnder(icons, url.pathname.slice('/public/build/img/icons/'.length));
+      if (!file) {
+        res.writeHead(404).end();
+        return;
+      }
+      const type = file.endsWith('.js')
+        ? 'text/javascript'
+        : file.endsWith('.svg')
+          ? 'image/svg+xml'
+          : 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type });
+      createReadStream(file).pipe(res);
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(INDEX);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const info: StackInfo = {
+    harnessUrl: `http://127.0.0.1:${port}`,
+    collectorUrl: collector.url,
+    readToken: 'harness-read',
+    adminToken: 'harness-admin',
+    project: PROJECT,
+    now,
+    sessions: manifest.sessions.map((s) => ({
+      sessionId: s.sessionId,
+      callType: s.callType,
+      users: s.users.length,
+      errors: s.errors,
+      subscribers: s.subscribers.length,
+    })),
+    broadcast,
+  };
+  const out = process.env.HARNESS_STACK_FILE;
+  if (out) {
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(info, null, 1));
+  }
+  console.log(JSON.stringify(info));
+  const stop = async () => {
+    server.close();
+    await collector.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

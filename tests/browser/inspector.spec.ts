@@ -1,0 +1,235 @@
+import type { Page } from '@playwright/test';
+import { testIds } from '../../src/components/testIds';
+import { column, expect, frameOf, test, tid, type Harness } from './harness/fixtures';
+
+const APP = '/a/rtc-sessioninspector-app/sessions';
+
+/** The simulated multiparty session with the most errors below large-session size. */
+function busySession(h: Harness) {
+  const candidates = h.info.sessions.filter(
+    (s) => s.callType === 'multiparty' && s.subscribers >= 10 && s.subscribers <= 100 && s.errors > 0
+  );
+  candidates.sort((a, b) => b.errors - a.errors);
+  expect(candidates.length).toBeGreaterThan(0);
+  return candidates[0];
+}
+
+async function openInspector(page: Page, h: Harness, sessionId: string, query = '') {
+  await h.open(page, `${APP}/${sessionId}?project=${h.info.project}${query}`);
+  await expect(page.locator(tid(testIds.inspector.container))).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator(tid(testIds.inspector.summary))).toBeVisible({ timeout: 30_000 });
+}
+
+async function shownRange(page: Page) {
+  const el = page.locator(tid(testIds.inspector.range));
+  return { from: Number(await el.getAttribute('data-from')), to: Number(await el.getAttribute('data-to')) };
+}
+
+const SUMMARY_STATS = [
+  'callType',
+  'meetings',
+  'users',
+  'connections',
+  'streams',
+  'subscribers',
+  'sipUsers',
+  'streamedMinutes',
+  'issues',
+  'errors',
+  'reconnects',
+];
+
+async function expectSummaryEqualsCollector(page: Page, h: Harness, sessionId: string) {
+  const range = await shownRange(page);
+  const summary = frameOf(
+    await h.collectorQuery({ queryType: 'summary', sessionId, project: h.info.project }, range),
+    'summary'
+  );
+  for (const stat of SUMMARY_STATS) {
+    await expect(page.locator(tid(testIds.inspector.stat(stat))), stat).toHaveText(String(column(summary, stat)[0]));
+  }
+  return summary;
+}
+
+test.describe('Inspector against the collector', () => {
+  test('summary numbers equal the summary query, SDK and endpoint breakdowns expand', async ({ page, harness }) => {
+    const s = busySession(harness);
+    await openInspector(page, harness, s.sessionId);
+    const summary = await expectSummaryEqualsCollector(page, harness, s.sessionId);
+    expect(column(summary, 'users')[0]).toBe(s.users);
+    expect(column(summary, 'errors')[0]).toBe(s.errors);
+
+    const range = await shownRange(page);
+    const result = await harness.collectorQuery(
+      { queryType: 'summary', sessionId: s.sessionId, project: harness.info.project },
+      range
+    );
+    const sdks = frameOf(result, 'sdks');
+    const breakdowns = page.locator(tid(testIds.inspector.breakdowns));
+    await breakdowns.getByText(/^SDKs/).click();
+    for (const [i, sdk] of column(sdks, 'sdk').entries()) {
+      await expect(breakdowns.getByRole('row', { name: `${sdk} ${column(sdks, 'users')[i]}` })).toBeVisible();
+    }
+  });
+
+  test('the user list equals the users query; expanding a user shows its connections and streams', async ({
+    page,
+    harness,
+  }) => {
+    const s = busySession(harness);
+    await openInspector(page, harness, s.sessionId);
+    const users = page.locator(tid(testIds.inspector.userRow));
+    const range = await shownRange(page);
+    const result = await harness.collectorQuery(
+      { queryType: 'users', sessionId: s.sessionId, project: harness.info.project },
+      range
+    );
+    const expected = column(frameOf(result, 'users'), 'userId') as string[];
+    await expect(users).toHaveCount(expected.length);
+    expect(await users.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user')))).toEqual(expected);
+
+    // The first user that published: its connections, and the streams of those connections.
+    const streams = frameOf(result, 'streams');
+    const publisher = column(streams, 'userId')[0] as string;
+    const connections = frameOf(result, 'connections');
+    const itsConnections = column(connections, 'connectionId').filter(
+      (_, i) => column(connections, 'userId')[i] === publisher
+    ) as string[];
+    const itsStreams = column(streams, 'streamId').filter(
+      (_, i) => column(streams, 'userId')[i] === publisher
+    ) as string[];
+    expect(itsConnections.length).toBeGreaterThan(0);
+    expect(itsStreams.length).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: `Expand user ${publisher}` }).click();
+    const connTable = page.locator(tid(testIds.inspector.connections));
+    await expect(connTable).toHaveCount(1);
+    for (const c of itsConnections) {
+      await expect(connTable.getByRole('cell', { name: c, exact: true })).toBeVisible();
+    }
+    const streamTables = connTable.locator(tid(testIds.inspector.streams));
+    for (const st of itsStreams) {
+      await expect(streamTables.getByRole('cell', { name: st, exact: true })).toBeVisible();
+    }
+    // Who subscribed to its streams, and whether it worked.
+    const subs = frameOf(result, 'subscribers');
+    const subscribedTo = column(subs, 'streamId').filter((x) => itsStreams.includes(x as string)).length;
+    await expect(connTable.locator(tid(testIds.inspector.subscribers)).locator('tbody tr')).toHaveCount(subscribedTo);
+  });
+
+  test('the event log filter "+connect -attempt" leaves only the matching rows', async ({ page, harness }) => {
+    const s = busySession(harness);
+    await openInspector(page, harness, s.sessionId);
+    const rows = page.locator(tid(testIds.inspector.eventRow));
+    await expect(rows.first()).toBeVisible();
+    const input = page.locator(tid(testIds.inspector.filterInput));
+    await input.fill('connect');
+    await input.press('Enter');
+    await input.fill('attempt');
+    await page.getByRole('button', { name: 'Drop events with this term' }).click();
+    await expect(page.locator(tid(testIds.inspector.filterTerm))).toHaveText(['+connect ×', '-attempt ×']);
+    expect(new URL(page.url()).searchParams.get('filter')).toBe('+connect -attempt');
+
+    const range = await shownRange(page);
+    const events = frameOf(
+      await harness.collectorQuery(
+        { queryType: 'events', sessionId: s.sessionId, project: harness.info.project, textFilter: '+connect -attempt' },
+        range
+      ),
+      'events'
+    );
+    const expected = column(events, 'event') as string[];
+    expect(expected.length).toBeGreaterThan(0);
+    await expect(rows).toHaveCount(expected.length);
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[1].textContent ?? ''));
+    expect(shown).toEqual(expected);
+    for (const name of shown) {
+      expect(name).toMatch(/^Connect /);
+      expect(name).not.toMatch(/Attempt/);
+    }
+    // Removing a term widens the log again.
+    await page.getByRole('button', { name: 'Remove filter -attempt' }).click();
+    await expect(rows).not.toHaveCount(expected.length);
+  });
+
+  test('toggling subscribers off removes their series', async ({ page, harness }) => {
+    const s = busySession(harness);
+    await openInspector(page, harness, s.sessionId);
+    const chart = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps')));
+    const range = await shownRange(page);
+    const quality = await harness.collectorQuery(
+      { queryType: 'quality', sessionId: s.sessionId, project: harness.info.project, metrics: ['bitrateKbps'] },
+      range
+    );
+    const roles = (quality.frames ?? []).map((f) => f.schema.fields[1].labels?.role);
+    const publishers = roles.filter((r) => r === 'publisher').length;
+    const subscribers = roles.filter((r) => r === 'subscriber').length;
+    expect(subscribers).toBeGreaterThan(0);
+    await expect(chart).toHaveAttribute('data-series', String(publishers + subscribers), { timeout: 30_000 });
+    await expect(chart).toHaveAttribute('data-subscribers', String(subscribers));
+
+    await page.getByRole('checkbox', { name: 'Subscribers' }).setChecked(false, { force: true });
+    await expect(chart).toHaveAttribute('data-series', String(publishers));
+    await expect(chart).toHaveAttribute('data-subscribers', '0');
+    expect(new URL(page.url()).searchParams.get('hide')).toBe('subscribers');
+    // Legend entries are the series left: none is a subscriber's.
+    await expect(chart.locator('.u-legend .u-series').filter({ hasText: /^sub / })).toHaveCount(0);
+  });
+
+  test('dragging on a chart zooms every module to the dragged range', async ({ page, harness }) => {
+    const s = busySession(harness);
+    await openInspector(page, harness, s.sessionId);
+    const before = await shownRange(page);
+    const eventsBefore = await page.locator(tid(testIds.inspector.eventRow)).count();
+    const over = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps'))).locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+
+    await expect(page.locator(tid(testIds.inspector.resetZoom))).toBeVisible();
+    const after = await shownRange(page);
+    expect(after.from).toBeGreaterThan(before.from);
+    expect(after.to).toBeLessThan(before.to);
+    const url = new URL(page.url());
+    expect(Number(url.searchParams.get('from'))).toBe(after.from);
+    expect(Number(url.searchParams.get('to'))).toBe(after.to);
+
+    // Summary, events and users now answer for the zoomed range, as the collector does.
+    await expectSummaryEqualsCollector(page, harness, s.sessionId);
+    const events = frameOf(
+      await harness.collectorQuery(
+        { queryType: 'events', sessionId: s.sessionId, project: harness.info.project },
+        after
+      ),
+      'events'
+    );
+    const rows = page.locator(tid(testIds.inspector.eventRow));
+    await expect(rows).toHaveCount(Math.min(500, column(events, 'time').length));
+    expect(column(events, 'time').length).toBeLessThan(eventsBefore);
+    for (const t of await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-time'))))) {
+      expect(t).toBeGreaterThanOrEqual(after.from);
+      expect(t).toBeLessThanOrEqual(after.to);
+    }
+    const quality = await harness.collectorQuery(
+      { queryType: 'quality', sessionId: s.sessionId, project: harness.info.project, metrics: ['bitrateKbps'] },
+      after
+    );
+    await expect(page.locator(tid(testIds.inspector.qualityChart('bitrateKbps')))).toHaveAttribute(
+      'data-series',
+      String(quality.frames?.length ?? 0)
+    );
+    const users = frameOf(
+      await harness.collectorQuery(
+        { queryType: 'users', sessionId: s.sessionId, project: harness.info.project },
+        after
+      ),
+      'users'
+    );
+    await expect(page.locator(tid(testIds.inspector.userRow))).toHaveCount(column(users, 'userId').length);
+
+    await page.locator(tid(testIds.inspector.resetZoom)).click();
+    expect(await shownRange(page)).toEqual(before);
+  });
+});
