@@ -290,6 +290,24 @@ describe('dump importers', () => {
     assert.deepEqual(col(events, 'time'), [1758602115670 + 2153, 1758602115670 + 2153 + 1040]);
   });
 
+  test('a trace without connectionState (older browsers): ICE connection states stand in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'si-ice-'));
+    const path = join(dir, 'ice-only.jsonl');
+    // The reconnect dump as a browser without RTCPeerConnection.connectionState writes it.
+    const lines = readFileSync(join(DUMPS, 'chrome-standard-pc-reconnect.jsonl'), 'utf8').split('\n');
+    writeFileSync(path, lines.filter((l) => !l.startsWith('["onconnectionstatechange"')).join('\n'));
+    try {
+      const r = await importDump(c.store, dumpFile(path), { project: 'proj-a', sessionId: 'ice-only' });
+      const connects = await c.store.query<{ connection_id: string; variation: string; ts: number }>(
+        `SELECT connection_id, variation, ts::float8 AS ts FROM events WHERE session_id = 'ice-only' AND action = 'connect' AND variation <> 'attempt'`
+      );
+      // PC_0's ICE connects at 1647265402095; PC_1 and PC_2 only ever reach ICE 'disconnected'.
+      assert.deepEqual(connects, [{ connection_id: `${r.userId}/PC_0`, variation: 'success', ts: 1647265402095 }]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   test('importing the same dump twice stores it once', async () => {
     const file = dumpFile(join(DUMPS, 'google-standard-stats-sfu.jsonl'));
     const first = await importDump(c.store, file, { project: 'proj-a', sessionId: 'twice' });

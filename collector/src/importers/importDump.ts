@@ -124,14 +124,20 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     batch = [];
   };
   // The user's SDK is the dump format: it says where the data came from.
-  const mapper = new SessionMapper(options.sessionId, userId, clientInfoOf(profile, detected), (r) => {
-    batch.push(r);
-    if (r.kind === 'event') {
-      result.events++;
-    } else {
-      result.samples++;
-    }
-  });
+  const mapper = new SessionMapper(
+    options.sessionId,
+    userId,
+    clientInfoOf(profile, detected),
+    (r) => {
+      batch.push(r);
+      if (r.kind === 'event') {
+        result.events++;
+      } else {
+        result.samples++;
+      }
+    },
+    check.withConnectionState
+  );
   for await (const entry of entriesOf(detected, readText(file, progress('write')), file.name, {})) {
     mapper.feed(entry);
     if (batch.length >= BATCH) {

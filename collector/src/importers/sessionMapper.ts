@@ -67,12 +67,19 @@ export class SessionMapper {
   private seq = 0;
   private readonly pcs = new Map<string, PcState>();
   peerConnections = 0;
+  /** Peer connections whose trace has connectionState changes (browsers before them only had ICE states). */
+  readonly withConnectionState = new Set<string>();
 
+  /**
+   * `knownConnectionState`: when given (learnt by a first pass), a peer connection outside it
+   * never reports connectionState, so its ICE connection state stands in for it.
+   */
   constructor(
     private readonly sessionId: string,
     private readonly clientId: string,
     private readonly client: ClientInfo,
-    private readonly emit: (r: IngestRecord) => void
+    private readonly emit: (r: IngestRecord) => void,
+    private readonly knownConnectionState?: ReadonlySet<string>
   ) {}
 
   // Zero-padded: records of one instant sort by id (the store's tie-break) in the dump's order.
@@ -112,9 +119,14 @@ export class SessionMapper {
     const st = this.pc(e.pc, e.ts);
     const method = e.method.replace(/^on/, '');
     if (method === 'connectionstatechange') {
+      this.withConnectionState.add(e.pc);
       this.connectionState(st, stateOf(e.value), e.ts);
     } else if (method === 'iceconnectionstatechange') {
-      this.event(e.ts, { action: 'iceStateChange', connectionId: st.connectionId, reason: stateOf(e.value) });
+      const state = stateOf(e.value);
+      this.event(e.ts, { action: 'iceStateChange', connectionId: st.connectionId, reason: state });
+      if (this.knownConnectionState && !this.knownConnectionState.has(e.pc)) {
+        this.connectionState(st, state === 'completed' ? 'connected' : state, e.ts);
+      }
     } else if (e.method === 'close') {
       this.end(st, e.ts, 'clientDisconnected');
     } else if (e.method === 'restartIce' || (e.method === 'createOffer' && (e.value as { iceRestart?: unknown } | null)?.iceRestart === true)) {
