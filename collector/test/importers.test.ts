@@ -166,6 +166,10 @@ describe('dump importers', () => {
           assert.equal(t.totalPacketsSent, 0);
           assert.ok(m.sent > 0, `${where}: we count the outbound-rtp packetsSent`);
           assert.ok(t.totalPacketsReceived > 2 ** 32 - 2 ** 20 && m.received < 100000, `${where}: we count inbound-rtp only`);
+          // Hence their received loss % of 0 (28 over ~4.3e9) against ours; the sent one agrees.
+          assert.equal(t.receivedPacketsLostPct, 0);
+          assert.ok(pct(m.receivedLost, m.received + m.receivedLost) > 0.1, `${where}: 28 lost of about 15,000`);
+          assert.ok(Math.abs(pct(m.sentLost, m.sent) - t.sentPacketsLostPct) <= 0.01, `${where} sent loss %`);
           continue;
         }
         assert.equal(m.sent, t.totalPacketsSent, `${where} packets sent`);
