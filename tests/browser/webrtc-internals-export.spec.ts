@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { WireQueryResponse } from '../../src/model/wire';
 
 /**
  * C5 end to end with a real browser: a page runs two RTCPeerConnections on Chromium's fake camera
  * and microphone, chrome://webrtc-internals in a second tab records them, its own 'Download the
- * "webrtc-internals dump"' button saves the dump (gzip), and a real collector imports it.
+ * "webrtc-internals dump"' and 'Download the "rtcstats dump"' buttons save the two dumps (gzip),
+ * and a real collector imports each.
  */
 
 // Two peer connections on loopback: `a` sends the fake camera and microphone to `b`.
@@ -98,32 +99,12 @@ test.describe('webrtc-internals export from a real Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the downloaded dump imports with video bitrate and no loss', async ({ context }) => {
-    const call = await context.newPage();
-    await call.goto(pageUrl);
-    await call.waitForFunction(() => (window as unknown as { stage: string }).stage !== 'starting', null, {
-      timeout: 30_000,
-    });
-    expect(await call.evaluate(() => (window as unknown as { stage: string }).stage)).toBe('connected');
-
-    // webrtc-internals records stats from the moment it is open: let it gather about 12 of them.
-    const internals = await context.newPage();
-    await internals.goto('chrome://webrtc-internals');
-    await internals.waitForTimeout(12_000);
-    // The download buttons sit in a collapsed <details>: open it, then use the page's own button.
-    await internals.getByText('Create a WebRTC-Internals dump').click();
-    const button = internals.getByRole('button', { name: 'Download the "webrtc-internals dump"' });
-    const [download] = await Promise.all([internals.waitForEvent('download'), button.click()]);
-    const path = join(dir, 'webrtc-internals-dump');
-    await download.saveAs(path);
-    const bytes = readFileSync(path);
-    expect([bytes[0], bytes[1]], 'Chromium saves the dump gzip-compressed').toEqual([0x1f, 0x8b]);
-
-    const sessionId = `export-${Date.now()}`;
-    const upload = await fetch(`${collector.url}/api/v1/import?session=${sessionId}&name=webrtc-internals-dump`, {
+  /** Uploads a downloaded dump and reads back its video bitrate and loss through the quality query. */
+  async function importAndMeasure(path: string, sessionId: string) {
+    const upload = await fetch(`${collector.url}/api/v1/import?session=${sessionId}&name=${basename(path)}`, {
       method: 'POST',
       headers: { authorization: 'Bearer export-ingest', 'content-type': 'application/octet-stream' },
-      body: new Uint8Array(bytes),
+      body: new Uint8Array(readFileSync(path)),
     });
     const imported = (await upload.json()) as {
       format: string;
@@ -132,10 +113,6 @@ test.describe('webrtc-internals export from a real Chromium', () => {
       error?: string;
     };
     expect(upload.status, imported.error).toBe(200);
-    expect(imported.format).toBe('webrtc-internals');
-    expect(imported.peerConnections).toBe(2);
-    expect(statSync(path).size).toBeGreaterThan(1000);
-
     const now = Date.now();
     const res = await fetch(`${collector.url}/api/v1/query`, {
       method: 'POST',
@@ -159,18 +136,54 @@ test.describe('webrtc-internals export from a real Chromium', () => {
       labels: f.schema.fields[1].labels ?? {},
       values: f.data.values[1] as number[],
     }));
-    const videoBitrate = series.filter((s) => s.metric === 'bitrateKbps' && s.labels.media === 'video');
-    expect(videoBitrate.map((s) => s.labels.role).sort()).toEqual(['publisher', 'subscriber']);
-    const means = videoBitrate.map((s) => s.values.reduce((a, b) => a + b, 0) / s.values.length);
-    for (const [i, s] of videoBitrate.entries()) {
-      expect(means[i], `${s.labels.role} video kbps`).toBeGreaterThan(50);
-    }
-    const loss = series.filter((s) => s.metric === 'lossPct').flatMap((s) => s.values);
-    expect(loss.length).toBeGreaterThan(0);
-    expect(Math.max(...loss), 'loopback loses (almost) nothing').toBeLessThan(1);
-    // The figures, for the run's log: what a real Chromium measured on loopback.
-    console.log(
-      `webrtc-internals export: ${bytes.length} bytes gzip, ${imported.samples} samples; video kbps ${videoBitrate.map((s, i) => `${s.labels.role} ${means[i].toFixed(0)}`).join(', ')}; max loss ${Math.max(...loss).toFixed(2)} %`
+    const video = series.filter((x) => x.metric === 'bitrateKbps' && x.labels.media === 'video');
+    const videoKbps = Object.fromEntries(
+      video.map((x) => [x.labels.role, x.values.reduce((a, b) => a + b, 0) / x.values.length])
     );
+    const loss = series.filter((x) => x.metric === 'lossPct').flatMap((x) => x.values);
+    return { imported, videoKbps, loss };
+  }
+
+  test('the downloaded dumps import with video bitrate and no loss', async ({ context }) => {
+    const call = await context.newPage();
+    await call.goto(pageUrl);
+    await call.waitForFunction(() => (window as unknown as { stage: string }).stage !== 'starting', null, {
+      timeout: 30_000,
+    });
+    expect(await call.evaluate(() => (window as unknown as { stage: string }).stage)).toBe('connected');
+
+    // webrtc-internals records stats from the moment it is open: let it gather about 12 of them.
+    const internals = await context.newPage();
+    await internals.goto('chrome://webrtc-internals');
+    await internals.waitForTimeout(12_000);
+    // The download buttons sit in a collapsed <details>: open it, then use the page's own buttons.
+    await internals.getByText('Create a WebRTC-Internals dump').click();
+    const downloads: Array<[string, string]> = [
+      ['Download the "webrtc-internals dump"', 'webrtc-internals'],
+      ['Download the "rtcstats dump"', 'rtcstats-v3'],
+    ];
+    for (const [name, format] of downloads) {
+      const [download] = await Promise.all([
+        internals.waitForEvent('download'),
+        internals.getByRole('button', { name }).click(),
+      ]);
+      const path = join(dir, `${format}-dump`);
+      await download.saveAs(path);
+      const head = readFileSync(path).subarray(0, 2);
+      expect([head[0], head[1]], `Chromium saves the ${format} dump gzip-compressed`).toEqual([0x1f, 0x8b]);
+
+      const { imported, videoKbps, loss } = await importAndMeasure(path, `export-${format}-${Date.now()}`);
+      expect(imported.format).toBe(format);
+      expect(imported.peerConnections).toBe(2);
+      expect(Object.keys(videoKbps).sort()).toEqual(['publisher', 'subscriber']);
+      expect(videoKbps.publisher, 'publisher video kbps').toBeGreaterThan(50);
+      expect(videoKbps.subscriber, 'subscriber video kbps').toBeGreaterThan(50);
+      expect(loss.length).toBeGreaterThan(0);
+      expect(Math.max(...loss), 'loopback loses (almost) nothing').toBeLessThan(1);
+      // The figures, for the run's log: what a real Chromium measured on loopback.
+      console.log(
+        `${format} export: ${statSync(path).size} bytes gzip, ${imported.samples} samples; video kbps publisher ${videoKbps.publisher.toFixed(0)}, subscriber ${videoKbps.subscriber.toFixed(0)}; max loss ${Math.max(...loss).toFixed(2)} %`
+      );
+    }
   });
 });
