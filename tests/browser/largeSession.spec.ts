@@ -1,0 +1,41 @@
+import { testIds } from '../../src/components/testIds';
+import { column, expect, frameOf, test, tid } from './harness/fixtures';
+
+test.describe('large sessions', () => {
+  test('a 1,000-subscriber broadcast opens with timelines and a heatmap of every subscriber', async ({
+    page,
+    harness,
+  }) => {
+    const big = harness.info.broadcast;
+    expect(big?.subscribers).toBe(1000);
+    await harness.open(page, `/a/rtc-sessioninspector-app/sessions/${big!.sessionId}?project=${harness.info.project}`);
+    const heatmap = page.locator(tid(testIds.inspector.heatmap));
+    await expect(heatmap).toBeVisible({ timeout: 90_000 });
+    const range = page.locator(tid(testIds.inspector.range));
+    const window = {
+      from: Number(await range.getAttribute('data-from')),
+      to: Number(await range.getAttribute('data-to')),
+    };
+
+    const summary = frameOf(
+      await harness.collectorQuery({ queryType: 'summary', sessionId: big!.sessionId }, window),
+      'summary'
+    );
+    expect(column(summary, 'subscribers')[0] as number).toBeGreaterThanOrEqual(1000);
+    const heat = await harness.collectorQuery(
+      { queryType: 'quality', sessionId: big!.sessionId, role: 'subscriber', media: 'video', metrics: ['lossPct'] },
+      window,
+      120
+    );
+    const subscribers = heat.frames?.length ?? 0;
+    expect(subscribers).toBeGreaterThanOrEqual(1000);
+    await expect(heatmap).toHaveAttribute('data-rows', String(subscribers));
+
+    for (const kind of ['connections', 'subscribers']) {
+      await expect(page.locator(tid(testIds.inspector.timeline(kind)))).toHaveAttribute('data-series', '3');
+    }
+    // The worst subscriber first: its detail names it.
+    await heatmap.getByRole('button').first().click();
+    await expect(page.locator(tid(testIds.inspector.heatmapDetail))).toContainText('Mean loss');
+  });
+});
