@@ -98,7 +98,8 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   const profile: DumpProfile = {};
   const hash = createHash('sha256');
   let count = 0;
-  const check = new SessionMapper(options.sessionId, 'dump-pending0000', {}, (r) => {
+  // A stand-in user id of the final one's length: ids checked here are as long as those written.
+  const check = new SessionMapper(options.sessionId, `dump-${'0'.repeat(16)}`, {}, (r) => {
     try {
       validateRecord(r, count++);
     } catch (err) {

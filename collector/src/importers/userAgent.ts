@@ -60,10 +60,13 @@ export function clientInfoOf(profile: DumpProfile, sdk: string): ClientInfo {
     info.browserVersion = major(real?.version);
     info.os = profile.platform || undefined;
   }
-  for (const key of Object.keys(info) as Array<keyof ClientInfo>) {
-    if (info[key] === undefined || info[key] === '') {
-      delete info[key];
+  // Within the ingest API's lengths, so what the first pass validated without it stays valid.
+  const out: ClientInfo = {};
+  for (const key of ['sdk', 'browser', 'browserVersion', 'os', 'device'] as const) {
+    const value = info[key];
+    if (value) {
+      out[key] = value.slice(0, key === 'browserVersion' ? 32 : 64);
     }
   }
-  return info;
+  return out;
 }
