@@ -107,9 +107,10 @@ function Connections({ userId, frames }: { userId: string; frames: DataFrame[] }
  * I4: users with location, system, SDK and errors; each expands to its connections, the
  * streams each published and, per stream, who subscribed and whether it worked.
  */
-export function UserDrilldown({ frames }: { frames: DataFrame[] }) {
+export function UserDrilldown({ frames, expandAll = false }: { frames: DataFrame[]; expandAll?: boolean }) {
   const t = useStyles2(getTableStyles);
-  const [open, setOpen] = useState<Set<string>>(new Set());
+  const users = frameRows(frameNamed(frames, 'users'));
+  const [open, setOpen] = useState<Set<string>>(() => new Set(expandAll ? users.map((u) => str(u.userId)) : []));
   const [shown, setShown] = useState(PAGE_SIZE);
   const toggle = (id: string) =>
     setOpen((prev) => {
@@ -117,7 +118,6 @@ export function UserDrilldown({ frames }: { frames: DataFrame[] }) {
       next.has(id) ? next.delete(id) : next.add(id);
       return next;
     });
-  const users = frameRows(frameNamed(frames, 'users'));
   return (
     <>
       <table className={t.table} data-testid={testIds.inspector.users}>

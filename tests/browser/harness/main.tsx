@@ -4,7 +4,7 @@
 import React, { Suspense, useLayoutEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { NavigationType, Route, Router, Routes } from 'react-router-dom';
-import { createTheme, ThemeContext, type AppRootProps } from '@grafana/data';
+import { createTheme, standardEditorsRegistry, ThemeContext, type AppRootProps } from '@grafana/data';
 import {
   config,
   locationService,
@@ -19,6 +19,7 @@ import App from '../../../src/components/App/App';
 import { SessionDataSource } from '../../../src/datasource/datasource';
 import { mockInstanceSettings } from '../../../src/test/mocks';
 import { harnessBackendSrv } from './backendSrv';
+import { PanelHost } from './PanelHost';
 
 export const THEME_STORAGE_KEY = 'harness.theme';
 
@@ -31,6 +32,8 @@ const templateSrv = {
   updateTimeRange: () => undefined,
 } as unknown as TemplateSrv;
 
+// Grafana registers its standard option editors at boot; panel option builders look them up.
+standardEditorsRegistry.setInit(() => ['boolean', 'number', 'text', 'custom'].map((id) => ({ id, name: id, editor: () => null })));
 setBackendSrv(harnessBackendSrv());
 setTemplateSrv(templateSrv);
 const ds = new SessionDataSource(settings, templateSrv);
@@ -72,6 +75,7 @@ createRoot(document.getElementById('root')!).render(
         <Suspense fallback={<LoadingPlaceholder text="Loading..." />}>
           <Routes>
             <Route path="/a/rtc-sessioninspector-app/*" element={<App {...appProps} />} />
+            <Route path="/harness/panel/:panel" element={<PanelHost ds={ds} />} />
           </Routes>
         </Suspense>
       </LocationServiceRouter>

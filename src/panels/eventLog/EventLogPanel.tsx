@@ -1,0 +1,39 @@
+import React, { useState } from 'react';
+import type { PanelProps } from '@grafana/data';
+import { Stack } from '@grafana/ui';
+import { EventTable } from '../../components/EventLog/EventTable';
+import { FilterTerms } from '../../components/EventLog/FilterTerms';
+import { ModuleBody } from '../../components/ModuleState/ModuleState';
+import { testIds } from '../../components/testIds';
+import { frameNamed, frameRows } from '../../utils/frames';
+import { formatFilter, matchesFilter, parseFilter, type FilterTerm } from '../../utils/textFilter';
+import { panelState, WrongQuery } from '../PanelState';
+import { eventText } from './eventText';
+import type { EventLogOptions } from './types';
+
+/** The event log on any dashboard: the option's terms, then the viewer's own, stacked. */
+export function EventLogPanel({ data, options, width, height }: PanelProps<EventLogOptions>) {
+  const [extra, setExtra] = useState<FilterTerm[]>([]);
+  const terms = [...parseFilter(options.filter), ...extra];
+  return (
+    <div data-testid={testIds.panels.eventLog} style={{ width, height, overflow: 'auto' }}>
+      <Stack direction="column" gap={1}>
+        {options.showFilterBar && <FilterTerms terms={extra} onChange={setExtra} />}
+        <ModuleBody state={panelState(data)} title="Events" empty="No event in this time range.">
+          {(frames) => {
+            const frame = frameNamed(frames, 'events');
+            if (!frame) {
+              return <WrongQuery expected="events" />;
+            }
+            const rows = frameRows(frame).filter((e) => matchesFilter(eventText(e), terms));
+            return rows.length > 0 ? (
+              <EventTable rows={rows} maxRows={options.maxRows} />
+            ) : (
+              <p role="status">No event matches {formatFilter(terms)}.</p>
+            );
+          }}
+        </ModuleBody>
+      </Stack>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import React, { useState } from 'react';
+import type { PanelProps } from '@grafana/data';
+import { Input, Stack } from '@grafana/ui';
+import { ModuleBody } from '../../components/ModuleState/ModuleState';
+import { testIds } from '../../components/testIds';
+import { SessionsTable, type SessionRow } from '../../pages/Sessions/SessionsTable';
+import { frameNamed, frameRows, num, str } from '../../utils/frames';
+import { panelState, WrongQuery } from '../PanelState';
+import type { SessionSearchOptions } from './types';
+
+function toSession(r: Record<string, unknown>): SessionRow {
+  return {
+    project: str(r.project),
+    sessionId: str(r.sessionId),
+    callType: str(r.callType),
+    start: num(r.start),
+    end: num(r.end),
+    durationS: num(r.durationS),
+    users: num(r.users),
+    connections: num(r.connections),
+    streams: num(r.streams),
+    subscribers: num(r.subscribers),
+    errors: num(r.errors),
+  };
+}
+
+/** Session search on any dashboard: the rows of a `sessions` query, each opening the Inspector. */
+export function SessionSearchPanel({ data, options, width, height }: PanelProps<SessionSearchOptions>) {
+  const [prefix, setPrefix] = useState('');
+  return (
+    <div data-testid={testIds.panels.sessionSearch} style={{ width, height, overflow: 'auto' }}>
+      <ModuleBody state={panelState(data)} title="Sessions" empty="No session in this time range.">
+        {(frames) => {
+          const frame = frameNamed(frames, 'sessions');
+          if (!frame) {
+            return <WrongQuery expected="sessions" />;
+          }
+          const rows = frameRows(frame)
+            .map(toSession)
+            .filter((s) => (!options.errorsOnly || s.errors > 0) && s.sessionId.startsWith(prefix.trim()))
+            .slice(0, options.maxRows);
+          return (
+            <Stack direction="column" gap={1}>
+              {options.showSearch && (
+                <Input
+                  aria-label="Session id"
+                  placeholder="Session id or its beginning"
+                  value={prefix}
+                  onChange={(e) => setPrefix(e.currentTarget.value)}
+                />
+              )}
+              {rows.length > 0 ? (
+                <SessionsTable sessions={rows} testId={testIds.sessions.table} />
+              ) : (
+                <p role="status">No session id starts with &quot;{prefix}&quot;.</p>
+              )}
+            </Stack>
+          );
+        }}
+      </ModuleBody>
+    </div>
+  );
+}
