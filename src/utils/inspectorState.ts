@@ -1,4 +1,4 @@
-import { PLUGIN_BASE_URL } from '../constants';
+import { INSPECTOR_PATH } from '../model';
 
 /**
  * What the Inspector shows, kept in its URL so a link reproduces the view: the route is
@@ -69,5 +69,5 @@ export function inspectorSearch(state: InspectorState): string {
 
 export function inspectorUrl(sessionId: string, state: Partial<InspectorState> = {}): string {
   const search = inspectorSearch({ hide: [], ...state });
-  return `${PLUGIN_BASE_URL}/sessions/${encodeURIComponent(sessionId)}${search ? `?${search}` : ''}`;
+  return `${INSPECTOR_PATH}/${encodeURIComponent(sessionId)}${search ? `?${search}` : ''}`;
 }
