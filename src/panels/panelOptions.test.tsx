@@ -9,6 +9,7 @@ import {
 } from '@grafana/data';
 import { plugin as eventLog } from './eventLog/module';
 import { FilterOptionEditor } from './eventLog/FilterOptionEditor';
+import type { EventLogOptions } from './eventLog/types';
 import { plugin as sessionSearch } from './sessionSearch/module';
 import { plugin as userDrilldown } from './userDrilldown/module';
 
@@ -39,7 +40,7 @@ describe('panel options', () => {
   });
 
   it('event log: the + / - filter is a custom editor, empty by default', () => {
-    const builder = new PanelOptionsEditorBuilder();
+    const builder = new PanelOptionsEditorBuilder<EventLogOptions>();
     eventLog.getPanelOptionsSupplier()(builder, { data: [] });
     const filter = builder.getItems().find((i) => i.path === 'filter');
     expect(filter?.editor).toBe(FilterOptionEditor);
