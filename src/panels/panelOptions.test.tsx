@@ -55,7 +55,7 @@ describe('event log filter option editor', () => {
         value={value}
         onChange={onChange}
         context={{ data: [] }}
-        item={{ id: 'filter', name: 'Text filter', editor: FilterOptionEditor }}
+        item={{ id: 'filter', name: 'Text filter' }}
       />
     );
   }
