@@ -41,15 +41,16 @@ export function bucketWidth(from: number, to: number, maxDataPoints: number, int
   return Math.max(Math.ceil(intervalMs), Math.ceil((to - from + 1) / maxDataPoints), 1);
 }
 
-interface Row {
+/** One series: its labels, its bucket times and one array of bucket means per metric. */
+interface SeriesRow {
   session_id: string;
   client_id: string;
   stream_id: string;
   role: string;
   media: string;
   subscriber_id: string;
-  t: number;
-  [metric: string]: string | number | null;
+  t: number[];
+  [metric: string]: string | Array<number | null>;
 }
 
 /** Per-stream time series, one frame per series and metric, labelled for alert rules. */
@@ -101,57 +102,53 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     // SIP is a property of the user (client endpoint), recorded when it first connected.
     where.push(`${q.sip ? '' : 'NOT '}EXISTS (SELECT 1 FROM users u WHERE u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id AND u.sip)`);
   }
-  const rows = await ctx.store.query<Row>(
-    `SELECT session_id, client_id, stream_id, role, media, coalesce(subscriber_id, '') AS subscriber_id,
-       ($3::float8 + floor((ts - $3::float8) / $5::float8) * $5::float8) AS t,
-       ${metrics.map((m) => `${METRIC_COLUMNS[m].sql}::float8 AS "${m}"`).join(', ')}
-     FROM all_quality_samples x
-     WHERE ${where.join(' AND ')}
-     GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), t
-     ORDER BY client_id, stream_id, role, media, subscriber_id, t`,
+  // One row per series with its buckets as arrays: thousands of subscribers come back as a few
+  // thousand rows instead of one per bucket, which is what costs on the embedded store.
+  const series = await ctx.store.query<SeriesRow>(
+    `SELECT session_id, client_id, stream_id, role, media, subscriber_id,
+       array_agg(t ORDER BY t) AS t, ${metrics.map((m) => `array_agg("${m}" ORDER BY t) AS "${m}"`).join(', ')}
+     FROM (
+       SELECT session_id, client_id, stream_id, role, media, coalesce(subscriber_id, '') AS subscriber_id,
+         ($3::float8 + floor((ts - $3::float8) / $5::float8) * $5::float8) AS t,
+         ${metrics.map((m) => `${METRIC_COLUMNS[m].sql}::float8 AS "${m}"`).join(', ')}
+       FROM all_quality_samples x
+       WHERE ${where.join(' AND ')}
+       GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), t
+     ) buckets
+     GROUP BY session_id, client_id, stream_id, role, media, subscriber_id
+     ORDER BY client_id, stream_id, role, media, subscriber_id`,
     params
   );
-
-  const series = new Map<string, Row[]>();
-  for (const row of rows) {
-    const key = [row.client_id, row.stream_id, row.role, row.media, row.subscriber_id].join('\u0000');
-    const list = series.get(key);
-    if (list) {
-      list.push(row);
-    } else {
-      series.set(key, [row]);
-    }
-  }
 
   const scalable = await publisherRules(ctx, q.sessionId);
   const frames: DataFrameJSON[] = [];
   for (const metric of metrics) {
-    for (const points of series.values()) {
-      const first = points[0];
+    for (const row of series) {
       const labels: Record<string, string> = {
-        [QualityLabels.sessionId]: first.session_id,
-        [QualityLabels.userId]: first.client_id,
-        [QualityLabels.streamId]: first.stream_id,
-        [QualityLabels.role]: first.role,
-        [QualityLabels.media]: first.media,
+        [QualityLabels.sessionId]: row.session_id,
+        [QualityLabels.userId]: row.client_id,
+        [QualityLabels.streamId]: row.stream_id,
+        [QualityLabels.role]: row.role,
+        [QualityLabels.media]: row.media,
       };
-      if (first.subscriber_id) {
-        labels[QualityLabels.subscriberId] = first.subscriber_id;
+      if (row.subscriber_id) {
+        labels[QualityLabels.subscriberId] = row.subscriber_id;
       }
-      const withValues = points.filter((p) => p[metric] !== null);
-      if (withValues.length === 0) {
+      const values = row[metric] as Array<number | null>;
+      const kept = row.t.map((_, i) => i).filter((i) => values[i] !== null);
+      if (kept.length === 0) {
         continue;
       }
-      const rule = first.role === 'publisher' ? ruleFor(scalable, first.stream_id, first.media) : undefined;
+      const rule = row.role === 'publisher' ? ruleFor(scalable, row.stream_id, row.media) : undefined;
       const config = seriesLinks(ctx, labels, { unit: METRIC_COLUMNS[metric].unit, ...(rule ? { description: RULE_NOTES[rule] } : {}) });
       frames.push(
         frame(
           [
-            { name: Fields.time, kind: 'time', values: withValues.map((p) => p.t) },
+            { name: Fields.time, kind: 'time', values: kept.map((i) => row.t[i]) },
             {
               name: metric,
               kind: 'number',
-              values: withValues.map((p) => p[metric]),
+              values: kept.map((i) => values[i]),
               labels,
               config,
             },
