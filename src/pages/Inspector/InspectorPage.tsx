@@ -22,7 +22,7 @@ import { SaveControls } from './SaveControls';
 import { scopedQuery, type InspectorScope } from './scope';
 import { inspectedRange, lookupWindow, meetingsOf } from './sessionRange';
 import { SummaryModule } from './SummaryModule';
-import { UserSidebar } from './UserSidebar';
+import { USERS_HEADING_ID, UserSidebar } from './UserSidebar';
 import { UsersModule } from './UsersModule';
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
@@ -144,7 +144,7 @@ function Inspector({ ds, sessionId }: { ds: SessionDataSource; sessionId: string
         </Stack>
       </header>
       <aside className={s.sidebar}>
-        <h3>Users</h3>
+        <h3 id={USERS_HEADING_ID}>Users</h3>
         <UserSidebar roster={roster} userId={state.user} onChange={(user) => setState({ user })} />
       </aside>
       <div className={s.main}>

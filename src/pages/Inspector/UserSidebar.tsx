@@ -11,6 +11,8 @@ interface Props {
 }
 
 const ALL = '__all__';
+/** The sidebar's heading, which names the user list for assistive technology. */
+export const USERS_HEADING_ID = 'inspector-users-heading';
 /** Past this many users a searchable list replaces the radio list (large sessions have thousands). */
 const RADIO_LIST_MAX = 30;
 
@@ -32,7 +34,7 @@ export function UserSidebar({ roster, userId, onChange }: Props) {
         />
       ) : (
         <Combobox
-          aria-label="User"
+          aria-labelledby={USERS_HEADING_ID}
           options={options}
           value={userId ?? ALL}
           onChange={(o) => onChange(o.value === ALL ? undefined : o.value)}

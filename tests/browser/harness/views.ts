@@ -1,0 +1,87 @@
+import type { Page } from '@playwright/test';
+import { testIds } from '../../../src/components/testIds';
+import { expect, tid, type Harness } from './fixtures';
+
+/** Every page and panel the app ships, as the screenshot command and the accessibility scan open them. */
+export interface View {
+  name: string;
+  path: (h: Harness) => string;
+  /** After navigation: wait until the view shows its data. */
+  ready: (page: Page) => Promise<void>;
+}
+
+export const busySession = (h: Harness) =>
+  h.info.sessions.find(
+    (s) => s.callType === 'multiparty' && s.subscribers >= 10 && s.subscribers <= 100 && s.errors > 0
+  )!;
+
+const recentRange = (h: Harness) => ({ from: String(h.info.now - 6 * 3_600_000), to: String(h.info.now + 60_000) });
+
+function panelPath(panel: string, query: object, h: Harness, options: object = {}) {
+  const p = new URLSearchParams({ query: JSON.stringify(query), options: JSON.stringify(options), ...recentRange(h) });
+  return `/harness/panel/${panel}?${p}`;
+}
+
+/** No module still loading, and the given element shown. */
+async function settled(page: Page, selector: string) {
+  await expect(page.locator(selector).first()).toBeVisible({ timeout: 90_000 });
+  await expect(page.locator(tid(testIds.module.loading))).toHaveCount(0, { timeout: 90_000 });
+  await expect(page.getByText(/Loading/)).toHaveCount(0);
+}
+
+async function sessionsTab(page: Page, tab: string, selector: string) {
+  await page.getByRole('tab', { name: tab }).click();
+  await settled(page, selector);
+}
+
+export const VIEWS: View[] = [
+  {
+    name: 'sessions-active',
+    path: () => '/a/rtc-sessioninspector-app/sessions',
+    ready: (p) => settled(p, tid(testIds.sessions.table)),
+  },
+  {
+    name: 'sessions-recent',
+    path: () => '/a/rtc-sessioninspector-app/sessions',
+    ready: (p) => sessionsTab(p, 'Recently inspected', tid(testIds.sessions.recent)),
+  },
+  {
+    name: 'sessions-saved',
+    path: () => '/a/rtc-sessioninspector-app/sessions',
+    ready: (p) => sessionsTab(p, 'Saved', tid(testIds.sessions.saved)),
+  },
+  {
+    name: 'inspector',
+    path: (h) => `/a/rtc-sessioninspector-app/sessions/${busySession(h).sessionId}?project=${h.info.project}`,
+    ready: (p) => settled(p, tid(testIds.inspector.eventRow)),
+  },
+  {
+    name: 'inspector-large-session',
+    path: (h) => `/a/rtc-sessioninspector-app/sessions/${h.info.broadcast!.sessionId}?project=${h.info.project}`,
+    ready: (p) => settled(p, tid(testIds.inspector.heatmap)),
+  },
+  {
+    name: 'panel-session-search',
+    path: (h) => panelPath('sessionSearch', { queryType: 'sessions', project: h.info.project }, h),
+    ready: (p) => settled(p, tid(testIds.sessions.table)),
+  },
+  {
+    name: 'panel-user-drilldown',
+    path: (h) =>
+      panelPath(
+        'userDrilldown',
+        { queryType: 'users', project: h.info.project, sessionId: busySession(h).sessionId },
+        h,
+        { expandAll: true }
+      ),
+    ready: (p) => settled(p, tid(testIds.inspector.connections)),
+  },
+  {
+    name: 'panel-event-log',
+    path: (h) =>
+      panelPath('eventLog', { queryType: 'events', project: h.info.project, sessionId: busySession(h).sessionId }, h, {
+        filter: '-attempt',
+      }),
+    ready: (p) => settled(p, tid(testIds.inspector.eventRow)),
+  },
+];
