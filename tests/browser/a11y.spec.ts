@@ -9,6 +9,7 @@ test.describe('accessibility (axe-core): no serious or critical violation', () =
   for (const view of VIEWS) {
     for (const theme of THEMES[view.name] ?? ['dark']) {
       test(`${view.name} (${theme})`, async ({ page, harness }) => {
+        await view.prepare?.(page, harness);
         await harness.open(page, view.path(harness), theme);
         await view.ready(page);
         const result = await new AxeBuilder({ page }).analyze();

@@ -1,5 +1,6 @@
 import React from 'react';
-import { Stack } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { Stack, useStyles2 } from '@grafana/ui';
 import { EventTable } from '../../components/EventLog/EventTable';
 import { FilterTerms } from '../../components/EventLog/FilterTerms';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
@@ -17,6 +18,7 @@ interface Props {
 
 /** I7: the event log; the collector applies the stacked + / - filter (the same rule as alerts and panels). */
 export function EventsModule({ scope, filter, onFilterChange }: Props) {
+  const s = useStyles2(getStyles);
   const terms = parseFilter(filter);
   const text = formatFilter(terms);
   const states = useQueries(
@@ -27,7 +29,13 @@ export function EventsModule({ scope, filter, onFilterChange }: Props) {
   return (
     <Stack direction="column" gap={1}>
       <FilterTerms terms={terms} onChange={(next) => onFilterChange(formatFilter(next) || undefined)} />
-      <div data-testid={testIds.inspector.events}>
+      <div
+        data-testid={testIds.inspector.events}
+        className={s.scroll}
+        tabIndex={0}
+        role="region"
+        aria-label="Event log rows"
+      >
         <ModuleBody
           state={states.events}
           title="Events"
@@ -39,3 +47,6 @@ export function EventsModule({ scope, filter, onFilterChange }: Props) {
     </Stack>
   );
 }
+
+// The log scrolls on its own so the modules below it stay in reach.
+const getStyles = () => ({ scroll: css({ maxHeight: 560, overflowY: 'auto' }) });

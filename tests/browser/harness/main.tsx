@@ -33,7 +33,9 @@ const templateSrv = {
 } as unknown as TemplateSrv;
 
 // Grafana registers its standard option editors at boot; panel option builders look them up.
-standardEditorsRegistry.setInit(() => ['boolean', 'number', 'text', 'custom'].map((id) => ({ id, name: id, editor: () => null })));
+standardEditorsRegistry.setInit(() =>
+  ['boolean', 'number', 'text', 'custom'].map((id) => ({ id, name: id, editor: () => null }))
+);
 setBackendSrv(harnessBackendSrv());
 setTemplateSrv(templateSrv);
 const ds = new SessionDataSource(settings, templateSrv);

@@ -8,6 +8,30 @@ export interface View {
   path: (h: Harness) => string;
   /** After navigation: wait until the view shows its data. */
   ready: (page: Page) => Promise<void>;
+  /** Before navigation: give the view its data (a session inspected, a session saved). */
+  prepare?: (page: Page, h: Harness) => Promise<void>;
+}
+
+/** A session the views save (not the one saved.spec.ts saves and deletes). */
+const savedForViews = (h: Harness) => h.info.sessions.find((s) => s.callType === 'one-to-zero')!;
+
+async function saveOne(_page: Page, h: Harness) {
+  const s = savedForViews(h);
+  const res = await fetch(`${h.info.collectorUrl}/api/v1/saved/${h.info.project}/${encodeURIComponent(s.sessionId)}`, {
+    method: 'PUT',
+    headers: {
+      authorization: `Bearer ${h.info.readToken}`,
+      'content-type': 'application/json',
+      'X-Grafana-Role': 'Editor',
+    },
+    body: JSON.stringify({ name: 'Nobody joined the host', tags: ['one-to-zero', 'support'] }),
+  });
+  expect(res.ok).toBe(true);
+}
+
+async function inspectOne(page: Page, h: Harness) {
+  await h.open(page, `/a/rtc-sessioninspector-app/sessions/${busySession(h).sessionId}?project=${h.info.project}`);
+  await expect(page.locator(tid(testIds.inspector.summary))).toBeVisible({ timeout: 30_000 });
 }
 
 export const busySession = (h: Harness) =>
@@ -43,12 +67,14 @@ export const VIEWS: View[] = [
   {
     name: 'sessions-recent',
     path: () => '/a/rtc-sessioninspector-app/sessions',
-    ready: (p) => sessionsTab(p, 'Recently inspected', tid(testIds.sessions.recent)),
+    prepare: inspectOne,
+    ready: (p) => sessionsTab(p, 'Recently inspected', `${tid(testIds.sessions.recent)} a`),
   },
   {
     name: 'sessions-saved',
     path: () => '/a/rtc-sessioninspector-app/sessions',
-    ready: (p) => sessionsTab(p, 'Saved', tid(testIds.sessions.saved)),
+    prepare: saveOne,
+    ready: (p) => sessionsTab(p, 'Saved', tid(testIds.sessions.savedRow)),
   },
   {
     name: 'inspector',
