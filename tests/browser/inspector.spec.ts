@@ -172,6 +172,27 @@ test.describe('Inspector against the collector', () => {
     await expect(chart).toHaveAttribute('data-series', String(publishers));
     await expect(chart).toHaveAttribute('data-subscribers', '0');
     expect(new URL(page.url()).searchParams.get('hide')).toBe('subscribers');
+    // The note says which publisher-quality rule the collector applied, per media.
+    const streams = new Map<string, Set<string>>();
+    for (const f of quality.frames ?? []) {
+      const labels = f.schema.fields[1].labels ?? {};
+      const rule = f.schema.meta?.custom?.publisherRule;
+      if (labels.role === 'publisher' && rule) {
+        streams.set(
+          `${labels.media}|${rule}`,
+          (streams.get(`${labels.media}|${rule}`) ?? new Set()).add(labels.stream)
+        );
+      }
+    }
+    expect(streams.size).toBeGreaterThan(0);
+    const note = page.locator(tid(testIds.inspector.qualityNote)).getByRole('listitem');
+    await expect(note).toHaveCount(streams.size);
+    for (const [key, set] of streams) {
+      const [media, rule] = key.split('|');
+      await expect(note.and(page.locator(`[data-media="${media}"][data-rule="${rule}"]`))).toContainText(
+        `${set.size} publisher ${media} stream`
+      );
+    }
     // Legend entries are the series left: none is a subscriber's.
     await expect(chart.locator('.u-legend .u-series').filter({ hasText: /^sub / })).toHaveCount(0);
   });

@@ -12,6 +12,8 @@ import {
   guidesFor,
   isShown,
   METRIC_CHARTS,
+  publisherRules,
+  RULE_TEXT,
   toChartSeries,
   type QualityFrameInfo,
 } from './qualitySeries';
@@ -93,6 +95,7 @@ export function QualityModule({ scope, roster, large, hidden, onHiddenChange, on
         : [],
     [state]
   );
+  const rules = useMemo(() => publisherRules(infos), [infos]);
   const sipUsers = useMemo(
     () =>
       new Set(
@@ -126,10 +129,21 @@ export function QualityModule({ scope, roster, large, hidden, onHiddenChange, on
         </Stack>
       </div>
       <Alert severity="info" title="Which publisher-quality rule applies" data-testid={testIds.inspector.qualityNote}>
-        Publisher video without scalable video (simulcast or SVC) shows the worst subscriber&apos;s view of it; with
-        scalable video, the publisher-to-media-router link. Publisher audio always shows the worst subscriber.
-        {large &&
-          ' This session has more than 100 subscribers: subscribers are in the heatmap above, every one of them.'}
+        <p>
+          Publisher video without scalable video (simulcast or SVC) shows the worst subscriber&apos;s view of it; with
+          scalable video, the publisher-to-media-router link. Publisher audio always shows the worst subscriber.
+          {large &&
+            ' This session has more than 100 subscribers: subscribers are in the heatmap above, every one of them.'}
+        </p>
+        {rules.length > 0 && (
+          <ul>
+            {rules.map((r) => (
+              <li key={`${r.media}-${r.rule}`} data-rule={r.rule} data-media={r.media}>
+                In this range, {r.streams} publisher {r.media} stream{r.streams === 1 ? '' : 's'}: {RULE_TEXT[r.rule]}
+              </li>
+            ))}
+          </ul>
+        )}
       </Alert>
       <ModuleBody state={state} title="Quality metrics" empty="No quality sample in this range.">
         {() => <Charts infos={infos} scope={scope} hidden={hidden} sipUsers={sipUsers} onZoom={onZoom} />}

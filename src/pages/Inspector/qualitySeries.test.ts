@@ -1,11 +1,12 @@
 import { FieldType, toDataFrame } from '@grafana/data';
-import { describeFrame, guidesFor, isShown } from './qualitySeries';
+import { describeFrame, guidesFor, isShown, publisherRules } from './qualitySeries';
 
-const frame = (role: string, media: string, user: string) =>
+const frame = (role: string, media: string, user: string, publisherRule?: string, stream = 's') =>
   toDataFrame({
+    meta: publisherRule ? { custom: { publisherRule } } : undefined,
     fields: [
       { name: 'time', type: FieldType.time, values: [1] },
-      { name: 'bitrateKbps', type: FieldType.number, values: [100], labels: { role, media, user, stream: 's' } },
+      { name: 'bitrateKbps', type: FieldType.number, values: [100], labels: { role, media, user, stream } },
     ],
   });
 
@@ -32,5 +33,23 @@ describe('quality series toggles', () => {
     expect(guidesFor('bitrateKbps', colors).map((g) => g.value)).toEqual([150, 25]);
     expect(guidesFor('lossPct', colors).map((g) => g.value)).toEqual([3, 5]);
     expect(guidesFor('rttMs', colors).map((g) => g.value)).toEqual([300]);
+  });
+});
+
+describe('publisher-quality rule note', () => {
+  it('counts publisher streams per media and rule, ignoring subscribers and metrics repeats', () => {
+    const infos = [
+      frame('publisher', 'video', 'u1', 'publisher-to-router', 's1'),
+      frame('publisher', 'video', 'u1', 'publisher-to-router', 's1'),
+      frame('publisher', 'video', 'u2', 'worst-subscriber', 's2'),
+      frame('publisher', 'audio', 'u1', 'worst-subscriber', 's1'),
+      frame('publisher', 'audio', 'u2', 'worst-subscriber', 's2'),
+      frame('subscriber', 'video', 'u3', undefined, 's1'),
+    ].map((f) => describeFrame(f)!);
+    expect(publisherRules(infos)).toEqual([
+      { media: 'audio', rule: 'worst-subscriber', streams: 2 },
+      { media: 'video', rule: 'publisher-to-router', streams: 1 },
+      { media: 'video', rule: 'worst-subscriber', streams: 1 },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { DataFrame } from '@grafana/data';
-import { QualityLabels, QualityMetric, Thresholds } from '../../model';
+import { PublisherQualityRule, QualityLabels, QualityMetric, Thresholds } from '../../model';
 import type { ChartSeries, Guide } from '../../components/TimeChart/TimeChart';
 import type { QualitySeriesKind } from '../../utils/inspectorState';
 
@@ -10,6 +10,8 @@ export interface QualityFrameInfo {
   user: string;
   stream: string;
   subscriber?: string;
+  /** Publisher series: which link the collector says they describe (I6). */
+  rule?: PublisherQualityRule;
   frame: DataFrame;
 }
 
@@ -26,6 +28,7 @@ export function describeFrame(frame: DataFrame): QualityFrameInfo | undefined {
     user: labels[QualityLabels.userId] ?? '',
     stream: labels[QualityLabels.streamId] ?? '',
     subscriber: labels[QualityLabels.subscriberId],
+    rule: (frame.meta?.custom as { publisherRule?: PublisherQualityRule } | undefined)?.publisherRule,
     frame,
   };
 }
@@ -85,3 +88,31 @@ export function guidesFor(metric: QualityMetric, colors: { warning: string; erro
       ];
   }
 }
+
+export interface RuleCount {
+  media: string;
+  rule: PublisherQualityRule;
+  streams: number;
+}
+
+/** Publisher streams per media and rule, for the note saying which rule applies. */
+export function publisherRules(infos: QualityFrameInfo[]): RuleCount[] {
+  const streams = new Map<string, Set<string>>();
+  for (const i of infos) {
+    if (i.role === 'publisher' && i.rule) {
+      const key = `${i.media}|${i.rule}`;
+      streams.set(key, (streams.get(key) ?? new Set()).add(i.stream));
+    }
+  }
+  return [...streams.entries()]
+    .map(([key, set]) => {
+      const [media, rule] = key.split('|');
+      return { media, rule: rule as PublisherQualityRule, streams: set.size };
+    })
+    .sort((a, b) => a.media.localeCompare(b.media) || a.rule.localeCompare(b.rule));
+}
+
+export const RULE_TEXT: Record<PublisherQualityRule, string> = {
+  [PublisherQualityRule.WorstSubscriber]: "the worst subscriber's view of it",
+  [PublisherQualityRule.PublisherToRouter]: 'the publisher-to-media-router link (scalable video)',
+};

@@ -18,7 +18,11 @@ export interface Harness {
 }
 
 export interface CollectorFrame {
-  schema: { name?: string; fields: Array<{ name: string; labels?: Record<string, string> }> };
+  schema: {
+    name?: string;
+    meta?: { custom?: { publisherRule?: string } };
+    fields: Array<{ name: string; labels?: Record<string, string> }>;
+  };
   data: { values: unknown[][] };
 }
 
