@@ -56,7 +56,7 @@ export function harnessBackendSrv(): BackendSrv {
         (e) => sub.error(e)
       );
     });
-  const call = async <T>(method: string, url: string, data?: unknown, params?: unknown): Promise<T> =>
+  const call = async <T>(method: string, url: string, data?: unknown, params?: Record<string, unknown>): Promise<T> =>
     (await lastValueFrom(fetchObs<T>({ method, url, data, params }))).data;
   const srv: Partial<BackendSrv> = {
     fetch: fetchObs,

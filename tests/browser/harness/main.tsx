@@ -4,7 +4,7 @@
 import React, { Suspense, useLayoutEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { NavigationType, Route, Router, Routes } from 'react-router-dom';
-import { createTheme, standardEditorsRegistry, ThemeContext, type AppRootProps } from '@grafana/data';
+import { createTheme, standardEditorsRegistry, ThemeContext, type AppRootProps, type DataSourceApi } from '@grafana/data';
 import {
   config,
   locationService,
@@ -41,7 +41,7 @@ setTemplateSrv(templateSrv);
 const ds = new SessionDataSource(settings, templateSrv);
 const dataSourceSrv: Partial<DataSourceSrv> = {
   getList: () => [settings],
-  get: async () => ds,
+  get: async () => ds as unknown as DataSourceApi,
   getInstanceSettings: () => settings,
   reload: async () => undefined,
 };
@@ -52,7 +52,7 @@ config.bootData.user.login = 'harness';
 function LocationServiceRouter({ children }: { children: React.ReactNode }) {
   const history = locationService.getHistory();
   const [location, setLocation] = useState(history.location);
-  useLayoutEffect(() => history.listen((l) => setLocation(l)), [history]);
+  useLayoutEffect(() => history.listen((l: typeof history.location) => setLocation(l)), [history]);
   return (
     <Router location={location} navigator={history} navigationType={NavigationType.Pop}>
       {children}
