@@ -253,4 +253,35 @@ test.describe('Inspector against the collector', () => {
     await page.locator(tid(testIds.inspector.resetZoom)).click();
     expect(await shownRange(page)).toEqual(before);
   });
+
+  test('choosing a meeting narrows every module to it', async ({ page, harness }) => {
+    const multi = harness.info.sessions.find((x) => x.callType === 'multiparty' && x.users <= 5 && x.errors > 0)!;
+    const meetings = frameOf(
+      await harness.collectorQuery(
+        { queryType: 'meetings', sessionId: multi.sessionId },
+        { from: 0, to: harness.info.now + 3_600_000 }
+      ),
+      'meetings'
+    );
+    const ids = column(meetings, 'meetingId') as string[];
+    expect(ids.length).toBeGreaterThan(1);
+    await openInspector(page, harness, multi.sessionId, `&meeting=${ids[1]}`);
+    const range = await shownRange(page);
+    expect(range.from).toBe((column(meetings, 'start')[1] as number) - 60_000);
+    expect(range.to).toBe((column(meetings, 'end')[1] as number) + 60_000);
+    const summary = frameOf(
+      await harness.collectorQuery({ queryType: 'summary', sessionId: multi.sessionId, meetingId: ids[1] }, range),
+      'summary'
+    );
+    await expect(page.locator(tid(testIds.inspector.stat('users')))).toHaveText(String(column(summary, 'users')[0]));
+    await expect(page.locator(tid(testIds.inspector.stat('meetings')))).toHaveText('1');
+    await expect(page.locator(tid(testIds.inspector.userRow))).toHaveCount(column(summary, 'users')[0] as number);
+  });
+
+  test('an unknown session says so instead of showing empty modules', async ({ page, harness }) => {
+    await harness.open(page, `${APP}/1_MX4-no-such-session?project=${harness.info.project}`);
+    await expect(page.locator(tid(testIds.inspector.notFound))).toContainText(
+      'No data for session 1_MX4-no-such-session'
+    );
+  });
 });

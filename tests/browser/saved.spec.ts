@@ -47,6 +47,20 @@ test.describe('saved sessions through the Inspector header and the Sessions page
     await page.locator(tid(testIds.inspector.saveSubmit)).click();
     await expect(page.locator(tid(testIds.inspector.savedBadge))).toHaveText('Saved as Bad call · a, b, c');
 
+    // Save again refreshes the kept copy: the server's updatedAt moves on.
+    const savedAt = async () => {
+      const res = await fetch(`${harness.info.collectorUrl}/api/v1/saved?project=${project}`, {
+        headers: { authorization: `Bearer ${harness.info.readToken}` },
+      });
+      return ((await res.json()) as { saved: Array<{ sessionId: string; updatedAt: number }> }).saved.find(
+        (x) => x.sessionId === session.sessionId
+      )!.updatedAt;
+    };
+    const first = await savedAt();
+    await page.getByRole('button', { name: 'Save again' }).click();
+    await expect.poll(savedAt).toBeGreaterThan(first);
+    await expect(page.locator(tid(testIds.inspector.savedBadge))).toHaveText('Saved as Bad call · a, b, c');
+
     await harness.open(page, APP);
     await page.getByRole('tab', { name: 'Saved' }).click();
     const row = page
@@ -64,4 +78,16 @@ test.describe('saved sessions through the Inspector header and the Sessions page
     await page.getByRole('tab', { name: 'Saved' }).click();
     await expect(page.getByRole('link', { name: session.sessionId })).toHaveCount(0);
   });
+});
+
+test('a Viewer cannot save: the refusal names the role', async ({ page, harness }) => {
+  const session = harness.info.sessions.find((s) => s.callType === 'one-to-one')!;
+  await page.addInitScript(() => localStorage.setItem('harness.role', 'Viewer'));
+  await harness.open(page, `${APP}/${session.sessionId}?project=${harness.info.project}`);
+  await page.locator(tid(testIds.inspector.save)).click();
+  await page.locator(tid(testIds.inspector.saveName)).fill('Viewer try');
+  await page.locator(tid(testIds.inspector.saveSubmit)).click();
+  await expect(page.locator(tid(testIds.inspector.saveError))).toContainText(
+    'the Grafana role Viewer cannot change saved sessions'
+  );
 });

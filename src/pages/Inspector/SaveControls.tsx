@@ -103,6 +103,16 @@ export function SaveControls({ ds, sessionId, project }: Props) {
     };
   }, [ds, sessionId, project, version]);
   const load = () => setVersion((v) => v + 1);
+  const [refreshError, setRefreshError] = useState<string>();
+  const refresh = async (saved: SavedSession) => {
+    setRefreshError(undefined);
+    try {
+      await saveSession(ds, saved.project, sessionId, { name: saved.name, tags: saved.tags });
+      load();
+    } catch (err) {
+      setRefreshError(errorMessage(err));
+    }
+  };
 
   if (!state.loaded) {
     return null;
@@ -137,6 +147,18 @@ export function SaveControls({ ds, sessionId, project }: Props) {
       >
         {state.saved ? 'Edit saved' : 'Save session'}
       </Button>
+      {state.saved && (
+        <Button
+          icon="sync"
+          variant="secondary"
+          size="sm"
+          tooltip="Save again: the kept copy takes the data still in retention"
+          onClick={() => refresh(state.saved!)}
+        >
+          Save again
+        </Button>
+      )}
+      {refreshError && <Badge color="red" icon="exclamation-triangle" text={refreshError} />}
       {state.saved && (
         <Button
           data-testid={testIds.inspector.deleteSaved}
