@@ -201,8 +201,12 @@ test.describe('Inspector against the collector', () => {
     const s = busySession(harness);
     await openInspector(page, harness, s.sessionId);
     const before = await shownRange(page);
+    // Drag only once every module has its data (the charts are drawn for good).
+    await expect(page.locator(tid(testIds.module.loading))).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.locator(tid(testIds.inspector.eventRow)).first()).toBeVisible();
     const eventsBefore = await page.locator(tid(testIds.inspector.eventRow)).count();
     const over = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps'))).locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
     const box = (await over.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
     await page.mouse.down();

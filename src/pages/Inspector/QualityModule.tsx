@@ -96,15 +96,12 @@ export function QualityModule({ scope, roster, large, hidden, onHiddenChange, on
     [state]
   );
   const rules = useMemo(() => publisherRules(infos), [infos]);
-  const sipUsers = useMemo(
-    () =>
-      new Set(
-        frameRows(frameNamed(roster, 'users'))
-          .filter((u) => str(u.endpoint) === 'SIP')
-          .map((u) => str(u.userId))
-      ),
-    [roster]
-  );
+  // Keyed by the SIP ids themselves: the roster arriving again must not redraw the charts.
+  const sipKey = frameRows(frameNamed(roster, 'users'))
+    .filter((u) => str(u.endpoint) === 'SIP')
+    .map((u) => str(u.userId))
+    .join('\n');
+  const sipUsers = useMemo(() => new Set(sipKey ? sipKey.split('\n') : []), [sipKey]);
   const toggle = (kind: QualitySeriesKind, on: boolean) =>
     onHiddenChange(on ? hidden.filter((k) => k !== kind) : [...hidden, kind]);
   const zoomIn = () => {
