@@ -4,7 +4,13 @@
 import React, { Suspense, useLayoutEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { NavigationType, Route, Router, Routes } from 'react-router-dom';
-import { createTheme, standardEditorsRegistry, ThemeContext, type AppRootProps, type DataSourceApi } from '@grafana/data';
+import {
+  createTheme,
+  standardEditorsRegistry,
+  ThemeContext,
+  type AppRootProps,
+  type DataSourceApi,
+} from '@grafana/data';
 import {
   config,
   locationService,
