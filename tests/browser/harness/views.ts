@@ -8,6 +8,8 @@ export interface View {
   path: (h: Harness) => string;
   /** After navigation: wait until the view shows its data. */
   ready: (page: Page) => Promise<void>;
+  /** What the accessibility scan reads, when not the whole page (the rest is scanned by another view). */
+  scanOnly?: string;
   /** Before navigation: give the view its data (a session inspected, a session saved). */
   prepare?: (page: Page, h: Harness) => Promise<void>;
 }
@@ -85,6 +87,8 @@ export const VIEWS: View[] = [
     name: 'inspector-large-session',
     path: (h) => `/a/rtc-sessioninspector-app/sessions/${h.info.broadcast!.sessionId}?project=${h.info.project}`,
     ready: (p) => settled(p, tid(testIds.inspector.heatmap)),
+    // The other modules are the normal Inspector's, scanned there; here the large-session module.
+    scanOnly: tid(testIds.inspector.largeSession),
   },
   {
     name: 'panel-session-search',
