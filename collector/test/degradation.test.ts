@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { DataFrameJSON, WireQuery, WireResult } from '@model';
+import type { WireQuery, WireResult } from '@model';
 import type { RunningCollector } from '../src/server';
 import { generateSession, type GeneratedSession } from '../src/simulator/generate';
 import type { DegradationWindow } from '../src/simulator/manifest';
 import { writeRecords } from '../src/simulator/writer';
-import { query, startTestCollector } from './helpers';
+import { col, query, startTestCollector } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const SAMPLE_MS = 30_000;
@@ -26,11 +26,6 @@ function degradedSession(): { g: GeneratedSession; w: DegradationWindow } {
   throw new Error('no seed below 200 injects a loss window');
 }
 
-function values(f: DataFrameJSON, name: string): number[] {
-  const i = f.schema.fields.findIndex((x) => x.name === name);
-  assert.ok(i >= 0, `no field ${name}`);
-  return f.data.values[i] as number[];
-}
 
 describe('an injected degradation shows in quality and fleet', () => {
   let c: RunningCollector;
@@ -56,8 +51,8 @@ describe('an injected degradation shows in quality and fleet', () => {
     const r = await ask({ queryType: 'quality', sessionId: g.truth.sessionId, streamId: w.streamId, media: w.media[0], metrics: ['lossPct'] });
     assert.ok(r.frames!.length > 0);
     for (const f of r.frames!) {
-      const t = values(f, 'time');
-      const loss = values(f, 'lossPct');
+      const t = (col(f, 'time') as number[]);
+      const loss = (col(f, 'lossPct') as number[]);
       const inWindow = loss.filter((_, i) => inside(t[i]));
       const outside = loss.filter((_, i) => !inside(t[i]));
       assert.ok(inWindow.length >= 3, `${f.schema.name}: samples in the window`);
@@ -69,8 +64,8 @@ describe('an injected degradation shows in quality and fleet', () => {
   test('fleet: max loss per bucket rises to the injected value at the right time', async () => {
     const r = await ask({ queryType: 'fleet', fleetMetric: 'lossPct', stat: 'max', media: w.media[0] });
     assert.equal(r.frames!.length, 1);
-    const t = values(r.frames![0], 'time');
-    const loss = values(r.frames![0], 'lossPct');
+    const t = (col(r.frames![0], 'time') as number[]);
+    const loss = (col(r.frames![0], 'lossPct') as number[]);
     const inWindow = loss.filter((_, i) => inside(t[i]));
     const lossWindows = g.truth.degradations.filter((d) => d.metric === 'lossPct' && d.media.includes(w.media[0]));
     const outside = loss.filter((_, i) => !lossWindows.some((d) => t[i] >= d.start && t[i] < d.end));

@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { WireQuery, WireQueryResponse } from '@model';
+import type { DataFrameJSON, WireQuery, WireQueryResponse } from '@model';
 import type { CollectorConfig, TokenSpec } from '../src/config/config';
 import type { IngestRecord } from '../src/model/records';
 import { startServer, type RunningCollector } from '../src/server';
@@ -73,4 +74,11 @@ export async function query(c: RunningCollector, token: string, queries: WireQue
 export async function countRows(c: RunningCollector, table: 'events' | 'quality_samples' | 'users'): Promise<number> {
   const rows = await c.store.query<{ n: number }>(`SELECT count(*)::float8 AS n FROM ${table}`);
   return rows[0].n;
+}
+
+/** The values of a frame's field, by name; fails naming the frame when the field is missing. */
+export function col(f: DataFrameJSON, name: string): unknown[] {
+  const i = f.schema.fields.findIndex((x) => x.name === name);
+  assert.ok(i >= 0, `no field ${name} in ${f.schema.name} (${f.schema.fields.map((x) => x.name).join(', ')})`);
+  return f.data.values[i];
 }

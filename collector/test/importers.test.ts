@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import type { DataFrameJSON, WireQuery, WireResult } from '@model';
+import type { WireQuery, WireResult } from '@model';
 import { importDump } from '../src/importers/importDump';
 import { PC_FAILED } from '../src/importers/sessionMapper';
 import { DumpError } from '../src/importers/trace';
 import type { RunningCollector } from '../src/server';
-import { countRows, query, startTestCollector } from './helpers';
+import { col, countRows, query, startTestCollector } from './helpers';
 
 const DATA = join(__dirname, '../../../shared/data');
 const DUMPS = join(DATA, 'rtcstats/dumps');
@@ -45,11 +45,6 @@ function dumpFile(path: string) {
   return { path, name: basename(path), size: statSync(path).size };
 }
 
-function col(f: DataFrameJSON, name: string): unknown[] {
-  const i = f.schema.fields.findIndex((x) => x.name === name);
-  assert.ok(i >= 0, `no field ${name} in ${f.schema.name}`);
-  return f.data.values[i];
-}
 
 async function ask(c: RunningCollector, q: Record<string, unknown>, from: number, to: number): Promise<WireResult> {
   const wire: WireQuery = { refId: 'A', timeRange: { from, to }, maxDataPoints: 2000, intervalMs: 1, query: q as WireQuery['query'] };

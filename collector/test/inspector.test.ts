@@ -7,16 +7,11 @@ import { generateSession, type SessionSpec } from '../src/simulator/generate';
 import type { SimulationManifest } from '../src/simulator/manifest';
 import { simulate } from '../src/simulator/simulate';
 import { writeRecords } from '../src/simulator/writer';
-import { query, startTestCollector } from './helpers';
+import { col, query, startTestCollector } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const WIDE = { from: NOW - 48 * 3_600_000, to: NOW + 3_600_000 };
 
-function col(f: DataFrameJSON, name: string): unknown[] {
-  const i = f.schema.fields.findIndex((x) => x.name === name);
-  assert.ok(i >= 0, `no field ${name} in ${f.schema.name}`);
-  return f.data.values[i];
-}
 
 function frameNamed(r: WireResult, name: string): DataFrameJSON {
   assert.equal(r.status, 200, r.error);

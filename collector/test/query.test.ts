@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ALL_QUERY_TYPES, QualityLabels, type DataFrameJSON, type WireQuery } from '@model';
+import { ALL_QUERY_TYPES, QualityLabels, type WireQuery } from '@model';
 import type { RunningCollector } from '../src/server';
 import { SessionBuilder, T0 } from './fixtures';
-import { http, ingest, query, startTestCollector } from './helpers';
+import { col, http, ingest, query, startTestCollector } from './helpers';
 
 const RANGE = { from: T0 - 60_000, to: T0 + 3_600_000 };
 
@@ -11,11 +11,6 @@ function wire(refId: string, q: Record<string, unknown>, extra: Partial<WireQuer
   return { refId, timeRange: RANGE, maxDataPoints: 1000, intervalMs: 1000, query: q as WireQuery['query'], ...extra };
 }
 
-function column(f: DataFrameJSON, name: string): unknown[] {
-  const i = f.schema.fields.findIndex((x) => x.name === name);
-  assert.ok(i >= 0, `field ${name} in ${f.schema.fields.map((x) => x.name).join(',')}`);
-  return f.data.values[i];
-}
 
 describe('queries', () => {
   let c: RunningCollector;
@@ -50,9 +45,9 @@ describe('queries', () => {
   test('sessions: counts and call types', async () => {
     const res = await query(c, 'read-a', [wire('A', { queryType: 'sessions' })]);
     const f = res.body.results.A.frames![0];
-    const ids = column(f, 'sessionId') as string[];
+    const ids = col(f, 'sessionId') as string[];
     assert.deepEqual([...ids].sort(), ['alone-1', 'cast-1', 'multi-1', 'pair-1']);
-    const row = (id: string, field: string) => column(f, field)[ids.indexOf(id)];
+    const row = (id: string, field: string) => col(f, field)[ids.indexOf(id)];
     assert.equal(row('pair-1', 'callType'), 'one-to-one');
     assert.equal(row('multi-1', 'callType'), 'multiparty');
     assert.equal(row('cast-1', 'callType'), 'broadcast');
@@ -70,7 +65,7 @@ describe('queries', () => {
   test('sessions: filters by prefix, errors, call type, size and limit', async () => {
     const ids = async (q: Record<string, unknown>) => {
       const res = await query(c, 'read-a', [wire('A', { queryType: 'sessions', ...q })]);
-      return (column(res.body.results.A.frames![0], 'sessionId') as string[]).sort();
+      return (col(res.body.results.A.frames![0], 'sessionId') as string[]).sort();
     };
     assert.deepEqual(await ids({ sessionIdPrefix: 'mu' }), ['multi-1']);
     assert.deepEqual(await ids({ hasErrors: true }), ['pair-1']);
@@ -78,7 +73,7 @@ describe('queries', () => {
     assert.deepEqual(await ids({ minSize: 4 }), ['cast-1', 'multi-1']);
     assert.equal((await ids({ limit: 2 })).length, 2);
     const outside = await query(c, 'read-a', [wire('A', { queryType: 'sessions' }, { timeRange: { from: T0 - 7_200_000, to: T0 - 3_600_000 } })]);
-    assert.deepEqual(column(outside.body.results.A.frames![0], 'sessionId'), []);
+    assert.deepEqual(col(outside.body.results.A.frames![0], 'sessionId'), []);
   });
 
   test('quality: labelled series with bucket means', async () => {
@@ -89,15 +84,15 @@ describe('queries', () => {
     const labels = video.schema.fields[1].labels!;
     assert.deepEqual(labels, { session: 'pair-1', user: 'alice', stream: 'st-a', role: 'publisher', media: 'video' });
     assert.equal(video.schema.fields[0].typeInfo.frame, 'time.Time');
-    const times = column(video, 'time') as number[];
-    const values = column(video, 'bitrateKbps') as number[];
+    const times = col(video, 'time') as number[];
+    const values = col(video, 'bitrateKbps') as number[];
     // 600 s in 30 buckets of 20 s: two samples per bucket, means of (300+2k, 301+2k)
     assert.equal(times.length, 30);
     assert.equal(times[0], T0);
     assert.equal(times[1] - times[0], 20_000);
     values.forEach((v, k) => assert.equal(v, 300.5 + 2 * k));
     const loss = frames.find((f) => f.schema.name === 'lossPct' && f.schema.fields[1].labels?.media === 'video')!;
-    (column(loss, 'lossPct') as number[]).forEach((v) => assert.equal(v, 3));
+    (col(loss, 'lossPct') as number[]).forEach((v) => assert.equal(v, 3));
     const sub = frames.find((f) => f.schema.fields[1].labels?.role === 'subscriber')!;
     assert.equal(sub.schema.fields[1].labels?.subscriber, 'bob-sub-st-a');
   });
@@ -148,7 +143,7 @@ describe('queries', () => {
 
   test('isolation: a token for project A gets nothing of project B, on every path', async () => {
     const sessionsB = await query(c, 'read-b', [wire('A', { queryType: 'sessions' })]);
-    assert.deepEqual(column(sessionsB.body.results.A.frames![0], 'sessionId'), ['other-project']);
+    assert.deepEqual(col(sessionsB.body.results.A.frames![0], 'sessionId'), ['other-project']);
     const qualityCross = await query(c, 'read-a', [wire('A', { queryType: 'quality', sessionId: 'other-project' })]);
     assert.deepEqual(qualityCross.body.results.A.frames, []);
     const rest = await http<{ sessions: Array<{ sessionId: string }> }>(`${c.url}/api/v1/sessions?from=${RANGE.from}&to=${RANGE.to}`, { token: 'read-a' });
@@ -157,9 +152,9 @@ describe('queries', () => {
     const health = await http<{ projects: string[] }>(`${c.url}/api/v1/health`, { token: 'read-a' });
     assert.deepEqual(health.body.projects, ['proj-a']);
     const both = await query(c, 'read-ab', [wire('A', { queryType: 'sessions' })]);
-    assert.equal(column(both.body.results.A.frames![0], 'sessionId').length, 5);
+    assert.equal(col(both.body.results.A.frames![0], 'sessionId').length, 5);
     const admin = await query(c, 'admin-1', [wire('A', { queryType: 'sessions' })]);
-    assert.equal(column(admin.body.results.A.frames![0], 'sessionId').length, 5);
+    assert.equal(col(admin.body.results.A.frames![0], 'sessionId').length, 5);
   });
 
   test('isolation holds for every query type', async () => {

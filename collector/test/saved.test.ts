@@ -9,7 +9,7 @@ import { writeRecords } from '../src/simulator/writer';
 import { DAY_MS } from '../src/store/partitions';
 import { purge } from '../src/store/retention';
 import { saveSession } from '../src/store/savedSessions';
-import { http, query, startTestCollector } from './helpers';
+import { col, http, query, startTestCollector } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const EDITOR = { 'X-Grafana-Role': 'Editor', 'X-Grafana-User': 'ana' };
@@ -19,11 +19,6 @@ function spec(sessionId: string, start: number): SessionSpec {
   return { sessionId, shape: 'multiparty', start, meetings: 1, reuseGapMs: 0, minutes: 10, users: 3, sampleIntervalMs: 60_000, trouble: 1 };
 }
 
-function col(f: DataFrameJSON, name: string): unknown[] {
-  const i = f.schema.fields.findIndex((x) => x.name === name);
-  assert.ok(i >= 0, `no field ${name} in ${f.schema.name}`);
-  return f.data.values[i];
-}
 
 async function ask(c: RunningCollector, q: Record<string, unknown>, token = 'read-a'): Promise<WireResult> {
   const wire: WireQuery = { refId: 'A', timeRange: { from: NOW - 400 * DAY_MS, to: NOW + DAY_MS }, maxDataPoints: 200, intervalMs: 1000, query: q as WireQuery['query'] };

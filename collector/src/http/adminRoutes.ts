@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { REST } from '@model';
-import { purge } from '../store/retention';
+import { purgeConfigured } from '../store/retention';
 import { AuthError, authenticate, type Principal } from './auth';
 import type { AppDeps } from './server';
 
@@ -10,7 +10,6 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, tokens:
     if (authenticate(tokens, req).kind !== 'admin') {
       throw new AuthError(403, 'running the retention purge needs an admin token');
     }
-    const { config, store } = deps;
-    return purge(store, { now: Date.now(), retentionDays: config.retentionDays, savedRetentionMonths: config.savedRetentionMonths });
+    return purgeConfigured(deps.store, deps.config);
   });
 }

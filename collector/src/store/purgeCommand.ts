@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/config';
 import { openStore } from './openStore';
-import { purge } from './retention';
+import { purgeConfigured } from './retention';
 
 /** `collector purge`: one retention purge on the configured store, for cron or by hand. */
 export async function purgeCommand(argv: string[]): Promise<number> {
@@ -11,7 +11,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
   const config = loadConfig();
   const store = await openStore(config);
   try {
-    const r = await purge(store, { now: Date.now(), retentionDays: config.retentionDays, savedRetentionMonths: config.savedRetentionMonths });
+    const r = await purgeConfigured(store, config);
     console.log(`dropped ${r.droppedPartitions.length} partitions${r.droppedPartitions.length ? ` (${r.droppedPartitions.join(', ')})` : ''}`);
     console.log(`kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions expired`);
     return 0;

@@ -69,6 +69,11 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
   return result;
 }
 
+/** One purge now with the collector's configured retentions (schedule, CLI and admin endpoint). */
+export function purgeConfigured(store: Store, config: { retentionDays: number; savedRetentionMonths: number }): Promise<PurgeResult> {
+  return purge(store, { now: Date.now(), retentionDays: config.retentionDays, savedRetentionMonths: config.savedRetentionMonths });
+}
+
 /**
  * Runs the purge now and then every `intervalMs` (0: never) with the configured retentions;
  * one purge at a time. Returns the function that stops it.
@@ -88,7 +93,7 @@ export function schedulePurge(
     }
     running = true;
     try {
-      const r = await purge(store, { now: Date.now(), retentionDays: config.retentionDays, savedRetentionMonths: config.savedRetentionMonths });
+      const r = await purgeConfigured(store, config);
       if (r.droppedPartitions.length || r.expiredSavedSessions) {
         log(`retention: dropped ${r.droppedPartitions.join(', ') || 'no partitions'}; kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions expired`);
       }
