@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { WireQuery } from '@model';
-import type { CollectorConfig } from '../collector/src/config/config';
+import { storedTokens, type CollectorConfig, type TokenSpec } from '../collector/src/config/config';
 import { startServer } from '../collector/src/server';
 import { generateSession } from '../collector/src/simulator/generate';
 import { writeRecords } from '../collector/src/simulator/writer';
@@ -31,7 +31,7 @@ const QUERIES: Array<[string, Record<string, unknown>, number]> = [
   ['quality, publisher only', { queryType: 'quality', role: 'publisher' }, 1000],
 ];
 
-const TOKENS: CollectorConfig['tokens'] = [
+const TOKENS: TokenSpec[] = [
   { token: 'bench-ingest', kind: 'ingest', project: 'bench' },
   { token: 'bench-read', kind: 'read', projects: ['bench'] },
 ];
@@ -44,7 +44,7 @@ function median(xs: number[]): number {
 async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeof generateSession>['records']) {
   const databaseUrl = store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined;
   const c = await startServer({
-    host: '127.0.0.1', port: 0, databaseUrl, dataDir: 'memory://', tokens: TOKENS, meetingIdleGapMs: 600_000, retentionDays: 20,
+    host: '127.0.0.1', port: 0, databaseUrl, dataDir: 'memory://', tokens: storedTokens(TOKENS), meetingIdleGapMs: 600_000, retentionDays: 20,
     savedRetentionMonths: 24, purgeIntervalMs: 0, schema: databaseUrl ? `si_bench_${randomBytes(4).toString('hex')}` : undefined,
   });
   try {

@@ -1,3 +1,4 @@
+import { ownEntry } from '@model';
 import { ConfigError, loadConfig } from './config/config';
 import { demoCommand } from './demo';
 import { importCommand } from './importers/importCommand';
@@ -42,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = ownEntry(COMMANDS, name);
   if (!command) {
     console.error(`unknown command '${name}'\n${usage()}`);
     return 2;

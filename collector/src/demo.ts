@@ -1,8 +1,8 @@
-import { loadConfig, type CollectorConfig } from './config/config';
+import { loadConfig, readTokenSpecs, storedTokens, type TokenSpec } from './config/config';
 import { startServer } from './server';
 import { simulate } from './simulator/simulate';
 
-export const DEMO_TOKENS: CollectorConfig['tokens'] = [
+export const DEMO_TOKENS: TokenSpec[] = [
   { token: 'demo-ingest', kind: 'ingest', project: 'demo' },
   { token: 'demo-read', kind: 'read', projects: ['demo'] },
   { token: 'demo-admin', kind: 'admin' },
@@ -15,13 +15,13 @@ export const DEMO_TOKENS: CollectorConfig['tokens'] = [
 export async function demoCommand(): Promise<number> {
   const env: Record<string, string | undefined> = { DATA_DIR: './data/demo', ...process.env };
   const config = loadConfig(env);
-  if (config.tokens.length === 0) {
-    config.tokens = DEMO_TOKENS;
-  }
-  const ingest = config.tokens.find((t) => t.kind === 'ingest');
-  const read = config.tokens.find((t) => t.kind === 'read');
-  if (!ingest || !read) {
-    throw new Error('the demo needs an ingest and a read token');
+  // The demo's simulator needs an ingest token in plain text, so it reads the specs as written.
+  const specs = config.tokens.length === 0 ? DEMO_TOKENS : readTokenSpecs(env);
+  config.tokens = storedTokens(specs);
+  const ingest = specs.find((t) => t.kind === 'ingest' && 'token' in t);
+  const read = specs.find((t) => t.kind === 'read' && 'token' in t);
+  if (!ingest || !read || !('token' in ingest) || !('token' in read)) {
+    throw new Error('the demo needs an ingest and a read token given as plain tokens (not sha256)');
   }
   const running = await startServer(config);
   console.log(`collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { DataFrameJSON, WireQuery, WireQueryResponse } from '@model';
-import type { CollectorConfig, TokenSpec } from '../src/config/config';
+import { storedTokens, type CollectorConfig, type TokenSpec } from '../src/config/config';
 import type { IngestRecord } from '../src/model/records';
 import { startServer, type RunningCollector } from '../src/server';
 
@@ -23,7 +23,7 @@ export function testConfig(overrides: Partial<CollectorConfig> = {}): CollectorC
     port: 0,
     databaseUrl,
     dataDir: 'memory://',
-    tokens: TOKENS,
+    tokens: storedTokens(TOKENS),
     meetingIdleGapMs: 10 * 60 * 1000,
     retentionDays: 20,
     savedRetentionMonths: 24,

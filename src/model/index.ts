@@ -4,3 +4,4 @@ export * from './fields';
 export * from './thresholds';
 export * from './callType';
 export * from './routes';
+export * from './lookup';

@@ -1,10 +1,28 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Limits } from '@model';
 
-export type TokenSpec =
-  | { token: string; kind: 'ingest'; project: string }
-  | { token: string; kind: 'read'; projects: string[] }
-  | { token: string; kind: 'admin' };
+/** What a token grants, without the token. */
+export type TokenGrant = { kind: 'ingest'; project: string } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
+
+/** A token as written in COLLECTOR_TOKENS(_FILE): the token itself, or its SHA-256 digest (hex). */
+export type TokenSpec = TokenGrant & ({ token: string } | { sha256: string });
+
+/** A configured token as the collector keeps it: only its digest, so no answer can echo a token. */
+export type StoredToken = TokenGrant & { sha256: string };
+
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** Drops every plain token, keeping its digest. */
+export function storedTokens(specs: TokenSpec[]): StoredToken[] {
+  return specs.map((spec) => {
+    if (!('token' in spec)) {
+      return spec;
+    }
+    const { token, ...grant } = spec;
+    return { ...grant, sha256: hashToken(token) };
+  });
+}
 
 export interface CollectorConfig {
   host: string;
@@ -13,7 +31,8 @@ export interface CollectorConfig {
   databaseUrl?: string;
   /** PGlite directory, or `memory://`. */
   dataDir: string;
-  tokens: TokenSpec[];
+  /** Digests only: the plain tokens are dropped as the configuration is read. */
+  tokens: StoredToken[];
   meetingIdleGapMs: number;
   retentionDays: number;
   /** How long saved sessions are kept after they were last saved (I9). */
@@ -58,29 +77,40 @@ function validateToken(item: unknown, where: string): TokenSpec {
     throw new ConfigError(`${where} must be an object`);
   }
   const t = item as Record<string, unknown>;
-  if (typeof t.token !== 'string' || t.token.length < 4) {
-    throw new ConfigError(`${where}.token must be a string of at least 4 characters`);
+  let secret: { token: string } | { sha256: string };
+  if (t.token !== undefined) {
+    if (typeof t.token !== 'string' || t.token.length < 4) {
+      throw new ConfigError(`${where}.token must be a string of at least 4 characters`);
+    }
+    if (t.sha256 !== undefined) {
+      throw new ConfigError(`${where} must give 'token' or 'sha256', not both`);
+    }
+    secret = { token: t.token };
+  } else if (typeof t.sha256 === 'string' && /^[0-9a-f]{64}$/.test(t.sha256)) {
+    secret = { sha256: t.sha256 };
+  } else {
+    throw new ConfigError(`${where} must have 'token' (the token) or 'sha256' (its SHA-256 digest, 64 lowercase hex digits)`);
   }
   switch (t.kind) {
     case 'ingest':
       if (typeof t.project !== 'string' || t.project === '') {
         throw new ConfigError(`${where}.project must name the one project an ingest token writes to`);
       }
-      return { token: t.token, kind: 'ingest', project: t.project };
+      return { ...secret, kind: 'ingest', project: t.project };
     case 'read':
       if (!Array.isArray(t.projects) || t.projects.length === 0 || !t.projects.every((p) => typeof p === 'string')) {
         throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
       }
-      return { token: t.token, kind: 'read', projects: t.projects as string[] };
+      return { ...secret, kind: 'read', projects: t.projects as string[] };
     case 'admin':
-      return { token: t.token, kind: 'admin' };
+      return { ...secret, kind: 'admin' };
     default:
       throw new ConfigError(`${where}.kind must be 'ingest', 'read' or 'admin', got '${String(t.kind)}'`);
   }
 }
 
-/** Reads the collector's configuration from its environment; every mistake names the variable. */
-export function loadConfig(env: Env = process.env): CollectorConfig {
+/** The tokens named by COLLECTOR_TOKENS_FILE or COLLECTOR_TOKENS, as written there. */
+export function readTokenSpecs(env: Env = process.env): TokenSpec[] {
   let tokens: TokenSpec[] = [];
   if (env.COLLECTOR_TOKENS_FILE) {
     let raw: string;
@@ -93,7 +123,13 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
   } else if (env.COLLECTOR_TOKENS) {
     tokens = parseTokens(env.COLLECTOR_TOKENS, 'COLLECTOR_TOKENS');
   }
-  const duplicate = tokens.find((t, i) => tokens.findIndex((o) => o.token === t.token) !== i);
+  return tokens;
+}
+
+/** Reads the collector's configuration from its environment; every mistake names the variable. */
+export function loadConfig(env: Env = process.env): CollectorConfig {
+  const tokens = storedTokens(readTokenSpecs(env));
+  const duplicate = tokens.find((t, i) => tokens.findIndex((o) => o.sha256 === t.sha256) !== i);
   if (duplicate) {
     throw new ConfigError(`a token is configured twice (kinds ${duplicate.kind}); tokens must be unique`);
   }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { TokenSpec } from '../config/config';
+import { hashToken, type StoredToken } from '../config/config';
 
 export type Principal =
   | { kind: 'ingest'; project: string }
@@ -15,10 +15,11 @@ export class AuthError extends Error {
   }
 }
 
-export function tokenTable(tokens: TokenSpec[]): Map<string, Principal> {
+/** Principals by token digest: a presented token is hashed and its digest looked up. */
+export function tokenTable(tokens: StoredToken[]): Map<string, Principal> {
   const table = new Map<string, Principal>();
   for (const t of tokens) {
-    table.set(t.token, t.kind === 'ingest' ? { kind: 'ingest', project: t.project } : t.kind === 'read' ? { kind: 'read', projects: t.projects } : { kind: 'admin' });
+    table.set(t.sha256, t.kind === 'ingest' ? { kind: 'ingest', project: t.project } : t.kind === 'read' ? { kind: 'read', projects: t.projects } : { kind: 'admin' });
   }
   return table;
 }
@@ -32,7 +33,7 @@ export function authenticate(table: Map<string, Principal>, req: FastifyRequest)
   if (!match) {
     throw new AuthError(401, "malformed Authorization header: expected 'Bearer <token>'");
   }
-  const principal = table.get(match[1]);
+  const principal = table.get(hashToken(match[1]));
   if (!principal) {
     throw new AuthError(401, 'token refused: it is not one of the tokens this collector was configured with');
   }

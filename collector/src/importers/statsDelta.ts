@@ -28,7 +28,8 @@ export function applyLegacyDelta(base: StatsMap | undefined, delta: Record<strin
 }
 
 function expandNames(report: Record<string, unknown>): StatsReport {
-  const out: StatsReport = {};
+  // Property names come from the dump: no prototype, so `__proto__` stays a plain key.
+  const out: StatsReport = Object.create(null);
   for (const [key, value] of Object.entries(report)) {
     const name = statsPropertyName(key);
     out[name] = name === 'type' ? statsTypeName(value) : value;

@@ -3,6 +3,8 @@
  * type codes and stats property codes. A v3 dump written by rtcstats-js uses them; Chromium's own
  * "rtcstats dump" writes plain names, which pass through unchanged.
  */
+import { ownEntry } from '@model';
+
 const METHODS: Record<string, string> = {
   1: 'getStats',
   g: 'getStats',
@@ -101,6 +103,6 @@ const PROPERTIES: Record<string, string> = {
   152: 'currentRoundTripTime',
 };
 
-export const methodName = (m: unknown): string => (typeof m === 'string' || typeof m === 'number' ? (METHODS[String(m)] ?? String(m)) : '');
-export const statsTypeName = (t: unknown): unknown => (typeof t === 'number' ? (TYPES[String(t)] ?? t) : t);
-export const statsPropertyName = (p: string): string => PROPERTIES[p] ?? p;
+export const methodName = (m: unknown): string => (typeof m === 'string' || typeof m === 'number' ? (ownEntry(METHODS, String(m)) ?? String(m)) : '');
+export const statsTypeName = (t: unknown): unknown => (typeof t === 'number' ? (ownEntry(TYPES, String(t)) ?? t) : t);
+export const statsPropertyName = (p: string): string => ownEntry(PROPERTIES, p) ?? p;

@@ -1,3 +1,4 @@
+import { ownEntry } from '@model';
 import { ACTIONS, type IngestRecord } from '../model/records';
 
 /** A rejected batch: which record, which field, and why. */
@@ -104,7 +105,7 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
 
 function checkFields(index: number, prefix: string, obj: Record<string, unknown>, checks: Record<string, Check>): void {
   for (const [key, value] of Object.entries(obj)) {
-    const check = checks[key];
+    const check = ownEntry(checks, key);
     if (!check) {
       throw new RecordError(index, `${prefix}${key}`, 'is not a known field');
     }
@@ -124,8 +125,8 @@ export function validateRecord(value: unknown, index: number): IngestRecord {
     throw new RecordError(index, 'kind', "must be set: the record must be an object with kind 'event' or 'quality'");
   }
   const rec = value as Record<string, unknown>;
-  const spec = SPECS[rec.kind as IngestRecord['kind']];
-  if (rec.kind === undefined || !spec) {
+  const spec = ownEntry(SPECS, rec.kind);
+  if (!spec) {
     throw new RecordError(index, 'kind', "must be 'event' or 'quality'");
   }
   for (const [key, check] of Object.entries(spec.required)) {

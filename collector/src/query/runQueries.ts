@@ -1,4 +1,4 @@
-import { ALL_QUERY_TYPES, type DataFrameJSON, type QueryType, type WireQueryRequest, type WireQueryResponse, type WireResult } from '@model';
+import { ALL_QUERY_TYPES, ownEntry, type DataFrameJSON, type QueryType, type WireQueryRequest, type WireQueryResponse, type WireResult } from '@model';
 import type { CollectorConfig } from '../config/config';
 import type { Store } from '../store/store';
 import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';
@@ -40,7 +40,7 @@ async function runOne(
   wire: WireQueryRequest['queries'][number]
 ): Promise<WireResult> {
   try {
-    const handler = HANDLERS[wire.query?.queryType as QueryType];
+    const handler = ownEntry(HANDLERS, wire.query?.queryType);
     if (!handler) {
       throw new QueryInputError(
         `unknown queryType '${String(wire.query?.queryType)}' (known: ${ALL_QUERY_TYPES.join(', ')})`
@@ -65,7 +65,8 @@ export async function runQueries(
 ): Promise<WireQueryResponse> {
   let cached: Promise<string[]> | undefined;
   const allProjects = () => (cached ??= listProjects(store));
-  const results: WireQueryResponse['results'] = {};
+  // refIds come from the client: a prototype-free object keeps `__proto__` an ordinary key.
+  const results: WireQueryResponse['results'] = Object.create(null);
   for (const wire of request.queries) {
     results[wire.refId] = await runOne(store, config, granted, allProjects, wire);
   }

@@ -5,7 +5,7 @@
 import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import type { CollectorConfig } from '../../../collector/src/config/config';
+import { storedTokens, type CollectorConfig, type TokenSpec } from '../../../collector/src/config/config';
 import { startServer } from '../../../collector/src/server';
 import type { SessionTruth } from '../../../collector/src/simulator/manifest';
 import { simulate } from '../../../collector/src/simulator/simulate';
@@ -27,7 +27,7 @@ export interface StackInfo {
 const root = path.resolve(__dirname, '../../..');
 const dist = path.join(root, 'test-results/harness-dist');
 const PROJECT = 'demo';
-const TOKENS: CollectorConfig['tokens'] = [
+const TOKENS: TokenSpec[] = [
   { token: 'harness-ingest', kind: 'ingest', project: PROJECT },
   { token: 'harness-read', kind: 'read', projects: [PROJECT] },
   { token: 'harness-admin', kind: 'admin' },
@@ -51,7 +51,7 @@ async function main() {
     host: '127.0.0.1',
     port: 0,
     dataDir: 'memory://',
-    tokens: TOKENS,
+    tokens: storedTokens(TOKENS),
     meetingIdleGapMs: 10 * 60_000,
     retentionDays: 20,
   } as CollectorConfig);
