@@ -48,7 +48,8 @@ function* bigRtcstats(): Generator<string> {
   const lines = readFileSync(REAL, 'utf8').split('\n').filter(Boolean);
   let size = 0;
   for (let k = 0; size < TARGET; k++) {
-    const copy = (k === 0 ? lines : lines.slice(1)).map((l) => l.replace(/^(\["[^"]+",)"PC_/, `$1"PC_${k}_`)).join('\n') + '\n';
+    const copy =
+      (k === 0 ? lines : lines.slice(1)).map((l) => l.replace(/^(\["[^"]+",)"PC_/, `$1"PC_${k}_`)).join('\n') + '\n';
     size += copy.length;
     yield copy;
   }
@@ -56,7 +57,11 @@ function* bigRtcstats(): Generator<string> {
 
 /** The Chromium webrtc-internals capture with its peer connections repeated, up to 100 MB. */
 function* bigInternals(): Generator<string> {
-  const d = JSON.parse(gunzipSync(readFileSync(INTERNALS)).toString('utf8')) as { getUserMedia: unknown[]; PeerConnections: Record<string, unknown>; UserAgent: string };
+  const d = JSON.parse(gunzipSync(readFileSync(INTERNALS)).toString('utf8')) as {
+    getUserMedia: unknown[];
+    PeerConnections: Record<string, unknown>;
+    UserAgent: string;
+  };
   const pcs = Object.entries(d.PeerConnections).map(([id, pc]) => [id, JSON.stringify(pc)] as const);
   yield `{"getUserMedia":${JSON.stringify(d.getUserMedia)},"PeerConnections":{`;
   let size = 0;
@@ -72,7 +77,11 @@ function* bigInternals(): Generator<string> {
 
 /** Child mode: import one file into a fresh store, sampling memory, and print the figures. */
 async function one(path: string, store: 'PGlite' | 'PostgreSQL') {
-  const s = await openStore({ databaseUrl: store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined, dataDir: 'memory://', schema: store === 'PostgreSQL' ? `si_test_bench_${randomBytes(4).toString('hex')}` : undefined });
+  const s = await openStore({
+    databaseUrl: store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined,
+    dataDir: 'memory://',
+    schema: store === 'PostgreSQL' ? `si_test_bench_${randomBytes(4).toString('hex')}` : undefined,
+  });
   let peakRss = 0;
   let peakHeap = 0;
   const sample = () => {
@@ -83,26 +92,42 @@ async function one(path: string, store: 'PGlite' | 'PostgreSQL') {
   const timer = setInterval(sample, 20);
   const t0 = performance.now();
   let checkMs = 0;
-  const r = await importDump(s, { path, name: basename(path), size: statSync(path).size }, {
-    project: 'bench',
-    sessionId: 'bench',
-    onProgress: (p: ImportProgress) => {
-      if (p.phase === 'write' && checkMs === 0) {
-        checkMs = performance.now() - t0;
-      }
-    },
-  });
+  const r = await importDump(
+    s,
+    { path, name: basename(path), size: statSync(path).size },
+    {
+      project: 'bench',
+      sessionId: 'bench',
+      onProgress: (p: ImportProgress) => {
+        if (p.phase === 'write' && checkMs === 0) {
+          checkMs = performance.now() - t0;
+        }
+      },
+    }
+  );
   const totalMs = performance.now() - t0;
   sample();
   clearInterval(timer);
   await s.close();
-  const figures: Figures = { bytes: statSync(path).size, records: r.events + r.samples, samples: r.samples, checkMs, totalMs, peakRssMb: peakRss / MB, peakHeapMb: peakHeap / MB };
+  const figures: Figures = {
+    bytes: statSync(path).size,
+    records: r.events + r.samples,
+    samples: r.samples,
+    checkMs,
+    totalMs,
+    peakRssMb: peakRss / MB,
+    peakHeapMb: peakHeap / MB,
+  };
   console.log(JSON.stringify(figures));
 }
 
 async function measure(path: string, store: 'PGlite' | 'PostgreSQL'): Promise<Figures> {
   // A 64 MB old space: a 100 MB dump that were held whole could not import at all.
-  const { stdout } = await promisify(execFile)(process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...process.execArgv, __filename, '--one', path, store], { maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...process.execArgv, __filename, '--one', path, store],
+    { maxBuffer: 1 << 20 }
+  );
   return JSON.parse(stdout.trim().split('\n').pop() as string) as Figures;
 }
 
@@ -118,7 +143,9 @@ async function main() {
       ['rtcstats, 100 MB (the real dump repeated)', bigRtc],
       ['webrtc-internals, 100 MB (the Chromium 156 capture repeated)', bigInt],
     ];
-    const stores: Array<'PGlite' | 'PostgreSQL'> = process.env.TEST_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
+    const stores: Array<'PGlite' | 'PostgreSQL'> = process.env.TEST_DATABASE_URL
+      ? ['PGlite', 'PostgreSQL']
+      : ['PGlite'];
     const rows: string[] = [];
     for (const [label, path] of dumps) {
       for (const store of stores) {
@@ -151,7 +178,9 @@ async function main() {
     } catch {
       doc = '# Benchmarks\n';
     }
-    doc = doc.includes(BEGIN) ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section) : `${doc.trimEnd()}\n\n${section}\n`;
+    doc = doc.includes(BEGIN)
+      ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section)
+      : `${doc.trimEnd()}\n\n${section}\n`;
     writeFileSync(DOC, doc);
     console.log(section);
   } finally {

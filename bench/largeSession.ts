@@ -44,8 +44,16 @@ function median(xs: number[]): number {
 async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeof generateSession>['records']) {
   const databaseUrl = store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined;
   const c = await startServer({
-    host: '127.0.0.1', port: 0, databaseUrl, dataDir: 'memory://', tokens: storedTokens(TOKENS), meetingIdleGapMs: 600_000, retentionDays: 20,
-    savedRetentionMonths: 24, purgeIntervalMs: 0, schema: databaseUrl ? `si_bench_${randomBytes(4).toString('hex')}` : undefined,
+    host: '127.0.0.1',
+    port: 0,
+    databaseUrl,
+    dataDir: 'memory://',
+    tokens: storedTokens(TOKENS),
+    meetingIdleGapMs: 600_000,
+    retentionDays: 20,
+    savedRetentionMonths: 24,
+    purgeIntervalMs: 0,
+    schema: databaseUrl ? `si_bench_${randomBytes(4).toString('hex')}` : undefined,
   });
   try {
     const t0 = performance.now();
@@ -57,11 +65,18 @@ async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeo
       let frames = 0;
       for (let i = 0; i < RUNS; i++) {
         const wire: WireQuery = {
-          refId: 'A', timeRange: { from: START - 60_000, to: START + (MINUTES + 1) * 60_000 }, maxDataPoints, intervalMs: 1000,
+          refId: 'A',
+          timeRange: { from: START - 60_000, to: START + (MINUTES + 1) * 60_000 },
+          maxDataPoints,
+          intervalMs: 1000,
           query: { ...q, sessionId: 'broadcast-1k' } as WireQuery['query'],
         };
         const t = performance.now();
-        const res = await fetch(`${c.url}/api/v1/query`, { method: 'POST', headers: { authorization: 'Bearer bench-read', 'content-type': 'application/json' }, body: JSON.stringify({ queries: [wire] }) });
+        const res = await fetch(`${c.url}/api/v1/query`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer bench-read', 'content-type': 'application/json' },
+          body: JSON.stringify({ queries: [wire] }),
+        });
         const body = (await res.json()) as { results: { A: { status: number; error?: string; frames?: unknown[] } } };
         times.push(performance.now() - t);
         if (body.results.A.status !== 200) {
@@ -79,7 +94,17 @@ async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeo
 
 async function main() {
   const g = generateSession(
-    { sessionId: 'broadcast-1k', shape: 'broadcast', start: START, meetings: 1, reuseGapMs: 0, minutes: MINUTES, users: SUBSCRIBERS + 1, sampleIntervalMs: SAMPLE_MS, trouble: 0 },
+    {
+      sessionId: 'broadcast-1k',
+      shape: 'broadcast',
+      start: START,
+      meetings: 1,
+      reuseGapMs: 0,
+      minutes: MINUTES,
+      users: SUBSCRIBERS + 1,
+      sampleIntervalMs: SAMPLE_MS,
+      trouble: 0,
+    },
     1
   );
   const samples = g.records.filter((r) => r.kind === 'quality').length;
@@ -100,17 +125,23 @@ async function main() {
     `| step | ${results.map((r) => r.store).join(' | ')} |`,
     `| --- | ${results.map(() => '---:').join(' | ')} |`,
     `| ingest (batched through \`POST /api/v1/ingest\`) | ${results.map((r) => `${(r.ingestMs / 1000).toFixed(1)} s`).join(' | ')} |`,
-    ...QUERIES.map(([name], i) => `| ${name} (${results[0].rows[i][2]} frames) | ${results.map((r) => `${Math.round(r.rows[i][1])} ms`).join(' | ')} |`),
+    ...QUERIES.map(
+      ([name], i) =>
+        `| ${name} (${results[0].rows[i][2]} frames) | ${results.map((r) => `${Math.round(r.rows[i][1])} ms`).join(' | ')} |`
+    ),
     END,
   ];
   let doc = '';
   try {
     doc = readFileSync(DOC, 'utf8');
   } catch {
-    doc = '# Benchmarks\n\nEach section is written by the benchmark it names; ratios are measured side by side in one run, absolute times vary between machines.\n';
+    doc =
+      '# Benchmarks\n\nEach section is written by the benchmark it names; ratios are measured side by side in one run, absolute times vary between machines.\n';
   }
   const section = lines.join('\n');
-  doc = doc.includes(BEGIN) ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section) : `${doc.trimEnd()}\n\n${section}\n`;
+  doc = doc.includes(BEGIN)
+    ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section)
+    : `${doc.trimEnd()}\n\n${section}\n`;
   writeFileSync(DOC, doc);
   console.log(section);
 }

@@ -12,7 +12,9 @@ type Command = (argv: string[]) => Promise<number>;
 async function serve(): Promise<number> {
   const config = loadConfig();
   const running = await startServer(config);
-  console.log(`collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`);
+  console.log(
+    `collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`
+  );
   if (config.tokens.length === 0) {
     console.warn('no tokens configured (COLLECTOR_TOKENS / COLLECTOR_TOKENS_FILE): every request will be refused');
   }

@@ -24,7 +24,9 @@ export async function demoCommand(): Promise<number> {
     throw new Error('the demo needs an ingest and a read token given as plain tokens (not sha256)');
   }
   const running = await startServer(config);
-  console.log(`collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`);
+  console.log(
+    `collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`
+  );
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);

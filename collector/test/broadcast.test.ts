@@ -13,7 +13,17 @@ const SUBSCRIBERS = 1000;
 describe('a broadcast of 1,000 subscribers for 60 minutes', () => {
   let c: RunningCollector;
   const g: GeneratedSession = generateSession(
-    { sessionId: 'broadcast-1k', shape: 'broadcast', start: START, meetings: 1, reuseGapMs: 0, minutes: 60, users: SUBSCRIBERS + 1, sampleIntervalMs: 300_000, trouble: 0 },
+    {
+      sessionId: 'broadcast-1k',
+      shape: 'broadcast',
+      start: START,
+      meetings: 1,
+      reuseGapMs: 0,
+      minutes: 60,
+      users: SUBSCRIBERS + 1,
+      sampleIntervalMs: 300_000,
+      trouble: 0,
+    },
     1
   );
   const range = { from: START - 60_000, to: START + 61 * 60_000 };
@@ -25,14 +35,22 @@ describe('a broadcast of 1,000 subscribers for 60 minutes', () => {
   after(async () => c.close());
 
   const ask = async (q: Record<string, unknown>, maxDataPoints = 500): Promise<WireResult> => {
-    const wire: WireQuery = { refId: 'A', timeRange: range, maxDataPoints, intervalMs: 1000, query: q as WireQuery['query'] };
+    const wire: WireQuery = {
+      refId: 'A',
+      timeRange: range,
+      maxDataPoints,
+      intervalMs: 1000,
+      query: q as WireQuery['query'],
+    };
     const r = (await query(c, 'read-a', [wire])).body.results.A;
     assert.equal(r.status, 200, r.error);
     return r;
   };
 
   test('summary says broadcast with 1,000 subscribers', async () => {
-    const summary = (await ask({ queryType: 'summary', sessionId: 'broadcast-1k' })).frames!.find((f) => f.schema.name === 'summary')!;
+    const summary = (await ask({ queryType: 'summary', sessionId: 'broadcast-1k' })).frames!.find(
+      (f) => f.schema.name === 'summary'
+    )!;
     assert.equal(col(summary, 'callType')[0], 'broadcast');
     assert.equal(col(summary, 'subscribers')[0], SUBSCRIBERS);
     assert.equal(col(summary, 'users')[0], SUBSCRIBERS + 1);
@@ -40,11 +58,16 @@ describe('a broadcast of 1,000 subscribers for 60 minutes', () => {
 
   test('quality for every subscriber: one series each, never more than maxDataPoints points', async () => {
     const maxDataPoints = 5;
-    const r = await ask({ queryType: 'quality', sessionId: 'broadcast-1k', role: 'subscriber', metrics: ['bitrateKbps'] }, maxDataPoints);
+    const r = await ask(
+      { queryType: 'quality', sessionId: 'broadcast-1k', role: 'subscriber', metrics: ['bitrateKbps'] },
+      maxDataPoints
+    );
     const subscribers = new Set(r.frames!.map((f) => f.schema.fields[1].labels?.subscriber));
     assert.equal(subscribers.size, SUBSCRIBERS, 'every subscriber has its series');
     const first = r.frames![0].schema.fields[1].labels!;
-    const raw = g.records.filter((x) => x.kind === 'quality' && x.subscriberId === first.subscriber && x.media === first.media).length;
+    const raw = g.records.filter(
+      (x) => x.kind === 'quality' && x.subscriberId === first.subscriber && x.media === first.media
+    ).length;
     assert.ok(raw > maxDataPoints, `the raw series (${raw} samples) is longer than maxDataPoints`);
     for (const f of r.frames!) {
       assert.ok(f.data.values[0].length <= maxDataPoints, `${f.schema.name}: ${f.data.values[0].length} points`);

@@ -13,7 +13,12 @@ export class SessionBuilder {
   constructor(readonly sessionId: string) {}
 
   event(init: EventInit): this {
-    this.events.push({ kind: 'event', id: init.id ?? `${this.sessionId}-e${this.n++}`, sessionId: this.sessionId, ...init });
+    this.events.push({
+      kind: 'event',
+      id: init.id ?? `${this.sessionId}-e${this.n++}`,
+      sessionId: this.sessionId,
+      ...init,
+    });
     return this;
   }
 
@@ -21,10 +26,32 @@ export class SessionBuilder {
   user(clientId: string, ts: number, publishStream?: string): this {
     const connectionId = `${clientId}-conn`;
     this.event({ ts, action: 'connect', variation: 'attempt', clientId, connectionId });
-    this.event({ ts: ts + 100, action: 'connect', variation: 'success', clientId, connectionId, client: { sdk: 'js-2.27.0', browser: 'Chrome', browserVersion: '120', os: 'macOS', country: 'US' } });
+    this.event({
+      ts: ts + 100,
+      action: 'connect',
+      variation: 'success',
+      clientId,
+      connectionId,
+      client: { sdk: 'js-2.27.0', browser: 'Chrome', browserVersion: '120', os: 'macOS', country: 'US' },
+    });
     if (publishStream) {
-      this.event({ ts: ts + 200, action: 'publish', variation: 'attempt', clientId, connectionId, streamId: publishStream });
-      this.event({ ts: ts + 300, action: 'publish', variation: 'success', clientId, connectionId, streamId: publishStream, stream: { videoType: 'camera', hasAudio: true, hasVideo: true } });
+      this.event({
+        ts: ts + 200,
+        action: 'publish',
+        variation: 'attempt',
+        clientId,
+        connectionId,
+        streamId: publishStream,
+      });
+      this.event({
+        ts: ts + 300,
+        action: 'publish',
+        variation: 'success',
+        clientId,
+        connectionId,
+        streamId: publishStream,
+        stream: { videoType: 'camera', hasAudio: true, hasVideo: true },
+      });
     }
     return this;
   }
@@ -36,12 +63,24 @@ export class SessionBuilder {
     this.event(
       ok
         ? { ts: ts + 50, action: 'subscribe', variation: 'success', clientId, connectionId, streamId, subscriberId }
-        : { ts: ts + 50, action: 'subscribe', variation: 'failure', clientId, connectionId, streamId, subscriberId, code: '1600', message: 'WebRTC subscriber error' }
+        : {
+            ts: ts + 50,
+            action: 'subscribe',
+            variation: 'failure',
+            clientId,
+            connectionId,
+            streamId,
+            subscriberId,
+            code: '1600',
+            message: 'WebRTC subscriber error',
+          }
     );
     return this;
   }
 
-  sample(init: Omit<QualitySampleRecord, 'kind' | 'id' | 'sessionId' | 'connectionId'> & { connectionId?: string }): this {
+  sample(
+    init: Omit<QualitySampleRecord, 'kind' | 'id' | 'sessionId' | 'connectionId'> & { connectionId?: string }
+  ): this {
     this.samples.push({
       kind: 'quality',
       id: `${this.sessionId}-q${this.n++}`,

@@ -44,7 +44,13 @@ export interface HttpResult<T = unknown> {
 
 export async function http<T = unknown>(
   url: string,
-  options: { method?: string; token?: string; body?: unknown; contentType?: string; headers?: Record<string, string> } = {}
+  options: {
+    method?: string;
+    token?: string;
+    body?: unknown;
+    contentType?: string;
+    headers?: Record<string, string>;
+  } = {}
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) {

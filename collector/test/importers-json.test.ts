@@ -7,7 +7,10 @@ import { DumpError } from '../src/importers/trace';
 const DOC = {
   skipped: { big: [1, 2, { deep: '}]"' }] },
   PeerConnections: {
-    'a-1': { stats: { 'x-bytes': { values: '[1,2,3]', statsType: 'outbound-rtp' }, 'y-"q"': -1.5e-3 }, updateLog: [{ type: 'close', value: 'a\\"b}' }, true, null] },
+    'a-1': {
+      stats: { 'x-bytes': { values: '[1,2,3]', statsType: 'outbound-rtp' }, 'y-"q"': -1.5e-3 },
+      updateLog: [{ type: 'close', value: 'a\\"b}' }, true, null],
+    },
     'b-2': { stats: {}, updateLog: [] },
   },
   UserAgent: 'Mozilla/5.0 (X11) {"not": "json"}',
@@ -42,7 +45,16 @@ test('the JSON scanner reads the same values whatever the chunk boundaries', () 
     ['UserAgent', DOC.UserAgent],
     ['n', DOC.n],
   ]);
-  assert.deepEqual(whole.closed, ['PeerConnections.a-1.stats', 'PeerConnections.a-1.updateLog', 'PeerConnections.a-1', 'PeerConnections.b-2.stats', 'PeerConnections.b-2.updateLog', 'PeerConnections.b-2', 'PeerConnections', '']);
+  assert.deepEqual(whole.closed, [
+    'PeerConnections.a-1.stats',
+    'PeerConnections.a-1.updateLog',
+    'PeerConnections.a-1',
+    'PeerConnections.b-2.stats',
+    'PeerConnections.b-2.updateLog',
+    'PeerConnections.b-2',
+    'PeerConnections',
+    '',
+  ]);
   for (const size of [1, 2, 3, 5, 7, 13]) {
     assert.deepEqual(scan(text, size), whole, `chunks of ${size}`);
   }
@@ -51,7 +63,12 @@ test('the JSON scanner reads the same values whatever the chunk boundaries', () 
 test('the JSON scanner names a cut document and a malformed one', () => {
   const text = JSON.stringify(DOC);
   for (const cut of [1, 40, text.length - 1]) {
-    assert.throws(() => scan(text.slice(0, cut), 4), (e: Error) => e instanceof DumpError && /the JSON document ends before it is complete \(the dump is truncated\)/.test(e.message));
+    assert.throws(
+      () => scan(text.slice(0, cut), 4),
+      (e: Error) =>
+        e instanceof DumpError &&
+        /the JSON document ends before it is complete \(the dump is truncated\)/.test(e.message)
+    );
   }
   assert.throws(() => scan('{"a": 1,}', 3), /doc\.json: not valid JSON at character 9: expected a key, got '}'/);
   assert.throws(() => scan('[1, 2]', 3), /expected '\{' \(a JSON object\), got '\['/);

@@ -24,7 +24,11 @@ async function post(c: RunningCollector, qs: string, body: Buffer, token?: strin
   return { status: res.status, body: (await res.json()) as ImportResult & { error?: string } };
 }
 
-const counts = async (c: RunningCollector) => [await countRows(c, 'events'), await countRows(c, 'quality_samples'), await countRows(c, 'users')];
+const counts = async (c: RunningCollector) => [
+  await countRows(c, 'events'),
+  await countRows(c, 'quality_samples'),
+  await countRows(c, 'users'),
+];
 
 describe('dump upload endpoint and CLI', () => {
   let c: RunningCollector;
@@ -39,7 +43,9 @@ describe('dump upload endpoint and CLI', () => {
     assert.equal(res.body.format, 'webrtc-internals');
     assert.equal(res.body.peerConnections, 2);
     assert.equal(res.body.accepted, res.body.events + res.body.samples);
-    const stored = await c.store.query<{ n: number }>(`SELECT count(*)::float8 AS n FROM quality_samples WHERE project = 'proj-a' AND session_id = 'up-1'`);
+    const stored = await c.store.query<{ n: number }>(
+      `SELECT count(*)::float8 AS n FROM quality_samples WHERE project = 'proj-a' AND session_id = 'up-1'`
+    );
     assert.equal(stored[0].n, res.body.samples);
   });
 
@@ -50,10 +56,28 @@ describe('dump upload endpoint and CLI', () => {
       ['session=x', dump, undefined, 401, /missing bearer token/],
       ['session=x', dump, 'read-a', 403, /a read token cannot ingest/],
       ['format=auto', dump, 'ingest-a', 400, /query parameter 'session' is required/],
-      ['session=x&format=har', dump, 'ingest-a', 400, /'format' must be one of auto, rtcstats, rtcstats-v3, webrtc-internals/],
-      ['session=x&format=rtcstats', dump, 'ingest-a', 400, /format rtcstats was asked for, but the file is a webrtc-internals dump/],
+      [
+        'session=x&format=har',
+        dump,
+        'ingest-a',
+        400,
+        /'format' must be one of auto, rtcstats, rtcstats-v3, webrtc-internals/,
+      ],
+      [
+        'session=x&format=rtcstats',
+        dump,
+        'ingest-a',
+        400,
+        /format rtcstats was asked for, but the file is a webrtc-internals dump/,
+      ],
       ['session=x&name=cut.gz', dump.subarray(0, 20000), 'ingest-a', 400, /cut\.gz: the gzip data is truncated/],
-      ['session=x', Buffer.from('{"kind":"FeatureCollection","features":[]}'), 'ingest-a', 400, /not a webrtc-internals dump/],
+      [
+        'session=x',
+        Buffer.from('{"kind":"FeatureCollection","features":[]}'),
+        'ingest-a',
+        400,
+        /not a webrtc-internals dump/,
+      ],
       ['session=x', Buffer.alloc(0), 'ingest-a', 400, /the file is empty/],
     ];
     for (const [qs, body, token, status, message] of cases) {
@@ -85,12 +109,26 @@ describe('dump upload endpoint and CLI', () => {
       duplex: 'half',
     } as RequestInit);
     assert.equal(res.status, 413);
-    assert.deepEqual(await res.json(), { error: `the dump is larger than ${Limits.maxImportBytes} bytes, the upload limit` });
+    assert.deepEqual(await res.json(), {
+      error: `the dump is larger than ${Limits.maxImportBytes} bytes, the upload limit`,
+    });
     assert.deepEqual(await counts(c), before);
   });
 
   test('collector import uploads with progress lines, and a second run stores nothing new', async () => {
-    const args = [CLI, 'import', INTERNALS, '--project', 'proj-a', '--session', 'cli-1', '--url', c.url, '--token', 'ingest-a'];
+    const args = [
+      CLI,
+      'import',
+      INTERNALS,
+      '--project',
+      'proj-a',
+      '--session',
+      'cli-1',
+      '--url',
+      c.url,
+      '--token',
+      'ingest-a',
+    ];
     const first = await run(process.execPath, args);
     assert.match(first.stderr, /uploading 100% \(\d+ of \d+ bytes\)/);
     const stored = /stored (\d+), already there 0/.exec(first.stdout);
@@ -103,10 +141,29 @@ describe('dump upload endpoint and CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'si-cli-'));
     try {
       const env = { ...process.env, DATA_DIR: join(dir, 'pglite'), DATABASE_URL: '' };
-      const ok = await run(process.execPath, [CLI, 'import', join(DATA, 'rtcstats/dumps/chrome-standard-pc-reconnect.jsonl'), '--project', 'p', '--session', 's'], { env });
+      const ok = await run(
+        process.execPath,
+        [
+          CLI,
+          'import',
+          join(DATA, 'rtcstats/dumps/chrome-standard-pc-reconnect.jsonl'),
+          '--project',
+          'p',
+          '--session',
+          's',
+        ],
+        { env }
+      );
       assert.match(ok.stderr, /checking 100%/);
-      assert.match(ok.stdout, /rtcstats, user dump-[0-9a-f]{16}, 3 peer connections, \d+ events, 20 quality samples; stored \d+, already there 0/);
-      const bad = await run(process.execPath, [CLI, 'import', join(DATA, 'rtcstats/README.md'), '--project', 'p', '--session', 's'], { env }).then(
+      assert.match(
+        ok.stdout,
+        /rtcstats, user dump-[0-9a-f]{16}, 3 peer connections, \d+ events, 20 quality samples; stored \d+, already there 0/
+      );
+      const bad = await run(
+        process.execPath,
+        [CLI, 'import', join(DATA, 'rtcstats/README.md'), '--project', 'p', '--session', 's'],
+        { env }
+      ).then(
         () => assert.fail('a README is not a dump'),
         (err: { code: number; stderr: string }) => err
       );

@@ -38,16 +38,22 @@ interface Features {
 
 /** rtcstats-server's unit-test features (`<name>.features.json`); its integration file agrees on every aggregate. */
 function expected(name: string): Features {
-  return (JSON.parse(readFileSync(join(EXPECTED, `${name}.features.json`), 'utf8')) as Array<{ features: Features }>)[0].features;
+  return (JSON.parse(readFileSync(join(EXPECTED, `${name}.features.json`), 'utf8')) as Array<{ features: Features }>)[0]
+    .features;
 }
 
 function dumpFile(path: string) {
   return { path, name: basename(path), size: statSync(path).size };
 }
 
-
 async function ask(c: RunningCollector, q: Record<string, unknown>, from: number, to: number): Promise<WireResult> {
-  const wire: WireQuery = { refId: 'A', timeRange: { from, to }, maxDataPoints: 2000, intervalMs: 1, query: q as WireQuery['query'] };
+  const wire: WireQuery = {
+    refId: 'A',
+    timeRange: { from, to },
+    maxDataPoints: 2000,
+    intervalMs: 1,
+    query: q as WireQuery['query'],
+  };
   const res = await query(c, 'read-a', [wire]);
   assert.equal(res.body.results.A.status, 200, res.body.results.A.error);
   return res.body.results.A;
@@ -84,7 +90,15 @@ async function measured(c: RunningCollector, sessionId: string, userId: string):
   const out = new Map<string, Measured>();
   const get = (connectionId: string) => {
     const pc = connectionId.slice(userId.length + 1);
-    const m = out.get(pc) ?? { sent: 0, sentLost: 0, received: 0, receivedLost: 0, durationMs: 0, failed: false, reconnects: 0 };
+    const m = out.get(pc) ?? {
+      sent: 0,
+      sentLost: 0,
+      received: 0,
+      receivedLost: 0,
+      durationMs: 0,
+      failed: false,
+      reconnects: 0,
+    };
     out.set(pc, m);
     return m;
   };
@@ -126,13 +140,25 @@ describe('dump importers', () => {
   });
   after(async () => c.close());
 
-  for (const name of ['google-standard-stats-p2p', 'google-standard-stats-sfu', 'chrome-standard-pc-failed', 'chrome-standard-pc-reconnect', 'firefox97-standard-stats-sfu']) {
+  for (const name of [
+    'google-standard-stats-p2p',
+    'google-standard-stats-sfu',
+    'chrome-standard-pc-failed',
+    'chrome-standard-pc-reconnect',
+    'firefox97-standard-stats-sfu',
+  ]) {
     test(`${name}: per peer connection, packets, losses, loss % and duration against rtcstats-server`, async () => {
       const want = expected(name);
-      const r = await importDump(c.store, dumpFile(join(DUMPS, `${name}.jsonl`)), { project: 'proj-a', sessionId: `cmp-${name}` });
+      const r = await importDump(c.store, dumpFile(join(DUMPS, `${name}.jsonl`)), {
+        project: 'proj-a',
+        sessionId: `cmp-${name}`,
+      });
       assert.equal(r.format, 'rtcstats');
       const got = await measured(c, `cmp-${name}`, r.userId);
-      const summary = frame(await ask(c, { queryType: 'summary', sessionId: `cmp-${name}` }, 1.6e12, 1.7e12), 'summary');
+      const summary = frame(
+        await ask(c, { queryType: 'summary', sessionId: `cmp-${name}` }, 1.6e12, 1.7e12),
+        'summary'
+      );
       const [start, end] = [col(summary, 'start')[0] as number, col(summary, 'end')[0] as number];
       if (name === 'chrome-standard-pc-failed') {
         // Theirs ends at the last line's time; here a getstats line written before the final 'failed' line
@@ -160,7 +186,10 @@ describe('dump importers', () => {
           // (what the far end received of OUR streams, one of them a wrapped 32-bit counter) as received.
           assert.equal(t.totalPacketsSent, 0);
           assert.ok(m.sent > 0, `${where}: we count the outbound-rtp packetsSent`);
-          assert.ok(t.totalPacketsReceived > 2 ** 32 - 2 ** 20 && m.received < 100000, `${where}: we count inbound-rtp only`);
+          assert.ok(
+            t.totalPacketsReceived > 2 ** 32 - 2 ** 20 && m.received < 100000,
+            `${where}: we count inbound-rtp only`
+          );
           // Hence their received loss % of 0 (28 over ~4.3e9) against ours; the sent one agrees.
           assert.equal(t.receivedPacketsLostPct, 0);
           assert.ok(pct(m.receivedLost, m.received + m.receivedLost) > 0.1, `${where}: 28 lost of about 15,000`);
@@ -170,7 +199,10 @@ describe('dump importers', () => {
         assert.equal(m.sent, t.totalPacketsSent, `${where} packets sent`);
         assert.equal(m.received, t.totalPacketsReceived, `${where} packets received`);
         // Theirs: lost / received, rounded to 2 decimals. Ours (formats.md): lost / (lost + received).
-        assert.ok(Math.abs(pct(m.receivedLost, m.received + m.receivedLost) - t.receivedPacketsLostPct) <= 0.01, `${where} received loss %`);
+        assert.ok(
+          Math.abs(pct(m.receivedLost, m.received + m.receivedLost) - t.receivedPacketsLostPct) <= 0.01,
+          `${where} received loss %`
+        );
         assert.ok(Math.abs(pct(m.sentLost, m.sent) - t.sentPacketsLostPct) <= 0.01, `${where} sent loss %`);
       }
     });
@@ -178,35 +210,68 @@ describe('dump importers', () => {
 
   test('the user is the browser of the dump', async () => {
     const want = expected('google-standard-stats-p2p');
-    const r = await importDump(c.store, dumpFile(join(DUMPS, 'google-standard-stats-p2p.jsonl')), { project: 'proj-a', sessionId: 'ua-p2p' });
-    const rows = await c.store.query<{ client_id: string; browser: string; browser_version: string; os: string; sdk: string }>(
-      `SELECT client_id, browser, browser_version, os, sdk FROM users WHERE session_id = 'ua-p2p'`
-    );
-    assert.deepEqual(rows, [{ client_id: r.userId, browser: want.browserInfo.name, browser_version: want.browserInfo.majorVersion, os: 'Windows 10', sdk: 'rtcstats' }]);
+    const r = await importDump(c.store, dumpFile(join(DUMPS, 'google-standard-stats-p2p.jsonl')), {
+      project: 'proj-a',
+      sessionId: 'ua-p2p',
+    });
+    const rows = await c.store.query<{
+      client_id: string;
+      browser: string;
+      browser_version: string;
+      os: string;
+      sdk: string;
+    }>(`SELECT client_id, browser, browser_version, os, sdk FROM users WHERE session_id = 'ua-p2p'`);
+    assert.deepEqual(rows, [
+      {
+        client_id: r.userId,
+        browser: want.browserInfo.name,
+        browser_version: want.browserInfo.majorVersion,
+        os: 'Windows 10',
+        sdk: 'rtcstats',
+      },
+    ]);
   });
 
   test('chrome-standard-pc-failed: each failed peer connection and the getUserMedia failure are errors', async () => {
     const want = expected('chrome-standard-pc-failed');
-    const r = await importDump(c.store, dumpFile(join(DUMPS, 'chrome-standard-pc-failed.jsonl')), { project: 'proj-a', sessionId: 'failed' });
+    const r = await importDump(c.store, dumpFile(join(DUMPS, 'chrome-standard-pc-failed.jsonl')), {
+      project: 'proj-a',
+      sessionId: 'failed',
+    });
     const errors = frame(await ask(c, { queryType: 'errors', sessionId: 'failed' }, 1.6e12, 1.7e12), 'errors');
     const codes = col(errors, 'code');
     const conns = col(errors, 'connectionId');
-    const failedPcs = Object.entries(want.aggregates).filter(([, a]) => a.connectionFailed).map(([pc]) => `${r.userId}/${pc}`);
+    const failedPcs = Object.entries(want.aggregates)
+      .filter(([, a]) => a.connectionFailed)
+      .map(([pc]) => `${r.userId}/${pc}`);
     assert.equal(failedPcs.length, 3);
     assert.deepEqual(conns.filter((x, i) => codes[i] === PC_FAILED).sort(), failedPcs.sort());
-    const gum = codes.map((code, i) => [col(errors, 'action')[i], code]).filter(([action]) => action === 'getUserMedia');
+    const gum = codes
+      .map((code, i) => [col(errors, 'action')[i], code])
+      .filter(([action]) => action === 'getUserMedia');
     assert.deepEqual(gum, [['getUserMedia', 'NotReadableError']]);
-    const rates = frame(await ask(c, { queryType: 'failureRates', sessionId: 'failed' }, 1.6e12, 1.7e12), 'failureRates');
+    const rates = frame(
+      await ask(c, { queryType: 'failureRates', sessionId: 'failed' }, 1.6e12, 1.7e12),
+      'failureRates'
+    );
     // two of the three never connected: 2 failures out of 3 connect attempts
     assert.deepEqual([col(rates, 'attempts')[0], col(rates, 'failures')[0]], [3, 2]);
   });
 
   test('chrome-standard-pc-reconnect: disconnected → connected cycles are reconnects in the summary', async () => {
-    const r = await importDump(c.store, dumpFile(join(DUMPS, 'chrome-standard-pc-reconnect.jsonl')), { project: 'proj-a', sessionId: 'reconnect' });
-    const cycles = frame(await ask(c, { queryType: 'events', sessionId: 'reconnect', textFilter: '+reconnect' }, 1.6e12, 1.7e12), 'events');
+    const r = await importDump(c.store, dumpFile(join(DUMPS, 'chrome-standard-pc-reconnect.jsonl')), {
+      project: 'proj-a',
+      sessionId: 'reconnect',
+    });
+    const cycles = frame(
+      await ask(c, { queryType: 'events', sessionId: 'reconnect', textFilter: '+reconnect' }, 1.6e12, 1.7e12),
+      'events'
+    );
     assert.deepEqual(col(cycles, 'event'), ['Reconnecting', 'Reconnected', 'Reconnecting', 'Reconnected']);
     const log = await ask(c, { queryType: 'events', sessionId: 'reconnect' }, 1.6e12, 1.7e12);
-    const names = col(frame(log, 'events'), 'event').filter((e, i) => col(frame(log, 'events'), 'connectionId')[i] === `${r.userId}/PC_0`);
+    const names = col(frame(log, 'events'), 'event').filter(
+      (e, i) => col(frame(log, 'events'), 'connectionId')[i] === `${r.userId}/PC_0`
+    );
     assert.deepEqual(
       names.filter((e) => /^(Reconnect|Connect Success|Disconnect)/.test(String(e))),
       ['Connect Success', 'Reconnecting', 'Reconnected', 'Reconnecting', 'Reconnected', 'Disconnect Failure']
@@ -221,35 +286,76 @@ describe('dump importers', () => {
   describe('bad input stores nothing', () => {
     const cases: Array<[string, () => Buffer, RegExp]> = [
       ['an empty file', () => Buffer.alloc(0), /the file is empty/],
-      ['a truncated rtcstats dump', () => readFileSync(join(DUMPS, 'google-standard-stats-sfu.jsonl')).subarray(0, 150000), /line \d+ is cut off \(the dump is truncated\)/],
-      ['a truncated gzip dump', () => readFileSync(join(DATA, 'chromium/chromium156-two-calls.rtcstats.gz')).subarray(0, 60000), /gzip data is truncated/],
-      ['a truncated webrtc-internals dump', () => gunzipSync(readFileSync(join(DATA, 'chromium/chromium156-two-calls.webrtc-internals.json.gz'))).subarray(0, 200000), /ends before it is complete \(the dump is truncated\)/],
-      ['a JSON document of another shape', () => Buffer.from(JSON.stringify({ sessions: [{ id: 1, quality: [1, 2, 3] }], version: 2 })), /not a webrtc-internals dump/],
-      ['a JSON array that is not rtcstats', () => Buffer.from('[1, 2, 3]\n'), /line 1 is not a \[method, peerConnectionId, value, timestamp\] array/],
-      ['a text file', () => Buffer.from('hello, world\n'), /not a dump this importer reads: it starts with "hello, world"/],
+      [
+        'a truncated rtcstats dump',
+        () => readFileSync(join(DUMPS, 'google-standard-stats-sfu.jsonl')).subarray(0, 150000),
+        /line \d+ is cut off \(the dump is truncated\)/,
+      ],
+      [
+        'a truncated gzip dump',
+        () => readFileSync(join(DATA, 'chromium/chromium156-two-calls.rtcstats.gz')).subarray(0, 60000),
+        /gzip data is truncated/,
+      ],
+      [
+        'a truncated webrtc-internals dump',
+        () =>
+          gunzipSync(readFileSync(join(DATA, 'chromium/chromium156-two-calls.webrtc-internals.json.gz'))).subarray(
+            0,
+            200000
+          ),
+        /ends before it is complete \(the dump is truncated\)/,
+      ],
+      [
+        'a JSON document of another shape',
+        () => Buffer.from(JSON.stringify({ sessions: [{ id: 1, quality: [1, 2, 3] }], version: 2 })),
+        /not a webrtc-internals dump/,
+      ],
+      [
+        'a JSON array that is not rtcstats',
+        () => Buffer.from('[1, 2, 3]\n'),
+        /line 1 is not a \[method, peerConnectionId, value, timestamp\] array/,
+      ],
+      [
+        'a text file',
+        () => Buffer.from('hello, world\n'),
+        /not a dump this importer reads: it starts with "hello, world"/,
+      ],
     ];
     for (const [what, bytes, message] of cases) {
       test(what, async () => {
         const dir = mkdtempSync(join(tmpdir(), 'si-import-'));
         const path = join(dir, 'dump');
         writeFileSync(path, bytes());
-        const counts = [await countRows(c, 'events'), await countRows(c, 'quality_samples'), await countRows(c, 'users')];
+        const counts = [
+          await countRows(c, 'events'),
+          await countRows(c, 'quality_samples'),
+          await countRows(c, 'users'),
+        ];
         try {
-          await assert.rejects(importDump(c.store, dumpFile(path), { project: 'proj-a', sessionId: 'bad' }), (err: Error) => {
-            assert.ok(err instanceof DumpError, err.message);
-            assert.match(err.message, message);
-            return true;
-          });
+          await assert.rejects(
+            importDump(c.store, dumpFile(path), { project: 'proj-a', sessionId: 'bad' }),
+            (err: Error) => {
+              assert.ok(err instanceof DumpError, err.message);
+              assert.match(err.message, message);
+              return true;
+            }
+          );
         } finally {
           rmSync(dir, { recursive: true });
         }
-        assert.deepEqual([await countRows(c, 'events'), await countRows(c, 'quality_samples'), await countRows(c, 'users')], counts);
+        assert.deepEqual(
+          [await countRows(c, 'events'), await countRows(c, 'quality_samples'), await countRows(c, 'users')],
+          counts
+        );
       });
     }
   });
 
   test('rtcstats-js v3 compression: numeric codes, delta reports and removed reports are read back', async () => {
-    const r = await importDump(c.store, dumpFile(join(__dirname, 'fixtures/importers/rtcstats-js-v3.jsonl')), { project: 'proj-a', sessionId: 'v3-codes' });
+    const r = await importDump(c.store, dumpFile(join(__dirname, 'fixtures/importers/rtcstats-js-v3.jsonl')), {
+      project: 'proj-a',
+      sessionId: 'v3-codes',
+    });
     assert.deepEqual([r.format, r.peerConnections, r.samples], ['rtcstats-v3', 1, 3]);
     const rows = await c.store.query(
       `SELECT ts::float8 AS ts, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms, frame_rate, width, height
@@ -282,7 +388,10 @@ describe('dump importers', () => {
   });
 
   test('rtcstats v3 with getUserMedia only: the attempt and its success', async () => {
-    const r = await importDump(c.store, dumpFile(join(DUMPS, 'v3-gumonly.jsonl')), { project: 'proj-a', sessionId: 'v3-gum' });
+    const r = await importDump(c.store, dumpFile(join(DUMPS, 'v3-gumonly.jsonl')), {
+      project: 'proj-a',
+      sessionId: 'v3-gum',
+    });
     assert.deepEqual([r.format, r.peerConnections, r.samples, r.events], ['rtcstats-v3', 0, 0, 2]);
     const events = frame(await ask(c, { queryType: 'events', sessionId: 'v3-gum' }, 1.7e12, 1.8e12), 'events');
     assert.deepEqual(col(events, 'event'), ['GetUserMedia Attempt', 'GetUserMedia Success']);
@@ -321,32 +430,51 @@ describe('dump importers', () => {
   });
 
   test('a Chromium 156 webrtc-internals dump (gzip): the bitrate step, the close, no loss, RTT of a few ms', async () => {
-    const r = await importDump(c.store, dumpFile(join(DATA, 'chromium/chromium156-two-calls.webrtc-internals.json.gz')), { project: 'proj-a', sessionId: 'internals' });
+    const r = await importDump(
+      c.store,
+      dumpFile(join(DATA, 'chromium/chromium156-two-calls.webrtc-internals.json.gz')),
+      { project: 'proj-a', sessionId: 'internals' }
+    );
     assert.equal(r.format, 'webrtc-internals');
-    const rows = await c.store.query<{ ts: number; bitrate_kbps: number | null; loss_pct: number | null; rtt_ms: number | null }>(
+    const rows = await c.store.query<{
+      ts: number;
+      bitrate_kbps: number | null;
+      loss_pct: number | null;
+      rtt_ms: number | null;
+    }>(
       `SELECT ts::float8 AS ts, bitrate_kbps, loss_pct, rtt_ms FROM quality_samples
        WHERE session_id = 'internals' AND role = 'publisher' AND media = 'video' AND stream_id LIKE $1 ORDER BY ts`,
       [`${r.userId}/8-1/%`]
     );
     const start = rows[0].ts;
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const before = avg(rows.filter((x) => x.ts > start + 5000 && x.ts < start + 18000).map((x) => x.bitrate_kbps as number));
+    const before = avg(
+      rows.filter((x) => x.ts > start + 5000 && x.ts < start + 18000).map((x) => x.bitrate_kbps as number)
+    );
     const afterCap = avg(rows.filter((x) => x.ts > start + 25000).map((x) => x.bitrate_kbps as number));
     assert.ok(before > 250 && before < 450, `about 330 kbps before the cap, got ${before}`);
     assert.ok(afterCap > 60 && afterCap < 110, `about 95 kbps after the cap, got ${afterCap}`);
-    assert.ok(rows.every((x) => (x.loss_pct ?? 0) === 0), 'no loss on loopback');
+    assert.ok(
+      rows.every((x) => (x.loss_pct ?? 0) === 0),
+      'no loss on loopback'
+    );
     const rtts = rows.map((x) => x.rtt_ms).filter((x): x is number => x !== null);
     assert.ok(rtts.length > 10 && Math.max(...rtts) < 20, 'RTT of a few ms');
   });
 
   test('a Chromium 156 rtcstats v3 dump (gzip): call B closes at about 25 s', async () => {
-    const r = await importDump(c.store, dumpFile(join(DATA, 'chromium/chromium156-two-calls.rtcstats.gz')), { project: 'proj-a', sessionId: 'v3' });
+    const r = await importDump(c.store, dumpFile(join(DATA, 'chromium/chromium156-two-calls.rtcstats.gz')), {
+      project: 'proj-a',
+      sessionId: 'v3',
+    });
     assert.equal(r.format, 'rtcstats-v3');
     const users = frame(await ask(c, { queryType: 'users', sessionId: 'v3' }, 1.7e12, 1.9e12), 'connections');
     const ids = col(users, 'connectionId');
     const durations = col(users, 'durationS');
     const reasons = col(users, 'disconnectReason');
-    const byPc = Object.fromEntries(ids.map((id, i) => [String(id).slice(r.userId.length + 1), [durations[i], reasons[i]]]));
+    const byPc = Object.fromEntries(
+      ids.map((id, i) => [String(id).slice(r.userId.length + 1), [durations[i], reasons[i]]])
+    );
     assert.deepEqual(Object.keys(byPc).sort(), ['8-1', '8-2', '8-3', '8-4']);
     assert.equal(byPc['8-3'][1], 'clientDisconnected');
     assert.ok(Math.abs((byPc['8-3'][0] as number) - 25) <= 1, `call B lasts about 25 s, got ${byPc['8-3'][0]}`);

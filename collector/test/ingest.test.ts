@@ -27,8 +27,20 @@ describe('ingest', () => {
     s.sample({ ts: T0 + 10_000, clientId: 'u9', streamId: 'st9', role: 'publisher', media: 'audio', bitrateKbps: 31 });
     assert.equal((await ingest(c, 'ingest-a', s.records())).status, 200);
     const r = await query(c, 'read-a', [
-      { refId: 'S', timeRange: { from: T0, to: T0 + 60_000 }, maxDataPoints: 100, intervalMs: 1000, query: { queryType: 'sessions', sessionIdPrefix: 'fresh-' } },
-      { refId: 'Q', timeRange: { from: T0, to: T0 + 60_000 }, maxDataPoints: 100, intervalMs: 1000, query: { queryType: 'quality', sessionId: 'fresh-now', metrics: ['bitrateKbps'] } },
+      {
+        refId: 'S',
+        timeRange: { from: T0, to: T0 + 60_000 },
+        maxDataPoints: 100,
+        intervalMs: 1000,
+        query: { queryType: 'sessions', sessionIdPrefix: 'fresh-' },
+      },
+      {
+        refId: 'Q',
+        timeRange: { from: T0, to: T0 + 60_000 },
+        maxDataPoints: 100,
+        intervalMs: 1000,
+        query: { queryType: 'quality', sessionId: 'fresh-now', metrics: ['bitrateKbps'] },
+      },
     ]);
     assert.deepEqual(r.body.results.S.frames![0].data.values[0], ['fresh-now']);
     assert.deepEqual(r.body.results.Q.frames![0].data.values[1], [31]);
@@ -81,8 +93,16 @@ describe('ingest', () => {
 
   test('accepts NDJSON and reports a bad line', async () => {
     const s = new SessionBuilder('ingest-ndjson').user('u6', T0 + 20000);
-    const body = s.records().map((r) => JSON.stringify(r)).join('\n') + '\n';
-    const ok = await http<{ accepted: number }>(`${c.url}/api/v1/ingest`, { token: 'ingest-a', body, contentType: 'application/x-ndjson' });
+    const body =
+      s
+        .records()
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n';
+    const ok = await http<{ accepted: number }>(`${c.url}/api/v1/ingest`, {
+      token: 'ingest-a',
+      body,
+      contentType: 'application/x-ndjson',
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.accepted, 2);
     const bad = await http<{ error: string; index: number }>(`${c.url}/api/v1/ingest`, {
@@ -99,7 +119,10 @@ describe('ingest', () => {
     const empty = await http<{ error: string }>(`${c.url}/api/v1/ingest`, { token: 'ingest-a', body: { records: [] } });
     assert.equal(empty.status, 400);
     assert.match(empty.body.error, /no records/);
-    const shapeless = await http<{ error: string }>(`${c.url}/api/v1/ingest`, { token: 'ingest-a', body: { events: [] } });
+    const shapeless = await http<{ error: string }>(`${c.url}/api/v1/ingest`, {
+      token: 'ingest-a',
+      body: { events: [] },
+    });
     assert.equal(shapeless.status, 400);
     assert.match(shapeless.body.error, /records/);
     const one = new SessionBuilder('big').user('u7', T0).records()[0];
@@ -114,7 +137,11 @@ describe('ingest', () => {
   test('answers CORS preflights for browsers', async () => {
     const res = await fetch(`${c.url}/api/v1/ingest`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     assert.equal(res.status, 204);
     assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example');

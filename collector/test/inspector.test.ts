@@ -12,7 +12,6 @@ import { col, query, startTestCollector } from './helpers';
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const WIDE = { from: NOW - 48 * 3_600_000, to: NOW + 3_600_000 };
 
-
 function frameNamed(r: WireResult, name: string): DataFrameJSON {
   assert.equal(r.status, 200, r.error);
   const f = r.frames!.find((x) => x.schema.name === name);
@@ -21,7 +20,13 @@ function frameNamed(r: WireResult, name: string): DataFrameJSON {
 }
 
 async function ask(c: RunningCollector, q: Record<string, unknown>, range = WIDE): Promise<WireResult> {
-  const wire: WireQuery = { refId: 'A', timeRange: range, maxDataPoints: 500, intervalMs: 1000, query: q as WireQuery['query'] };
+  const wire: WireQuery = {
+    refId: 'A',
+    timeRange: range,
+    maxDataPoints: 500,
+    intervalMs: 1000,
+    query: q as WireQuery['query'],
+  };
   return (await query(c, 'read-a', [wire])).body.results.A;
 }
 
@@ -46,7 +51,16 @@ describe('inspector model against the simulator manifest', () => {
 
   before(async () => {
     c = await startTestCollector();
-    manifest = await simulate({ url: c.url, token: 'ingest-a', seed: 21, sessions: 52, hours: 12, sampleIntervalMs: 120_000, live: false, now: NOW });
+    manifest = await simulate({
+      url: c.url,
+      token: 'ingest-a',
+      seed: 21,
+      sessions: 52,
+      hours: 12,
+      sampleIntervalMs: 120_000,
+      live: false,
+      now: NOW,
+    });
   });
   after(async () => c.close());
 
@@ -81,19 +95,36 @@ describe('inspector model against the simulator manifest', () => {
       });
 
       const users = await ask(c, { queryType: 'users', sessionId: id });
-      assert.deepEqual((col(frameNamed(users, 'users'), 'userId') as string[]).sort(), truth.users.map((u) => u.clientId).sort(), `${id} user ids`);
-      assert.equal(col(frameNamed(users, 'connections'), 'connectionId').length, truth.connections.length, `${id} drilldown connections`);
-      assert.equal(col(frameNamed(users, 'streams'), 'streamId').length, truth.streams.length, `${id} drilldown streams`);
+      assert.deepEqual(
+        (col(frameNamed(users, 'users'), 'userId') as string[]).sort(),
+        truth.users.map((u) => u.clientId).sort(),
+        `${id} user ids`
+      );
+      assert.equal(
+        col(frameNamed(users, 'connections'), 'connectionId').length,
+        truth.connections.length,
+        `${id} drilldown connections`
+      );
+      assert.equal(
+        col(frameNamed(users, 'streams'), 'streamId').length,
+        truth.streams.length,
+        `${id} drilldown streams`
+      );
       const subs = frameNamed(users, 'subscribers');
       assert.equal(col(subs, 'subscriberId').length, truth.subscribers.length, `${id} drilldown subscribers`);
-      assert.equal((col(subs, 'success') as boolean[]).filter(Boolean).length, truth.subscribers.filter((s) => s.success).length);
+      assert.equal(
+        (col(subs, 'success') as boolean[]).filter(Boolean).length,
+        truth.subscribers.filter((s) => s.success).length
+      );
 
       const rates = frameNamed(await ask(c, { queryType: 'failureRates', sessionId: id }), 'failureRates');
       (['connect', 'publish', 'subscribe'] as const).forEach((action, i) => {
         assert.equal(col(rates, 'action')[i], action);
         assert.equal(col(rates, 'attempts')[i], truth.actions[action].attempts, `${id} ${action} attempts`);
         assert.equal(col(rates, 'failures')[i], truth.actions[action].failures, `${id} ${action} failures`);
-        const rate = truth.actions[action].attempts ? truth.actions[action].failures / truth.actions[action].attempts : 0;
+        const rate = truth.actions[action].attempts
+          ? truth.actions[action].failures / truth.actions[action].attempts
+          : 0;
         assert.equal(col(rates, 'failureRate')[i], rate);
       });
       const errors = frameNamed(await ask(c, { queryType: 'errors', sessionId: id }), 'errors');
@@ -102,9 +133,21 @@ describe('inspector model against the simulator manifest', () => {
       const timelines = frameNamed(await ask(c, { queryType: 'largeSession', sessionId: id }), 'largeSession');
       const total = (name: string) => (col(timelines, name) as number[]).reduce((a, b) => a + b, 0);
       for (const action of ['connect', 'subscribe'] as const) {
-        assert.equal(total(`${action}Attempts`), truth.actions[action].attempts, `${id} ${action} attempts over the timeline`);
-        assert.equal(total(`${action}Successes`), truth.actions[action].successes, `${id} ${action} successes over the timeline`);
-        assert.equal(total(`${action}Failures`), truth.actions[action].failures, `${id} ${action} failures over the timeline`);
+        assert.equal(
+          total(`${action}Attempts`),
+          truth.actions[action].attempts,
+          `${id} ${action} attempts over the timeline`
+        );
+        assert.equal(
+          total(`${action}Successes`),
+          truth.actions[action].successes,
+          `${id} ${action} successes over the timeline`
+        );
+        assert.equal(
+          total(`${action}Failures`),
+          truth.actions[action].failures,
+          `${id} ${action} failures over the timeline`
+        );
       }
       assert.ok(col(timelines, 'time').length <= 500, `${id} at most maxDataPoints buckets`);
     }
@@ -112,40 +155,94 @@ describe('inspector model against the simulator manifest', () => {
   });
 
   test('quality: jitter, frame rate and resolution where captured; SIP filter; publisher-quality rule', async () => {
-    const withSip = manifest.sessions.find((t) => t.users.some((u) => u.client.sip) && t.users.some((u) => !u.client.sip) && t.streams.length > 0);
+    const withSip = manifest.sessions.find(
+      (t) => t.users.some((u) => u.client.sip) && t.users.some((u) => !u.client.sip) && t.streams.length > 0
+    );
     assert.ok(withSip, 'the simulation has a session mixing SIP and other users');
     const sipUsers = new Set(withSip.users.filter((u) => u.client.sip).map((u) => u.clientId));
     const usersOf = (r: WireResult) => new Set(r.frames!.map((f) => f.schema.fields[1].labels!.user));
-    const sipOnly = usersOf(await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, sip: true, metrics: ['bitrateKbps'] }));
-    const noSip = usersOf(await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, sip: false, metrics: ['bitrateKbps'] }));
-    assert.ok(sipOnly.size > 0 && [...sipOnly].every((u) => sipUsers.has(u)), `sip: true keeps SIP users only (${[...sipOnly]})`);
+    const sipOnly = usersOf(
+      await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, sip: true, metrics: ['bitrateKbps'] })
+    );
+    const noSip = usersOf(
+      await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, sip: false, metrics: ['bitrateKbps'] })
+    );
+    assert.ok(
+      sipOnly.size > 0 && [...sipOnly].every((u) => sipUsers.has(u)),
+      `sip: true keeps SIP users only (${[...sipOnly]})`
+    );
     assert.ok(noSip.size > 0 && [...noSip].every((u) => !sipUsers.has(u)), 'sip: false drops them');
 
-    const extra = await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, media: 'video', metrics: ['jitterMs', 'frameRate', 'frameHeight'] });
+    const extra = await ask(c, {
+      queryType: 'quality',
+      sessionId: withSip.sessionId,
+      media: 'video',
+      metrics: ['jitterMs', 'frameRate', 'frameHeight'],
+    });
     const byMetric = (m: string) => extra.frames!.filter((f) => f.schema.name === m);
     assert.ok(byMetric('jitterMs').length > 0 && byMetric('frameRate').length > 0);
-    assert.ok(byMetric('frameHeight').every((f) => (f.data.values[1] as number[]).every((h) => h === 720)), 'simulated video is 1280x720');
-    const audio = await ask(c, { queryType: 'quality', sessionId: withSip.sessionId, media: 'audio', metrics: ['frameRate'] });
+    assert.ok(
+      byMetric('frameHeight').every((f) => (f.data.values[1] as number[]).every((h) => h === 720)),
+      'simulated video is 1280x720'
+    );
+    const audio = await ask(c, {
+      queryType: 'quality',
+      sessionId: withSip.sessionId,
+      media: 'audio',
+      metrics: ['frameRate'],
+    });
     assert.deepEqual(audio.frames, [], 'audio has no frame rate: no series rather than empty ones');
 
     for (const shape of ['one-to-one', 'multiparty'] as const) {
       const truth = manifest.sessions.find((t) => t.shape === shape && t.streams.length > 0)!;
-      const r = await ask(c, { queryType: 'quality', sessionId: truth.sessionId, role: 'publisher', metrics: ['bitrateKbps'] });
-      const rules = new Map(r.frames!.map((f) => [f.schema.fields[1].labels!.media, (f.schema.meta?.custom as { publisherRule?: string } | undefined)?.publisherRule]));
-      assert.equal(rules.get('audio'), 'worst-subscriber', `${shape}: publisher audio always reflects the worst subscriber`);
-      assert.equal(rules.get('video'), shape === 'multiparty' ? 'publisher-to-router' : 'worst-subscriber', `${shape}: video rule follows scalable video`);
-      const subs = await ask(c, { queryType: 'quality', sessionId: truth.sessionId, role: 'subscriber', metrics: ['bitrateKbps'] });
-      assert.ok(subs.frames!.every((f) => f.schema.meta?.custom === undefined), 'subscriber series carry no publisher rule');
+      const r = await ask(c, {
+        queryType: 'quality',
+        sessionId: truth.sessionId,
+        role: 'publisher',
+        metrics: ['bitrateKbps'],
+      });
+      const rules = new Map(
+        r.frames!.map((f) => [
+          f.schema.fields[1].labels!.media,
+          (f.schema.meta?.custom as { publisherRule?: string } | undefined)?.publisherRule,
+        ])
+      );
+      assert.equal(
+        rules.get('audio'),
+        'worst-subscriber',
+        `${shape}: publisher audio always reflects the worst subscriber`
+      );
+      assert.equal(
+        rules.get('video'),
+        shape === 'multiparty' ? 'publisher-to-router' : 'worst-subscriber',
+        `${shape}: video rule follows scalable video`
+      );
+      const subs = await ask(c, {
+        queryType: 'quality',
+        sessionId: truth.sessionId,
+        role: 'subscriber',
+        metrics: ['bitrateKbps'],
+      });
+      assert.ok(
+        subs.frames!.every((f) => f.schema.meta?.custom === undefined),
+        'subscriber series carry no publisher rule'
+      );
     }
   });
 
   test('a meeting filter narrows every module to that meeting', async () => {
     const reused = manifest.sessions.find((s) => s.meetings.length >= 2)!;
     for (const [i, m] of reused.meetings.entries()) {
-      const summary = frameNamed(await ask(c, { queryType: 'summary', sessionId: reused.sessionId, meetingId: `m${i + 1}` }), 'summary');
+      const summary = frameNamed(
+        await ask(c, { queryType: 'summary', sessionId: reused.sessionId, meetingId: `m${i + 1}` }),
+        'summary'
+      );
       assert.equal(col(summary, 'users')[0], m.users);
       assert.equal(col(summary, 'start')[0], m.start);
-      const rates = frameNamed(await ask(c, { queryType: 'failureRates', sessionId: reused.sessionId, meetingId: `m${i + 1}` }), 'failureRates');
+      const rates = frameNamed(
+        await ask(c, { queryType: 'failureRates', sessionId: reused.sessionId, meetingId: `m${i + 1}` }),
+        'failureRates'
+      );
       assert.equal(col(rates, 'attempts')[0], m.actions.connect.attempts);
     }
     const bad = await ask(c, { queryType: 'summary', sessionId: reused.sessionId, meetingId: 'm9' });
@@ -156,15 +253,30 @@ describe('inspector model against the simulator manifest', () => {
   test('event filter: +connect -attempt keeps connect outcomes and drops every attempt', async () => {
     const truth = manifest.sessions.find((s) => s.actions.connect.failures > 0) ?? manifest.sessions[0];
     const all = frameNamed(await ask(c, { queryType: 'events', sessionId: truth.sessionId }), 'events');
-    const filtered = frameNamed(await ask(c, { queryType: 'events', sessionId: truth.sessionId, textFilter: '+connect -attempt' }), 'events');
+    const filtered = frameNamed(
+      await ask(c, { queryType: 'events', sessionId: truth.sessionId, textFilter: '+connect -attempt' }),
+      'events'
+    );
     const names = col(filtered, 'event') as string[];
     assert.equal(names.length, truth.actions.connect.successes + truth.actions.connect.failures);
-    assert.ok(names.every((n) => n === 'Connect Success' || n === 'Connect Failure'), names.join(','));
-    assert.ok((col(all, 'event') as string[]).some((n) => n === 'Disconnect'), 'disconnects exist but are not matched by +connect');
-    const stacked = frameNamed(await ask(c, { queryType: 'events', sessionId: truth.sessionId, textFilter: '+CONNECT -attempt -success' }), 'events');
+    assert.ok(
+      names.every((n) => n === 'Connect Success' || n === 'Connect Failure'),
+      names.join(',')
+    );
+    assert.ok(
+      (col(all, 'event') as string[]).some((n) => n === 'Disconnect'),
+      'disconnects exist but are not matched by +connect'
+    );
+    const stacked = frameNamed(
+      await ask(c, { queryType: 'events', sessionId: truth.sessionId, textFilter: '+CONNECT -attempt -success' }),
+      'events'
+    );
     assert.equal(col(stacked, 'event').length, truth.actions.connect.failures);
     const user = truth.users[0].clientId;
-    const byUser = frameNamed(await ask(c, { queryType: 'events', sessionId: truth.sessionId, userId: user }), 'events');
+    const byUser = frameNamed(
+      await ask(c, { queryType: 'events', sessionId: truth.sessionId, userId: user }),
+      'events'
+    );
     assert.ok((col(byUser, 'userId') as string[]).every((u) => u === user));
   });
 });
@@ -189,7 +301,11 @@ describe('meeting edges', () => {
     assert.deepEqual(await meetingsOf(spec({ sessionId: 'gap-599', reuseGapMs: 599_000 })), ['m1']);
   });
   test('three uses are three meetings', async () => {
-    assert.deepEqual(await meetingsOf(spec({ sessionId: 'gap-3x', meetings: 3, reuseGapMs: 30 * 60_000 })), ['m1', 'm2', 'm3']);
+    assert.deepEqual(await meetingsOf(spec({ sessionId: 'gap-3x', meetings: 3, reuseGapMs: 30 * 60_000 })), [
+      'm1',
+      'm2',
+      'm3',
+    ]);
   });
 });
 

@@ -11,18 +11,40 @@ function wire(refId: string, q: Record<string, unknown>, extra: Partial<WireQuer
   return { refId, timeRange: RANGE, maxDataPoints: 1000, intervalMs: 1000, query: q as WireQuery['query'], ...extra };
 }
 
-
 describe('queries', () => {
   let c: RunningCollector;
 
   before(async () => {
     c = await startTestCollector();
     // one-to-one with a failed subscribe and quality samples at known values
-    const pair = new SessionBuilder('pair-1').user('alice', T0, 'st-a').user('bob', T0 + 1000, 'st-b').subscribe('bob', 'st-a', T0 + 2000).subscribe('alice', 'st-b', T0 + 2000, false);
+    const pair = new SessionBuilder('pair-1')
+      .user('alice', T0, 'st-a')
+      .user('bob', T0 + 1000, 'st-b')
+      .subscribe('bob', 'st-a', T0 + 2000)
+      .subscribe('alice', 'st-b', T0 + 2000, false);
     for (let i = 0; i < 60; i++) {
       // 10 s samples for 10 minutes: bitrate 300 + i, loss alternating 2 and 4, rtt 100
-      pair.sample({ ts: T0 + 10_000 * i, clientId: 'alice', streamId: 'st-a', role: 'publisher', media: 'video', bitrateKbps: 300 + i, lossPct: i % 2 === 0 ? 2 : 4, rttMs: 100 });
-      pair.sample({ ts: T0 + 10_000 * i, clientId: 'bob', streamId: 'st-a', subscriberId: 'bob-sub-st-a', role: 'subscriber', media: 'audio', bitrateKbps: 40, lossPct: 0, rttMs: 50 });
+      pair.sample({
+        ts: T0 + 10_000 * i,
+        clientId: 'alice',
+        streamId: 'st-a',
+        role: 'publisher',
+        media: 'video',
+        bitrateKbps: 300 + i,
+        lossPct: i % 2 === 0 ? 2 : 4,
+        rttMs: 100,
+      });
+      pair.sample({
+        ts: T0 + 10_000 * i,
+        clientId: 'bob',
+        streamId: 'st-a',
+        subscriberId: 'bob-sub-st-a',
+        role: 'subscriber',
+        media: 'audio',
+        bitrateKbps: 40,
+        lossPct: 0,
+        rttMs: 50,
+      });
     }
     const multi = new SessionBuilder('multi-1');
     for (const u of ['u1', 'u2', 'u3', 'u4']) {
@@ -36,8 +58,18 @@ describe('queries', () => {
     for (const s of [pair, multi, broadcast, alone]) {
       assert.equal((await ingest(c, 'ingest-a', s.records())).status, 200);
     }
-    const other = new SessionBuilder('other-project').user('zed-of-b', T0, 'st-e').user('yan-of-b', T0 + 100).subscribe('yan-of-b', 'st-e', T0 + 200, false);
-    other.sample({ ts: T0, clientId: 'zed-of-b', streamId: 'st-e', role: 'publisher', media: 'video', bitrateKbps: 999 });
+    const other = new SessionBuilder('other-project')
+      .user('zed-of-b', T0, 'st-e')
+      .user('yan-of-b', T0 + 100)
+      .subscribe('yan-of-b', 'st-e', T0 + 200, false);
+    other.sample({
+      ts: T0,
+      clientId: 'zed-of-b',
+      streamId: 'st-e',
+      role: 'publisher',
+      media: 'video',
+      bitrateKbps: 999,
+    });
     assert.equal((await ingest(c, 'ingest-b', other.records())).status, 200);
   });
   after(async () => c.close());
@@ -72,15 +104,25 @@ describe('queries', () => {
     assert.deepEqual(await ids({ callType: 'broadcast' }), ['cast-1']);
     assert.deepEqual(await ids({ minSize: 4 }), ['cast-1', 'multi-1']);
     assert.equal((await ids({ limit: 2 })).length, 2);
-    const outside = await query(c, 'read-a', [wire('A', { queryType: 'sessions' }, { timeRange: { from: T0 - 7_200_000, to: T0 - 3_600_000 } })]);
+    const outside = await query(c, 'read-a', [
+      wire('A', { queryType: 'sessions' }, { timeRange: { from: T0 - 7_200_000, to: T0 - 3_600_000 } }),
+    ]);
     assert.deepEqual(col(outside.body.results.A.frames![0], 'sessionId'), []);
   });
 
   test('quality: labelled series with bucket means', async () => {
-    const res = await query(c, 'read-a', [wire('Q', { queryType: 'quality', sessionId: 'pair-1', metrics: ['bitrateKbps', 'lossPct'] }, { maxDataPoints: 30, timeRange: { from: T0, to: T0 + 600_000 - 1 } })]);
+    const res = await query(c, 'read-a', [
+      wire(
+        'Q',
+        { queryType: 'quality', sessionId: 'pair-1', metrics: ['bitrateKbps', 'lossPct'] },
+        { maxDataPoints: 30, timeRange: { from: T0, to: T0 + 600_000 - 1 } }
+      ),
+    ]);
     const frames = res.body.results.Q.frames!;
     assert.equal(frames.length, 4, 'two series x two metrics');
-    const video = frames.find((f) => f.schema.name === 'bitrateKbps' && f.schema.fields[1].labels?.[QualityLabels.media] === 'video')!;
+    const video = frames.find(
+      (f) => f.schema.name === 'bitrateKbps' && f.schema.fields[1].labels?.[QualityLabels.media] === 'video'
+    )!;
     const labels = video.schema.fields[1].labels!;
     assert.deepEqual(labels, { session: 'pair-1', user: 'alice', stream: 'st-a', role: 'publisher', media: 'video' });
     assert.equal(video.schema.fields[0].typeInfo.frame, 'time.Time');
@@ -99,7 +141,13 @@ describe('queries', () => {
 
   test('quality: never more points per series than maxDataPoints', async () => {
     for (const maxDataPoints of [1, 7, 59, 60, 500]) {
-      const res = await query(c, 'read-a', [wire('Q', { queryType: 'quality', sessionId: 'pair-1' }, { maxDataPoints, intervalMs: 1, timeRange: { from: T0, to: T0 + 600_000 - 1 } })]);
+      const res = await query(c, 'read-a', [
+        wire(
+          'Q',
+          { queryType: 'quality', sessionId: 'pair-1' },
+          { maxDataPoints, intervalMs: 1, timeRange: { from: T0, to: T0 + 600_000 - 1 } }
+        ),
+      ]);
       const frames = res.body.results.Q.frames!;
       assert.equal(frames.length, 6);
       for (const f of frames) {
@@ -111,7 +159,8 @@ describe('queries', () => {
 
   test('quality: filters by role, media, user and stream', async () => {
     const count = async (q: Record<string, unknown>) =>
-      (await query(c, 'read-a', [wire('Q', { queryType: 'quality', sessionId: 'pair-1', metrics: ['rttMs'], ...q })])).body.results.Q.frames!.length;
+      (await query(c, 'read-a', [wire('Q', { queryType: 'quality', sessionId: 'pair-1', metrics: ['rttMs'], ...q })]))
+        .body.results.Q.frames!.length;
     assert.equal(await count({}), 2);
     assert.equal(await count({ role: 'subscriber' }), 1);
     assert.equal(await count({ media: 'video' }), 1);
@@ -146,7 +195,10 @@ describe('queries', () => {
     assert.deepEqual(col(sessionsB.body.results.A.frames![0], 'sessionId'), ['other-project']);
     const qualityCross = await query(c, 'read-a', [wire('A', { queryType: 'quality', sessionId: 'other-project' })]);
     assert.deepEqual(qualityCross.body.results.A.frames, []);
-    const rest = await http<{ sessions: Array<{ sessionId: string }> }>(`${c.url}/api/v1/sessions?from=${RANGE.from}&to=${RANGE.to}`, { token: 'read-a' });
+    const rest = await http<{ sessions: Array<{ sessionId: string }> }>(
+      `${c.url}/api/v1/sessions?from=${RANGE.from}&to=${RANGE.to}`,
+      { token: 'read-a' }
+    );
     assert.ok(!rest.body.sessions.some((s) => s.sessionId === 'other-project'));
     assert.equal(rest.body.sessions.length, 4);
     const health = await http<{ projects: string[] }>(`${c.url}/api/v1/health`, { token: 'read-a' });
@@ -166,9 +218,14 @@ describe('queries', () => {
       const q = { queryType, sessionId: 'other-project', ...extra[queryType] };
       const mine = await query(c, 'read-b', [wire('A', q)]);
       const frames = mine.body.results.A.frames ?? [];
-      assert.ok(frames.some((f) => f.data.values[0]?.length > 0), `${queryType}: project B's token sees its session`);
+      assert.ok(
+        frames.some((f) => f.data.values[0]?.length > 0),
+        `${queryType}: project B's token sees its session`
+      );
       const cross = await query(c, 'read-a', [wire('A', q)]);
-      const leaked = (cross.body.results.A.frames ?? []).filter((f) => f.data.values[0]?.length > 0 && /zed-of-b|yan-of-b|other-project|proj-b/.test(JSON.stringify(f)));
+      const leaked = (cross.body.results.A.frames ?? []).filter(
+        (f) => f.data.values[0]?.length > 0 && /zed-of-b|yan-of-b|other-project|proj-b/.test(JSON.stringify(f))
+      );
       assert.deepEqual(leaked, [], `${queryType}: project A's token must not see project B`);
       const asked = await query(c, 'read-a', [wire('A', { ...q, project: 'proj-b' })]);
       assert.equal(asked.body.results.A.status, 400, `${queryType}: naming project B is refused`);
@@ -180,11 +237,17 @@ describe('queries', () => {
       `${c.url}/api/v1/sessions?q=cast&from=${RANGE.from}&to=${RANGE.to}`,
       { token: 'read-a' }
     );
-    assert.deepEqual(res.body.sessions.map((s) => [s.sessionId, s.callType]), [['cast-1', 'broadcast']]);
+    assert.deepEqual(
+      res.body.sessions.map((s) => [s.sessionId, s.callType]),
+      [['cast-1', 'broadcast']]
+    );
     const bad = await http<{ error: string }>(`${c.url}/api/v1/sessions?limit=abc`, { token: 'read-a' });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /limit must be a number/);
-    const health = await http<{ status: string; version: string; database: string; newestDataTs: number }>(`${c.url}/api/v1/health`, { token: 'read-a' });
+    const health = await http<{ status: string; version: string; database: string; newestDataTs: number }>(
+      `${c.url}/api/v1/health`,
+      { token: 'read-a' }
+    );
     assert.equal(health.body.status, 'ok');
     assert.match(health.body.version, /^\d+\.\d+\.\d+$/);
     assert.equal(health.body.database, process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');

@@ -16,17 +16,44 @@ const EDITOR = { 'X-Grafana-Role': 'Editor', 'X-Grafana-User': 'ana' };
 const VIEWER = { 'X-Grafana-Role': 'Viewer', 'X-Grafana-User': 'vic' };
 
 function spec(sessionId: string, start: number): SessionSpec {
-  return { sessionId, shape: 'multiparty', start, meetings: 1, reuseGapMs: 0, minutes: 10, users: 3, sampleIntervalMs: 60_000, trouble: 1 };
+  return {
+    sessionId,
+    shape: 'multiparty',
+    start,
+    meetings: 1,
+    reuseGapMs: 0,
+    minutes: 10,
+    users: 3,
+    sampleIntervalMs: 60_000,
+    trouble: 1,
+  };
 }
 
-
 async function ask(c: RunningCollector, q: Record<string, unknown>, token = 'read-a'): Promise<WireResult> {
-  const wire: WireQuery = { refId: 'A', timeRange: { from: NOW - 400 * DAY_MS, to: NOW + DAY_MS }, maxDataPoints: 200, intervalMs: 1000, query: q as WireQuery['query'] };
+  const wire: WireQuery = {
+    refId: 'A',
+    timeRange: { from: NOW - 400 * DAY_MS, to: NOW + DAY_MS },
+    maxDataPoints: 200,
+    intervalMs: 1000,
+    query: q as WireQuery['query'],
+  };
   return (await query(c, token, [wire])).body.results.A;
 }
 
-const put = (c: RunningCollector, project: string, id: string, body: unknown, headers: Record<string, string> = EDITOR, token = 'read-a') =>
-  http<{ saved?: SavedSession; error?: string }>(`${c.url}${REST.savedOne(project, id)}`, { method: 'PUT', token, body, headers });
+const put = (
+  c: RunningCollector,
+  project: string,
+  id: string,
+  body: unknown,
+  headers: Record<string, string> = EDITOR,
+  token = 'read-a'
+) =>
+  http<{ saved?: SavedSession; error?: string }>(`${c.url}${REST.savedOne(project, id)}`, {
+    method: 'PUT',
+    token,
+    body,
+    headers,
+  });
 
 describe('saved sessions', () => {
   let c: RunningCollector;
@@ -35,32 +62,53 @@ describe('saved sessions', () => {
     for (const id of ['keep-me', 'other-one']) {
       await writeRecords({ url: c.url, token: 'ingest-a' }, generateSession(spec(id, NOW - 3_600_000), 3).records);
     }
-    await writeRecords({ url: c.url, token: 'ingest-b' }, generateSession(spec('b-secret', NOW - 3_600_000), 4).records);
+    await writeRecords(
+      { url: c.url, token: 'ingest-b' },
+      generateSession(spec('b-secret', NOW - 3_600_000), 4).records
+    );
   });
   after(async () => c.close());
 
   test('save, save again, edit, list, and the sessions filters', async () => {
     const created = await put(c, 'proj-a', 'keep-me', { name: 'Bad call', tags: ['loss', 'customer'] });
     assert.equal(created.status, 201, created.body.error);
-    assert.deepEqual([created.body.saved!.name, created.body.saved!.tags, created.body.saved!.savedBy], ['Bad call', ['loss', 'customer'], 'ana']);
+    assert.deepEqual(
+      [created.body.saved!.name, created.body.saved!.tags, created.body.saved!.savedBy],
+      ['Bad call', ['loss', 'customer'], 'ana']
+    );
     const again = await put(c, 'proj-a', 'keep-me', { name: 'Bad call (refreshed)', tags: ['loss'] });
     assert.equal(again.status, 200);
     assert.ok(again.body.saved!.updatedAt >= created.body.saved!.updatedAt);
-    const edited = await http<{ saved: SavedSession }>(`${c.url}${REST.savedOne('proj-a', 'keep-me')}`, { method: 'PATCH', token: 'read-a', headers: EDITOR, body: { tags: ['loss', 'vip'] } });
+    const edited = await http<{ saved: SavedSession }>(`${c.url}${REST.savedOne('proj-a', 'keep-me')}`, {
+      method: 'PATCH',
+      token: 'read-a',
+      headers: EDITOR,
+      body: { tags: ['loss', 'vip'] },
+    });
     assert.equal(edited.status, 200);
     assert.deepEqual([edited.body.saved.name, edited.body.saved.tags], ['Bad call (refreshed)', ['loss', 'vip']]);
     const list = await http<{ saved: SavedSession[] }>(`${c.url}${REST.saved}`, { token: 'read-a' });
-    assert.deepEqual(list.body.saved.map((s) => s.sessionId), ['keep-me']);
+    assert.deepEqual(
+      list.body.saved.map((s) => s.sessionId),
+      ['keep-me']
+    );
 
-    const sessions = async (q: Record<string, unknown>) => col((await ask(c, { queryType: 'sessions', ...q })).frames![0], 'sessionId');
+    const sessions = async (q: Record<string, unknown>) =>
+      col((await ask(c, { queryType: 'sessions', ...q })).frames![0], 'sessionId');
     assert.deepEqual(await sessions({ saved: true }), ['keep-me']);
     assert.deepEqual(await sessions({ saved: false }), ['other-one']);
     assert.deepEqual(await sessions({ tag: 'VIP' }), ['keep-me']);
     assert.deepEqual(await sessions({ tag: 'customer' }), []);
     const frame = (await ask(c, { queryType: 'sessions', saved: true })).frames![0];
     assert.deepEqual([col(frame, 'savedName')[0], col(frame, 'tags')[0]], ['Bad call (refreshed)', 'loss, vip']);
-    const rest = await http<{ sessions: Array<{ sessionId: string; tags: string[] }> }>(`${c.url}${REST.sessions}?saved=true&from=${NOW - DAY_MS}&to=${NOW}`, { token: 'read-a' });
-    assert.deepEqual(rest.body.sessions.map((s) => [s.sessionId, s.tags]), [['keep-me', ['loss', 'vip']]]);
+    const rest = await http<{ sessions: Array<{ sessionId: string; tags: string[] }> }>(
+      `${c.url}${REST.sessions}?saved=true&from=${NOW - DAY_MS}&to=${NOW}`,
+      { token: 'read-a' }
+    );
+    assert.deepEqual(
+      rest.body.sessions.map((s) => [s.sessionId, s.tags]),
+      [['keep-me', ['loss', 'vip']]]
+    );
   });
 
   test('every bad request is refused with a message naming what is wrong', async () => {
@@ -86,7 +134,12 @@ describe('saved sessions', () => {
     assert.match(noRole.body.error!, /needs the Grafana role Editor or Admin/);
     const ingestToken = await put(c, 'proj-a', 'other-one', { name: 'x' }, EDITOR, 'ingest-a');
     assert.equal(ingestToken.status, 403);
-    const patchNothing = await http<{ error: string }>(`${c.url}${REST.savedOne('proj-a', 'other-one')}`, { method: 'PATCH', token: 'read-a', headers: EDITOR, body: {} });
+    const patchNothing = await http<{ error: string }>(`${c.url}${REST.savedOne('proj-a', 'other-one')}`, {
+      method: 'PATCH',
+      token: 'read-a',
+      headers: EDITOR,
+      body: {},
+    });
     assert.equal(patchNothing.status, 400);
     const list = await http<{ saved: SavedSession[] }>(`${c.url}${REST.saved}`, { token: 'read-a' });
     assert.ok(!list.body.saved.some((s) => s.sessionId === 'other-one'), 'no refused request saved anything');
@@ -99,34 +152,64 @@ describe('saved sessions', () => {
     const asked = await http<{ error: string }>(`${c.url}${REST.saved}?project=proj-b`, { token: 'read-a' });
     assert.equal(asked.status, 403);
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      const r = await http<{ error: string }>(`${c.url}${REST.savedOne('proj-b', 'b-secret')}`, { method, token: 'read-a', headers: EDITOR, body: method === 'DELETE' ? undefined : { name: 'hijack' } });
+      const r = await http<{ error: string }>(`${c.url}${REST.savedOne('proj-b', 'b-secret')}`, {
+        method,
+        token: 'read-a',
+        headers: EDITOR,
+        body: method === 'DELETE' ? undefined : { name: 'hijack' },
+      });
       assert.equal(r.status, 403, method);
       assert.match(r.body.error, /project 'proj-b' is not granted/);
     }
-    const many = await http<{ error: string }>(`${c.url}${REST.savedDelete}`, { token: 'read-a', headers: EDITOR, body: { sessions: [{ project: 'proj-b', sessionId: 'b-secret' }] } });
+    const many = await http<{ error: string }>(`${c.url}${REST.savedDelete}`, {
+      token: 'read-a',
+      headers: EDITOR,
+      body: { sessions: [{ project: 'proj-b', sessionId: 'b-secret' }] },
+    });
     assert.equal(many.status, 403);
     const tagged = await ask(c, { queryType: 'sessions', tag: 'B', saved: true });
     assert.deepEqual(col(tagged.frames![0], 'sessionId'), []);
     const listB = await http<{ saved: SavedSession[] }>(`${c.url}${REST.saved}`, { token: 'read-b' });
-    assert.deepEqual(listB.body.saved.map((s) => s.name), ['B']);
+    assert.deepEqual(
+      listB.body.saved.map((s) => s.name),
+      ['B']
+    );
   });
 
   test('delete one and delete many', async () => {
     assert.equal((await put(c, 'proj-a', 'other-one', { name: 'second' })).status, 201);
-    const one = await http<{ deleted: unknown[] }>(`${c.url}${REST.savedOne('proj-a', 'other-one')}`, { method: 'DELETE', token: 'read-a', headers: EDITOR });
+    const one = await http<{ deleted: unknown[] }>(`${c.url}${REST.savedOne('proj-a', 'other-one')}`, {
+      method: 'DELETE',
+      token: 'read-a',
+      headers: EDITOR,
+    });
     assert.deepEqual(one.body.deleted, [{ project: 'proj-a', sessionId: 'other-one' }]);
-    const again = await http<{ error: string }>(`${c.url}${REST.savedOne('proj-a', 'other-one')}`, { method: 'DELETE', token: 'read-a', headers: EDITOR });
+    const again = await http<{ error: string }>(`${c.url}${REST.savedOne('proj-a', 'other-one')}`, {
+      method: 'DELETE',
+      token: 'read-a',
+      headers: EDITOR,
+    });
     assert.equal(again.status, 404);
     assert.equal((await put(c, 'proj-a', 'other-one', { name: 'second' })).status, 201);
     const many = await http<{ deleted: unknown[] }>(`${c.url}${REST.savedDelete}`, {
       token: 'read-a',
       headers: EDITOR,
-      body: { sessions: [{ project: 'proj-a', sessionId: 'other-one' }, { project: 'proj-a', sessionId: 'keep-me' }, { project: 'proj-a', sessionId: 'not-saved' }] },
+      body: {
+        sessions: [
+          { project: 'proj-a', sessionId: 'other-one' },
+          { project: 'proj-a', sessionId: 'keep-me' },
+          { project: 'proj-a', sessionId: 'not-saved' },
+        ],
+      },
     });
     assert.equal(many.body.deleted.length, 2);
     const list = await http<{ saved: SavedSession[] }>(`${c.url}${REST.saved}`, { token: 'read-a' });
     assert.deepEqual(list.body.saved, []);
-    const bad = await http<{ error: string }>(`${c.url}${REST.savedDelete}`, { token: 'read-a', headers: EDITOR, body: { sessions: [{ project: 'proj-a' }] } });
+    const bad = await http<{ error: string }>(`${c.url}${REST.savedDelete}`, {
+      token: 'read-a',
+      headers: EDITOR,
+      body: { sessions: [{ project: 'proj-a' }] },
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /sessions\[0\] must have string project and sessionId/);
   });
@@ -134,16 +217,31 @@ describe('saved sessions', () => {
   test(`the ${Limits.savedSessionsPerProject + 1}st save of a project is refused`, async () => {
     const limit = Limits.savedSessionsPerProject;
     const events: EventRecord[] = Array.from({ length: limit + 1 }, (_, i) => ({
-      kind: 'event', id: `lim-${i}`, sessionId: `lim-${i}`, ts: NOW - 60_000, action: 'connect', variation: 'attempt', clientId: 'u', connectionId: `c${i}`,
+      kind: 'event',
+      id: `lim-${i}`,
+      sessionId: `lim-${i}`,
+      ts: NOW - 60_000,
+      action: 'connect',
+      variation: 'attempt',
+      clientId: 'u',
+      connectionId: `c${i}`,
     }));
     await writeBatch(c.store, 'proj-limit', events);
     for (let i = 0; i < limit; i++) {
       await saveSession(c.store, 'proj-limit', `lim-${i}`, { name: `n${i}` }, null);
     }
-    const over = await http<{ error: string }>(`${c.url}${REST.savedOne('proj-limit', `lim-${limit}`)}`, { method: 'PUT', token: 'admin-1', body: { name: 'one too many' } });
+    const over = await http<{ error: string }>(`${c.url}${REST.savedOne('proj-limit', `lim-${limit}`)}`, {
+      method: 'PUT',
+      token: 'admin-1',
+      body: { name: 'one too many' },
+    });
     assert.equal(over.status, 409);
     assert.match(over.body.error, /already has 1000 saved sessions, the most it can keep/);
-    const resave = await http<{ saved: SavedSession }>(`${c.url}${REST.savedOne('proj-limit', 'lim-0')}`, { method: 'PUT', token: 'admin-1', body: { name: 'refreshed' } });
+    const resave = await http<{ saved: SavedSession }>(`${c.url}${REST.savedOne('proj-limit', 'lim-0')}`, {
+      method: 'PUT',
+      token: 'admin-1',
+      body: { name: 'refreshed' },
+    });
     assert.equal(resave.status, 200, 'saving an already saved session again is not a new save');
   });
 });
@@ -153,7 +251,11 @@ describe('retention', () => {
   const old = NOW - 21 * DAY_MS;
   before(async () => {
     c = await startTestCollector();
-    for (const [id, start] of [['old-saved', old], ['old-unsaved', old + 3_600_000], ['recent', NOW - 19 * DAY_MS]] as const) {
+    for (const [id, start] of [
+      ['old-saved', old],
+      ['old-unsaved', old + 3_600_000],
+      ['recent', NOW - 19 * DAY_MS],
+    ] as const) {
       await writeRecords({ url: c.url, token: 'ingest-a' }, generateSession(spec(id, start), 7).records);
     }
   });
@@ -161,7 +263,13 @@ describe('retention', () => {
 
   // Aggregates may sum in another order once rows live in the kept table: compare at 1e-9.
   const rounded = (v: unknown): unknown =>
-    typeof v === 'number' ? Number(v.toPrecision(10)) : Array.isArray(v) ? v.map(rounded) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x)])) : v;
+    typeof v === 'number'
+      ? Number(v.toPrecision(10))
+      : Array.isArray(v)
+        ? v.map(rounded)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rounded(x)]))
+          : v;
 
   const snapshot = async (id: string) => {
     const out: Record<string, unknown> = {};
@@ -184,10 +292,15 @@ describe('retention', () => {
 
     assert.deepEqual(await snapshot('old-saved'), before, 'every module answers the same after the purge');
     const gone = await ask(c, { queryType: 'summary', sessionId: 'old-unsaved' });
-    assert.ok(gone.status === 404 || (gone.frames ?? []).every((f) => f.data.values[0].length === 0), 'the unsaved old session is gone');
+    assert.ok(
+      gone.status === 404 || (gone.frames ?? []).every((f) => f.data.values[0].length === 0),
+      'the unsaved old session is gone'
+    );
     const sessions = col((await ask(c, { queryType: 'sessions' })).frames![0], 'sessionId');
     assert.deepEqual([...sessions].sort(), ['old-saved', 'recent']);
-    const live = await c.store.query<{ n: number }>(`SELECT count(*)::float8 AS n FROM events WHERE session_id = 'old-saved'`);
+    const live = await c.store.query<{ n: number }>(
+      `SELECT count(*)::float8 AS n FROM events WHERE session_id = 'old-saved'`
+    );
     assert.equal(live[0].n, 0, 'the live partitions no longer hold it: the kept copy answers');
 
     const refresh = await put(c, 'proj-a', 'old-saved', { name: 'kept' });

@@ -13,7 +13,8 @@ import { writeRecords } from '../src/simulator/writer';
 import { query, startTestCollector } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
-const backfill = (seed: number, sessions = 40) => generateBackfill({ seed, sessions, hours: 6, sampleIntervalMs: 30_000, now: NOW });
+const backfill = (seed: number, sessions = 40) =>
+  generateBackfill({ seed, sessions, hours: 6, sampleIntervalMs: 30_000, now: NOW });
 
 function spec(overrides: Partial<SessionSpec>): SessionSpec {
   return {
@@ -44,10 +45,16 @@ describe('simulator generation', () => {
     for (const s of sessions) {
       assert.ok(s.truth.end <= NOW, 'backfilled sessions are over by now');
       if (s.truth.shape === 'broadcast') {
-        assert.ok(s.truth.meetings[0].subscribers >= 150 * 0.9, `broadcast has ${s.truth.meetings[0].subscribers} subscribers`);
+        assert.ok(
+          s.truth.meetings[0].subscribers >= 150 * 0.9,
+          `broadcast has ${s.truth.meetings[0].subscribers} subscribers`
+        );
       }
     }
-    assert.ok(sessions.some((s) => s.truth.meetings.length > 1), 'some session ids are reused');
+    assert.ok(
+      sessions.some((s) => s.truth.meetings.length > 1),
+      'some session ids are reused'
+    );
   });
 
   test('every record is valid for the ingest API and every failure code is documented', () => {
@@ -76,10 +83,18 @@ describe('simulator generation', () => {
   test('samples inside an injected window carry the injected magnitude', () => {
     let checked = 0;
     for (let seed = 1; seed < 40 && checked < 3; seed++) {
-      const g = generateSession(spec({ shape: 'multiparty', users: 4, minutes: 20, trouble: 3, sessionId: `deg-${seed}` }), seed);
+      const g = generateSession(
+        spec({ shape: 'multiparty', users: 4, minutes: 20, trouble: 3, sessionId: `deg-${seed}` }),
+        seed
+      );
       for (const w of g.truth.degradations) {
         const inside = g.records.filter(
-          (r): r is QualitySampleRecord => r.kind === 'quality' && r.streamId === w.streamId && r.ts >= w.start && r.ts < w.end && w.media.includes(r.media)
+          (r): r is QualitySampleRecord =>
+            r.kind === 'quality' &&
+            r.streamId === w.streamId &&
+            r.ts >= w.start &&
+            r.ts < w.end &&
+            w.media.includes(r.media)
         );
         assert.ok(inside.length > 0);
         const mean = inside.reduce((s, r) => s + (r[w.metric] as number), 0) / inside.length;
@@ -112,7 +127,9 @@ describe('simulator writer', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const records = backfill(2, 6).flatMap((s) => s.records).slice(0, 12_345);
+      const records = backfill(2, 6)
+        .flatMap((s) => s.records)
+        .slice(0, 12_345);
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const res = await writeRecords({ url, token: 't', backoffMs: 5 }, records);
       assert.deepEqual(sizes, [5000, 5000, 2345]);
@@ -132,9 +149,24 @@ describe('simulator through a real collector', () => {
   after(async () => c.close());
 
   test('the sessions query finds every simulated session with the manifest counts', async () => {
-    const manifest = await simulate({ url: c.url, token: 'ingest-a', seed: 11, sessions: 16, hours: 6, sampleIntervalMs: 60_000, live: false, now: NOW });
+    const manifest = await simulate({
+      url: c.url,
+      token: 'ingest-a',
+      seed: 11,
+      sessions: 16,
+      hours: 6,
+      sampleIntervalMs: 60_000,
+      live: false,
+      now: NOW,
+    });
     const res = await query(c, 'read-a', [
-      { refId: 'A', timeRange: { from: NOW - 24 * 3_600_000, to: NOW }, maxDataPoints: 100, intervalMs: 1000, query: { queryType: 'sessions', limit: 1000 } },
+      {
+        refId: 'A',
+        timeRange: { from: NOW - 24 * 3_600_000, to: NOW },
+        maxDataPoints: 100,
+        intervalMs: 1000,
+        query: { queryType: 'sessions', limit: 1000 },
+      },
     ]);
     const f: DataFrameJSON = res.body.results.A.frames![0];
     const col = (name: string) => f.data.values[f.schema.fields.findIndex((x) => x.name === name)];
@@ -147,10 +179,23 @@ describe('simulator through a real collector', () => {
       assert.equal(col('users')[i], truth.users.length, `${truth.sessionId} users`);
       assert.equal(col('connections')[i], truth.connections.length, `${truth.sessionId} connections`);
       assert.equal(col('streams')[i], truth.streams.length, `${truth.sessionId} streams`);
-      assert.equal(col('subscribers')[i], truth.subscribers.filter((s) => s.success).length, `${truth.sessionId} subscribers`);
+      assert.equal(
+        col('subscribers')[i],
+        truth.subscribers.filter((s) => s.success).length,
+        `${truth.sessionId} subscribers`
+      );
       assert.equal(col('errors')[i], truth.errors, `${truth.sessionId} errors`);
     }
-    const again = await simulate({ url: c.url, token: 'ingest-a', seed: 11, sessions: 16, hours: 6, sampleIntervalMs: 60_000, live: false, now: NOW });
+    const again = await simulate({
+      url: c.url,
+      token: 'ingest-a',
+      seed: 11,
+      sessions: 16,
+      hours: 6,
+      sampleIntervalMs: 60_000,
+      live: false,
+      now: NOW,
+    });
     assert.deepEqual(again, manifest, 'replaying the seed is idempotent');
   });
 });

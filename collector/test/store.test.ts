@@ -13,7 +13,10 @@ describe('store', () => {
     try {
       assert.deepEqual(await migrate(store), []);
       const rows = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      assert.deepEqual(rows.map((r) => r.version), [1, 2]);
+      assert.deepEqual(
+        rows.map((r) => r.version),
+        [1, 2]
+      );
     } finally {
       await store.close();
     }
@@ -22,7 +25,10 @@ describe('store', () => {
   test('telemetry lands in one partition per day, created on demand', async () => {
     const store = await openStore(testConfig());
     try {
-      const s = new SessionBuilder('days').user('u1', T0).user('u2', T0 + DAY_MS).user('u3', T0 + 2 * DAY_MS);
+      const s = new SessionBuilder('days')
+        .user('u1', T0)
+        .user('u2', T0 + DAY_MS)
+        .user('u3', T0 + 2 * DAY_MS);
       const result = await writeBatch(store, 'p', s.records());
       assert.equal(result.accepted, 6);
       const parts = await store.query<{ name: string }>(
@@ -30,7 +36,10 @@ describe('store', () => {
          JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace
          WHERE p.relname = 'events' AND n.nspname = current_schema() ORDER BY 1`
       );
-      assert.deepEqual(parts.map((p) => p.name), ['events_d20261120', 'events_d20261121', 'events_d20261122']);
+      assert.deepEqual(
+        parts.map((p) => p.name),
+        ['events_d20261120', 'events_d20261121', 'events_d20261122']
+      );
     } finally {
       await store.close();
     }

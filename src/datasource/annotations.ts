@@ -18,7 +18,9 @@ function column(frame: DataFrame, name: string): unknown[] {
 export function toAnnotationEvents(frames: DataFrame[]): AnnotationEvent[] {
   const events: AnnotationEvent[] = [];
   for (const frame of frames) {
-    const [time, timeEnd, title, text, tags] = ['time', 'timeEnd', 'title', 'text', 'tags'].map((n) => column(frame, n));
+    const [time, timeEnd, title, text, tags] = ['time', 'timeEnd', 'title', 'text', 'tags'].map((n) =>
+      column(frame, n)
+    );
     for (let i = 0; i < frame.length; i++) {
       const tagList = String(tags[i] ?? '')
         .split(',')

@@ -1,5 +1,13 @@
 import { lastValueFrom } from 'rxjs';
-import { CoreApp, dateTime, type DataFrame, type DataQueryRequest, type DataSourceInstanceSettings, type ScopedVars, type TimeRange } from '@grafana/data';
+import {
+  CoreApp,
+  dateTime,
+  type DataFrame,
+  type DataQueryRequest,
+  type DataSourceInstanceSettings,
+  type ScopedVars,
+  type TimeRange,
+} from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { QUERY_MODEL_VERSION, QueryType, type VariableKind } from '../model';
 import { annotationSupport } from './annotations';
@@ -71,7 +79,13 @@ export class SessionDataSource extends DataSourceWithBackend<SessionQuery, Sessi
   async listValues(kind: VariableKind, scope: ValueScope, range?: TimeRange): Promise<ValueOption[]> {
     const to = range?.to ?? dateTime();
     const from = range?.from ?? dateTime(to.valueOf() - DEFAULT_LOOKBACK_MS);
-    const target: SessionQuery = { refId: 'values', queryType: QueryType.Variables, version: QUERY_MODEL_VERSION, variable: kind, ...scope };
+    const target: SessionQuery = {
+      refId: 'values',
+      queryType: QueryType.Variables,
+      version: QUERY_MODEL_VERSION,
+      variable: kind,
+      ...scope,
+    };
     const request = {
       targets: [target],
       range: { from, to, raw: { from, to } },
@@ -95,7 +109,13 @@ export class SessionDataSource extends DataSourceWithBackend<SessionQuery, Sessi
   }
 
   /** Session search through the backend's resource proxy (GET /api/v1/sessions). */
-  searchSessions(params: { q?: string; from?: number; to?: number; limit?: number; project?: string }): Promise<SessionSearchResult> {
+  searchSessions(params: {
+    q?: string;
+    from?: number;
+    to?: number;
+    limit?: number;
+    project?: string;
+  }): Promise<SessionSearchResult> {
     const clean: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(params)) {
       if (v !== undefined && v !== '') {

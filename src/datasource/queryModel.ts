@@ -18,7 +18,16 @@ export const DEFAULT_QUERY: Partial<SessionQuery> = {
 };
 
 /** String fields that may hold template variables. */
-export const INTERPOLATED_FIELDS = ['project', 'sessionId', 'meetingId', 'sessionIdPrefix', 'userId', 'streamId', 'textFilter', 'tag'] as const;
+export const INTERPOLATED_FIELDS = [
+  'project',
+  'sessionId',
+  'meetingId',
+  'sessionIdPrefix',
+  'userId',
+  'streamId',
+  'textFilter',
+  'tag',
+] as const;
 
 /** Variable kinds listed within one session. */
 const SESSION_VARIABLES = ['meetings', 'users', 'streams'];

@@ -18,7 +18,11 @@ export class SessionVariableSupport extends CustomVariableSupport<SessionDataSou
   }
 
   query(request: DataQueryRequest<SessionQuery>): Observable<DataQueryResponse> {
-    const targets = request.targets.map((t) => ({ ...t, queryType: QueryType.Variables, version: t.version ?? QUERY_MODEL_VERSION }));
+    const targets = request.targets.map((t) => ({
+      ...t,
+      queryType: QueryType.Variables,
+      version: t.version ?? QUERY_MODEL_VERSION,
+    }));
     return this.datasource.query({ ...request, targets });
   }
 }

@@ -40,7 +40,11 @@ export type QualityMetric = (typeof QualityMetric)[keyof typeof QualityMetric];
 export const ALL_QUALITY_METRICS: QualityMetric[] = Object.values(QualityMetric);
 
 /** What a quality query without `metrics` returns: the Inspector's three charts (I6). */
-export const DEFAULT_QUALITY_METRICS: QualityMetric[] = [QualityMetric.Bitrate, QualityMetric.PacketLoss, QualityMetric.Latency];
+export const DEFAULT_QUALITY_METRICS: QualityMetric[] = [
+  QualityMetric.Bitrate,
+  QualityMetric.PacketLoss,
+  QualityMetric.Latency,
+];
 
 /**
  * I6: which link a publisher's quality describes. Without scalable video the media router

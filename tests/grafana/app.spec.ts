@@ -14,7 +14,10 @@ test('the config page points to the data source', async ({ appConfigPage, page }
   await expect(page.getByRole('link', { name: /Add a Session Telemetry data source/ })).toBeVisible();
 });
 
-test('the provisioned data source passes Save & test', async ({ readProvisionedDataSource, gotoDataSourceConfigPage }) => {
+test('the provisioned data source passes Save & test', async ({
+  readProvisionedDataSource,
+  gotoDataSourceConfigPage,
+}) => {
   const ds = await readProvisionedDataSource({ fileName: 'sessiontelemetry.yaml' });
   const configPage = await gotoDataSourceConfigPage(ds.uid);
   await expect(configPage.saveAndTest()).toBeOK();

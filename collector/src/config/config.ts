@@ -89,7 +89,9 @@ function validateToken(item: unknown, where: string): TokenSpec {
   } else if (typeof t.sha256 === 'string' && /^[0-9a-f]{64}$/.test(t.sha256)) {
     secret = { sha256: t.sha256 };
   } else {
-    throw new ConfigError(`${where} must have 'token' (the token) or 'sha256' (its SHA-256 digest, 64 lowercase hex digits)`);
+    throw new ConfigError(
+      `${where} must have 'token' (the token) or 'sha256' (its SHA-256 digest, 64 lowercase hex digits)`
+    );
   }
   switch (t.kind) {
     case 'ingest':

@@ -31,7 +31,11 @@ export interface FrameOptions {
 export function frame(columns: Column[], options: FrameOptions = {}): DataFrameJSON {
   const fields: FieldSchema[] = columns.map((c) => {
     const k = KINDS[c.kind];
-    const field: FieldSchema = { name: c.name, type: k.type, typeInfo: { frame: k.frame, ...(k.nullable ? { nullable: true } : {}) } };
+    const field: FieldSchema = {
+      name: c.name,
+      type: k.type,
+      typeInfo: { frame: k.frame, ...(k.nullable ? { nullable: true } : {}) },
+    };
     if (c.labels) {
       field.labels = c.labels;
     }

@@ -37,7 +37,10 @@ function query(params: Array<[string, string | undefined]>): string {
 }
 
 /** The Inspector page reads only its own parameters; the time range is added to every link. */
-function inspectorUrl(session: string, params: Array<[Exclude<InspectorParam, 'from' | 'to'>, string | undefined]>): string {
+function inspectorUrl(
+  session: string,
+  params: Array<[Exclude<InspectorParam, 'from' | 'to'>, string | undefined]>
+): string {
   const path = session.startsWith('${') ? session : encodeURIComponent(session);
   return `${INSPECTOR_PATH}/${path}?${query(params)}&${TIME_RANGE}`;
 }
@@ -53,7 +56,13 @@ export function sessionIdLinks(): LinkConfig {
   return {
     links: [
       { title: 'Open in Session Inspector', url: inspectorUrl(session, [['project', project]]) },
-      { title: 'Session drilldown dashboard', url: dashboardUrl([['var-project', project], ['var-session', session]]) },
+      {
+        title: 'Session drilldown dashboard',
+        url: dashboardUrl([
+          ['var-project', project],
+          ['var-session', session],
+        ]),
+      },
     ],
   };
 }
@@ -64,10 +73,22 @@ export function userIdLinks(ctx: QueryContext): LinkConfig {
   const user = '${__value.raw}';
   return {
     links: [
-      { title: 'This user in Session Inspector', url: inspectorUrl(s.sessionId, [['project', s.project], ['meeting', s.meetingId], ['user', user]]) },
+      {
+        title: 'This user in Session Inspector',
+        url: inspectorUrl(s.sessionId, [
+          ['project', s.project],
+          ['meeting', s.meetingId],
+          ['user', user],
+        ]),
+      },
       {
         title: 'This user in the session dashboard',
-        url: dashboardUrl([['var-project', s.project], ['var-session', s.sessionId], ['var-meeting', s.meetingId], ['var-user', user]]),
+        url: dashboardUrl([
+          ['var-project', s.project],
+          ['var-session', s.sessionId],
+          ['var-meeting', s.meetingId],
+          ['var-user', user],
+        ]),
       },
     ],
   };
@@ -78,10 +99,21 @@ export function streamIdLinks(ctx: QueryContext): LinkConfig {
   const s = scopeOf(ctx);
   return {
     links: [
-      { title: 'Session in Session Inspector', url: inspectorUrl(s.sessionId, [['project', s.project], ['meeting', s.meetingId]]) },
+      {
+        title: 'Session in Session Inspector',
+        url: inspectorUrl(s.sessionId, [
+          ['project', s.project],
+          ['meeting', s.meetingId],
+        ]),
+      },
       {
         title: 'This stream in the session dashboard',
-        url: dashboardUrl([['var-project', s.project], ['var-session', s.sessionId], ['var-meeting', s.meetingId], ['var-stream', '${__value.raw}']]),
+        url: dashboardUrl([
+          ['var-project', s.project],
+          ['var-session', s.sessionId],
+          ['var-meeting', s.meetingId],
+          ['var-stream', '${__value.raw}'],
+        ]),
       },
     ],
   };
@@ -91,7 +123,11 @@ export function streamIdLinks(ctx: QueryContext): LinkConfig {
  * The value field of a labelled series (quality, fleet by session / stream / user): links use
  * the series' own labels, so every line of a chart opens its own session.
  */
-export function seriesLinks(ctx: QueryContext, labels: Record<string, string>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function seriesLinks(
+  ctx: QueryContext,
+  labels: Record<string, string>,
+  extra: Record<string, unknown> = {}
+): Record<string, unknown> {
   const session = labels.session;
   if (!session) {
     return extra;
@@ -102,10 +138,22 @@ export function seriesLinks(ctx: QueryContext, labels: Record<string, string>, e
   return {
     ...extra,
     links: [
-      { title: 'Open in Session Inspector', url: inspectorUrl(session, [['project', project], ['meeting', ctx.query.meetingId], ['user', user]]) },
+      {
+        title: 'Open in Session Inspector',
+        url: inspectorUrl(session, [
+          ['project', project],
+          ['meeting', ctx.query.meetingId],
+          ['user', user],
+        ]),
+      },
       {
         title: 'Session drilldown dashboard',
-        url: dashboardUrl([['var-project', project], ['var-session', session], ['var-user', user], ['var-stream', stream]]),
+        url: dashboardUrl([
+          ['var-project', project],
+          ['var-session', session],
+          ['var-user', user],
+          ['var-stream', stream],
+        ]),
       },
     ],
   };

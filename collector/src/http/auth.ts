@@ -1,10 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, type StoredToken } from '../config/config';
 
-export type Principal =
-  | { kind: 'ingest'; project: string }
-  | { kind: 'read'; projects: string[] }
-  | { kind: 'admin' };
+export type Principal = { kind: 'ingest'; project: string } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
 
 export class AuthError extends Error {
   constructor(
@@ -19,7 +16,14 @@ export class AuthError extends Error {
 export function tokenTable(tokens: StoredToken[]): Map<string, Principal> {
   const table = new Map<string, Principal>();
   for (const t of tokens) {
-    table.set(t.sha256, t.kind === 'ingest' ? { kind: 'ingest', project: t.project } : t.kind === 'read' ? { kind: 'read', projects: t.projects } : { kind: 'admin' });
+    table.set(
+      t.sha256,
+      t.kind === 'ingest'
+        ? { kind: 'ingest', project: t.project }
+        : t.kind === 'read'
+          ? { kind: 'read', projects: t.projects }
+          : { kind: 'admin' }
+    );
   }
   return table;
 }

@@ -23,7 +23,9 @@ function parseBody(body: unknown): unknown[] {
     return records;
   }
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { records?: unknown }).records)) {
-    throw new BodyError("body must be {\"records\": [...]} (application/json) or one record per line (application/x-ndjson)");
+    throw new BodyError(
+      'body must be {"records": [...]} (application/json) or one record per line (application/x-ndjson)'
+    );
   }
   return (body as { records: unknown[] }).records;
 }

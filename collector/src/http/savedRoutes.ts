@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REST, ROLE_HEADER, USER_HEADER } from '@model';
 import { listProjects } from '../query/context';
-import { deleteSaved, editSaved, listSaved, saveSession, SavedSessionError, type SavedSessionInput } from '../store/savedSessions';
+import {
+  deleteSaved,
+  editSaved,
+  listSaved,
+  saveSession,
+  SavedSessionError,
+  type SavedSessionInput,
+} from '../store/savedSessions';
 import { AuthError, authenticate, readableProjects, type Principal } from './auth';
 import type { AppDeps } from './server';
 
@@ -23,7 +30,10 @@ function assertWriter(p: Principal, req: FastifyRequest): string | null {
   readableProjects(p);
   const role = header(req, ROLE_HEADER);
   if (!role) {
-    throw new AuthError(403, `changing saved sessions needs the Grafana role Editor or Admin (${ROLE_HEADER}, sent by the data source) or an admin token`);
+    throw new AuthError(
+      403,
+      `changing saved sessions needs the Grafana role Editor or Admin (${ROLE_HEADER}, sent by the data source) or an admin token`
+    );
   }
   if (!WRITER_ROLES.includes(role)) {
     throw new AuthError(403, `the Grafana role ${role} cannot change saved sessions: an Editor or Admin can`);
@@ -89,7 +99,9 @@ export function registerSavedRoutes(app: FastifyInstance, deps: AppDeps, tokens:
     assertProject(readableProjects(p), req.params.project);
     const deleted = await deleteSaved(store, [{ project: req.params.project, sessionId: req.params.sessionId }]);
     if (deleted.length === 0) {
-      return reply.code(404).send({ error: `session '${req.params.sessionId}' is not saved in project '${req.params.project}'` });
+      return reply
+        .code(404)
+        .send({ error: `session '${req.params.sessionId}' is not saved in project '${req.params.project}'` });
     }
     return { deleted };
   });
@@ -100,7 +112,11 @@ export function registerSavedRoutes(app: FastifyInstance, deps: AppDeps, tokens:
     const granted = readableProjects(p);
     const items = req.body?.sessions;
     if (!Array.isArray(items) || items.length === 0) {
-      return reply.code(400).send({ error: 'body must be {"sessions": [{"project": ..., "sessionId": ...}, ...]} with at least one session' });
+      return reply
+        .code(400)
+        .send({
+          error: 'body must be {"sessions": [{"project": ..., "sessionId": ...}, ...]} with at least one session',
+        });
     }
     const bad = items.findIndex((i) => typeof i?.project !== 'string' || typeof i?.sessionId !== 'string');
     if (bad >= 0) {

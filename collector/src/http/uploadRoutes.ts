@@ -51,10 +51,16 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps, tokens
       const project = writableProject(authenticate(tokens, req), req.query.project);
       const { session, format = 'auto' } = req.query;
       if (!session || session.length > 256) {
-        return reply.code(400).send({ error: "query parameter 'session' is required (the session id to import into, at most 256 characters)" });
+        return reply
+          .code(400)
+          .send({
+            error: "query parameter 'session' is required (the session id to import into, at most 256 characters)",
+          });
       }
       if (format !== 'auto' && !DUMP_FORMATS.includes(format as DumpFormat)) {
-        return reply.code(400).send({ error: `query parameter 'format' must be one of auto, ${DUMP_FORMATS.join(', ')}` });
+        return reply
+          .code(400)
+          .send({ error: `query parameter 'format' must be one of auto, ${DUMP_FORMATS.join(', ')}` });
       }
       const dir = await mkdtemp(join(tmpdir(), 'si-upload-'));
       try {
@@ -63,12 +69,19 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps, tokens
           await spool(req.body as Readable | undefined, path);
         } catch (err) {
           if (err instanceof TooLarge) {
-            return reply.code(413).header('connection', 'close').send({ error: `the dump is larger than ${Limits.maxImportBytes} bytes, the upload limit` });
+            return reply
+              .code(413)
+              .header('connection', 'close')
+              .send({ error: `the dump is larger than ${Limits.maxImportBytes} bytes, the upload limit` });
           }
           throw err;
         }
         const name = (req.query.name ?? 'upload').slice(0, 256);
-        return await importDump(deps.store, { path, name, size: (await stat(path)).size }, { project, sessionId: session, format: format as DumpFormat | 'auto' });
+        return await importDump(
+          deps.store,
+          { path, name, size: (await stat(path)).size },
+          { project, sessionId: session, format: format as DumpFormat | 'auto' }
+        );
       } catch (err) {
         if (err instanceof DumpError) {
           return reply.code(400).send({ error: err.message });

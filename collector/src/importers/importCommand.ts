@@ -21,7 +21,13 @@ function summary(r: ImportResult): string {
 }
 
 /** Streams one file to the upload endpoint, reporting the bytes sent. */
-async function upload(url: string, token: string, path: string, q: URLSearchParams, onBytes: (n: number) => void): Promise<ImportResult> {
+async function upload(
+  url: string,
+  token: string,
+  path: string,
+  q: URLSearchParams,
+  onBytes: (n: number) => void
+): Promise<ImportResult> {
   let sent = 0;
   const file = createReadStream(path);
   file.on('data', (b) => {
@@ -30,11 +36,17 @@ async function upload(url: string, token: string, path: string, q: URLSearchPara
   });
   const res = await fetch(`${url.replace(/\/$/, '')}${REST.import}?${q}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(statSync(path).size) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/octet-stream',
+      'content-length': String(statSync(path).size),
+    },
     body: Readable.toWeb(file) as ReadableStream,
     duplex: 'half',
   } as RequestInit);
-  const body = (await res.json().catch(() => ({ error: `HTTP ${res.status} without a JSON body` }))) as ImportResult & { error?: string };
+  const body = (await res.json().catch(() => ({ error: `HTTP ${res.status} without a JSON body` }))) as ImportResult & {
+    error?: string;
+  };
   if (!res.ok) {
     throw new DumpError(`${basename(path)}: the collector refused the upload (HTTP ${res.status}): ${body.error}`);
   }
@@ -69,7 +81,9 @@ export async function importCommand(argv: string[]): Promise<number> {
     files.length === 0 && 'no dump file given',
     !values.project && '--project is required',
     !values.session && '--session is required',
-    values.format !== 'auto' && !DUMP_FORMATS.includes(values.format as DumpFormat) && `--format must be auto or one of ${DUMP_FORMATS.join(', ')}`,
+    values.format !== 'auto' &&
+      !DUMP_FORMATS.includes(values.format as DumpFormat) &&
+      `--format must be auto or one of ${DUMP_FORMATS.join(', ')}`,
     Boolean(values.url) !== Boolean(values.token) && '--url and --token go together',
   ].filter(Boolean);
   if (problems.length > 0) {
@@ -95,9 +109,17 @@ export async function importCommand(argv: string[]): Promise<number> {
       const bar = progressBar(basename(path));
       try {
         const result = store
-          ? await importDump(store, { path, name: basename(path), size }, { project, sessionId, format, onProgress: (p) => bar.update(p) })
-          : await upload(values.url as string, values.token as string, path, new URLSearchParams({ session: sessionId, format, project, name: basename(path) }), (bytes) =>
-              bar.update({ phase: 'upload', bytes, total: size })
+          ? await importDump(
+              store,
+              { path, name: basename(path), size },
+              { project, sessionId, format, onProgress: (p) => bar.update(p) }
+            )
+          : await upload(
+              values.url as string,
+              values.token as string,
+              path,
+              new URLSearchParams({ session: sessionId, format, project, name: basename(path) }),
+              (bytes) => bar.update({ phase: 'upload', bytes, total: size })
             );
         bar.done();
         console.log(summary(result));

@@ -68,11 +68,20 @@ export async function detectFormat(file: DumpFile): Promise<DumpFormat> {
     return 'webrtc-internals';
   }
   const shown = JSON.stringify(start.slice(0, 12));
-  throw new DumpError(`${file.name}: not a dump this importer reads: it starts with ${shown}; expected an rtcstats dump (JSON lines, or "RTCStatsDump" for v3) or a webrtc-internals JSON document, gzip'ed or not`);
+  throw new DumpError(
+    `${file.name}: not a dump this importer reads: it starts with ${shown}; expected an rtcstats dump (JSON lines, or "RTCStatsDump" for v3) or a webrtc-internals JSON document, gzip'ed or not`
+  );
 }
 
-function entriesOf(format: DumpFormat, chunks: AsyncIterable<string>, name: string, profile: DumpProfile): AsyncGenerator<TraceEntry> {
-  return format === 'webrtc-internals' ? internalsEntries(chunks, name, profile) : rtcstatsEntries(readLines(chunks), name, profile);
+function entriesOf(
+  format: DumpFormat,
+  chunks: AsyncIterable<string>,
+  name: string,
+  profile: DumpProfile
+): AsyncGenerator<TraceEntry> {
+  return format === 'webrtc-internals'
+    ? internalsEntries(chunks, name, profile)
+    : rtcstatsEntries(readLines(chunks), name, profile);
 }
 
 async function* hashing(chunks: AsyncIterable<string>, hash: ReturnType<typeof createHash>): AsyncGenerator<string> {
@@ -92,7 +101,8 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   if (options.format && options.format !== 'auto' && options.format !== detected) {
     throw new DumpError(`${file.name}: format ${options.format} was asked for, but the file is a ${detected} dump`);
   }
-  const progress = (phase: ImportProgress['phase']) => (bytes: number) => options.onProgress?.({ phase, bytes, total: file.size });
+  const progress = (phase: ImportProgress['phase']) => (bytes: number) =>
+    options.onProgress?.({ phase, bytes, total: file.size });
 
   // Pass 1: parse and validate everything; learn the user agent (webrtc-internals has it last).
   const profile: DumpProfile = {};
@@ -116,7 +126,17 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
 
   // Pass 2: the same records, now with the final user id and client description, in batches.
   const userId = `dump-${hash.digest('hex').slice(0, 16)}`;
-  const result: ImportResult = { file: file.name, format: detected, sessionId: options.sessionId, userId, peerConnections: 0, events: 0, samples: 0, accepted: 0, duplicates: 0 };
+  const result: ImportResult = {
+    file: file.name,
+    format: detected,
+    sessionId: options.sessionId,
+    userId,
+    peerConnections: 0,
+    events: 0,
+    samples: 0,
+    accepted: 0,
+    duplicates: 0,
+  };
   let batch: IngestRecord[] = [];
   const write = async () => {
     const r = await writeBatch(store, options.project, batch);

@@ -3,9 +3,27 @@ import { DumpError, type DumpProfile, type StatsMap, type StatsReport, type Trac
 
 // The series the importer reads; the others are skipped as they are parsed.
 const FIELDS = new Set([
-  'timestamp', 'ssrc', 'kind', 'mediaType', 'bytesSent', 'bytesReceived', 'packetsSent', 'packetsReceived', 'packetsLost',
-  'roundTripTime', 'jitter', 'framesPerSecond', 'frameWidth', 'frameHeight', 'remoteId', 'contentType',
-  'currentRoundTripTime', 'selectedCandidatePairId', 'selected', 'state', 'nominated',
+  'timestamp',
+  'ssrc',
+  'kind',
+  'mediaType',
+  'bytesSent',
+  'bytesReceived',
+  'packetsSent',
+  'packetsReceived',
+  'packetsLost',
+  'roundTripTime',
+  'jitter',
+  'framesPerSecond',
+  'frameWidth',
+  'frameHeight',
+  'remoteId',
+  'contentType',
+  'currentRoundTripTime',
+  'selectedCandidatePairId',
+  'selected',
+  'state',
+  'nominated',
 ]);
 
 interface PcBuffer {
@@ -37,7 +55,13 @@ function parseValue(value: unknown): unknown {
 function gumCall(entry: Record<string, unknown>, ts: number): TraceEntry {
   const api = entry.request_type === 'getDisplayMedia' ? 'getDisplayMedia' : 'getUserMedia';
   if (entry.error !== undefined) {
-    return { kind: 'call', method: `${api}OnFailure`, pc: null, value: { name: String(entry.error), message: entry.error_message }, ts };
+    return {
+      kind: 'call',
+      method: `${api}OnFailure`,
+      pc: null,
+      value: { name: String(entry.error), message: entry.error_message },
+      ts,
+    };
   }
   if (entry.audio_track_info !== undefined || entry.video_track_info !== undefined || entry.stream_id !== undefined) {
     return { kind: 'call', method: `${api}OnSuccess`, pc: null, value: entry.stream_id, ts };
@@ -87,7 +111,11 @@ function flush(pc: string, buf: PcBuffer): TraceEntry[] {
  * updateLog and per-field stats series, UserAgent), read as a stream: one peer connection's
  * series are held at a time (Chrome keeps at most 1,000 points per series).
  */
-export async function* internalsEntries(chunks: AsyncIterable<string>, name: string, profile: DumpProfile): AsyncGenerator<TraceEntry> {
+export async function* internalsEntries(
+  chunks: AsyncIterable<string>,
+  name: string,
+  profile: DumpProfile
+): AsyncGenerator<TraceEntry> {
   const out: TraceEntry[] = [];
   const pcs = new Map<string, PcBuffer>();
   let sawPeerConnections = false;
@@ -126,7 +154,9 @@ export async function* internalsEntries(chunks: AsyncIterable<string>, name: str
     if (p[0] === 'UserAgent' && typeof value === 'string') {
       profile.userAgent = value;
     } else if (p[0] === 'UserAgentData' && isObject(value) && Array.isArray(value.brands)) {
-      profile.brands = value.brands.filter((b): b is { brand: string; version: string } => typeof b?.brand === 'string' && typeof b?.version === 'string');
+      profile.brands = value.brands.filter(
+        (b): b is { brand: string; version: string } => typeof b?.brand === 'string' && typeof b?.version === 'string'
+      );
       profile.platform = typeof value.platform === 'string' ? value.platform : undefined;
     } else if (p[0] === 'getUserMedia') {
       sawGum = true;
@@ -138,23 +168,40 @@ export async function* internalsEntries(chunks: AsyncIterable<string>, name: str
       throw new DumpError(`${name}: PeerConnections.${p[1]} must be an object`);
     } else if (p[2] === 'updateLog') {
       if (!isObject(value) || typeof value.type !== 'string' || !Number.isFinite(timeOf(value))) {
-        throw new DumpError(`${name}: PeerConnections.${p[1]}.updateLog[${p[3]}] must be an object with a type and a timestamp`);
+        throw new DumpError(
+          `${name}: PeerConnections.${p[1]}.updateLog[${p[3]}] must be an object with a type and a timestamp`
+        );
       }
-      bufferOf(p[1]).calls.push({ kind: 'call', method: value.type, pc: p[1], value: parseValue(value.value), ts: timeOf(value) });
+      bufferOf(p[1]).calls.push({
+        kind: 'call',
+        method: value.type,
+        pc: p[1],
+        value: parseValue(value.value),
+        ts: timeOf(value),
+      });
     } else if (p[2] === 'stats') {
       if (!isObject(value) || typeof value.values !== 'string' || typeof value.statsType !== 'string') {
-        throw new DumpError(`${name}: PeerConnections.${p[1]}.stats["${p[3]}"] must be {startTime, endTime, statsType, values}`);
+        throw new DumpError(
+          `${name}: PeerConnections.${p[1]}.stats["${p[3]}"] must be {startTime, endTime, statsType, values}`
+        );
       }
       const cut = p[3].lastIndexOf('-');
       const values = parseValue(value.values);
       if (cut <= 0 || !Array.isArray(values)) {
-        throw new DumpError(`${name}: PeerConnections.${p[1]}.stats["${p[3]}"] is not a "<statsId>-<field>" series of values`);
+        throw new DumpError(
+          `${name}: PeerConnections.${p[1]}.stats["${p[3]}"] is not a "<statsId>-<field>" series of values`
+        );
       }
       const id = p[3].slice(0, cut);
       const objects = bufferOf(p[1]).objects;
       let obj = objects.get(id);
       if (!obj) {
-        obj = { type: value.statsType, start: Date.parse(String(value.startTime)), end: Date.parse(String(value.endTime)), fields: new Map() };
+        obj = {
+          type: value.statsType,
+          start: Date.parse(String(value.startTime)),
+          end: Date.parse(String(value.endTime)),
+          fields: new Map(),
+        };
         objects.set(id, obj);
       }
       obj.fields.set(p[3].slice(cut + 1), values);
@@ -179,6 +226,8 @@ export async function* internalsEntries(chunks: AsyncIterable<string>, name: str
   }
   scanner.end();
   if (!sawPeerConnections && !sawGum) {
-    throw new DumpError(`${name}: a JSON document, but not a webrtc-internals dump (it has no PeerConnections and no getUserMedia log)`);
+    throw new DumpError(
+      `${name}: a JSON document, but not a webrtc-internals dump (it has no PeerConnections and no getUserMedia log)`
+    );
   }
 }

@@ -21,7 +21,9 @@ function parseLine(line: Line, name: string): unknown {
 
 function checkTs(ts: number, line: Line, name: string): number {
   if (!Number.isFinite(ts) || ts < MIN_TS || ts > MAX_TS) {
-    throw new DumpError(`${name}: line ${line.n} has timestamp ${ts}, which is not epoch milliseconds between 2000 and 2100`);
+    throw new DumpError(
+      `${name}: line ${line.n} has timestamp ${ts}, which is not epoch milliseconds between 2000 and 2100`
+    );
   }
   return ts;
 }
@@ -67,7 +69,11 @@ function profileFrom(value: unknown, profile: DumpProfile): void {
  * and v3 (`RTCStatsDump`, a metadata line, then `[method, pcId, value, ...extra, deltaMs]`), one
  * entry at a time; only the last stats of each peer connection is kept in memory.
  */
-export async function* rtcstatsEntries(lines: AsyncIterable<Line>, name: string, profile: DumpProfile): AsyncGenerator<TraceEntry> {
+export async function* rtcstatsEntries(
+  lines: AsyncIterable<Line>,
+  name: string,
+  profile: DumpProfile
+): AsyncGenerator<TraceEntry> {
   let v3 = false;
   let clock = 0;
   const base = new Map<string, StatsMap>();
@@ -100,7 +106,9 @@ export async function* rtcstatsEntries(lines: AsyncIterable<Line>, name: string,
     }
     const last = v3 ? parsed[parsed.length - 1] : parsed[3];
     if (typeof last !== 'number') {
-      throw new DumpError(`${name}: line ${line.n} has no timestamp (its ${v3 ? 'last' : 'fourth'} element must be a number)`);
+      throw new DumpError(
+        `${name}: line ${line.n} has no timestamp (its ${v3 ? 'last' : 'fourth'} element must be a number)`
+      );
     }
     clock = v3 ? clock + last : last;
     const ts = checkTs(v3 ? clock : last, line, name);

@@ -11,7 +11,10 @@ export interface Baseline {
 }
 
 /** The measured values of a quality sample. */
-export type RtpMeasure = Pick<QualitySampleRecord, 'bitrateKbps' | 'packets' | 'packetsLost' | 'lossPct' | 'rttMs' | 'jitterMs' | 'frameRate' | 'width' | 'height'>;
+export type RtpMeasure = Pick<
+  QualitySampleRecord,
+  'bitrateKbps' | 'packets' | 'packetsLost' | 'lossPct' | 'rttMs' | 'jitterMs' | 'frameRate' | 'width' | 'height'
+>;
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const ms = (seconds: unknown): number | undefined => {
@@ -59,13 +62,21 @@ function remoteInbound(report: StatsReport, stats: StatsMap): StatsReport | unde
  * packet deltas, RTT, jitter, frame rate and resolution as reported. A counter that went down
  * (SSRC change, restart) starts a new series: no bitrate, the counters count from zero again.
  */
-export function measureRtp(report: StatsReport, stats: StatsMap, ts: number, prev: Baseline | undefined): { measure: RtpMeasure; next: Baseline } {
+export function measureRtp(
+  report: StatsReport,
+  stats: StatsMap,
+  ts: number,
+  prev: Baseline | undefined
+): { measure: RtpMeasure; next: Baseline } {
   const outbound = report.type === 'outbound-rtp';
   const remote = outbound ? remoteInbound(report, stats) : undefined;
   const bytes = num(outbound ? report.bytesSent : report.bytesReceived);
   const packets = num(outbound ? report.packetsSent : report.packetsReceived);
   const lost = num(outbound ? remote?.packetsLost : report.packetsLost);
-  const reset = prev !== undefined && ((bytes !== undefined && prev.bytes !== undefined && bytes < prev.bytes) || (packets !== undefined && prev.packets !== undefined && packets < prev.packets));
+  const reset =
+    prev !== undefined &&
+    ((bytes !== undefined && prev.bytes !== undefined && bytes < prev.bytes) ||
+      (packets !== undefined && prev.packets !== undefined && packets < prev.packets));
   const base = reset ? undefined : prev;
   const measure: RtpMeasure = {};
   if (base && bytes !== undefined && base.bytes !== undefined && ts > base.ts) {

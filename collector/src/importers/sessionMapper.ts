@@ -26,7 +26,8 @@ interface PcState {
 
 type EventInit = Omit<EventRecord, 'kind' | 'id' | 'sessionId' | 'clientId' | 'ts'>;
 
-const GUM = /^(?:navigator\.(?:mediaDevices\.)?)?(getUserMedia|getDisplayMedia|webkitGetUserMedia|mozGetUserMedia)(OnSuccess|OnFailure)?$/;
+const GUM =
+  /^(?:navigator\.(?:mediaDevices\.)?)?(getUserMedia|getDisplayMedia|webkitGetUserMedia|mozGetUserMedia)(OnSuccess|OnFailure)?$/;
 const API_FAILURE = /^(createOffer|createAnswer|setLocalDescription|setRemoteDescription|addIceCandidate)OnFailure$/;
 
 // Bounds of the ingest API (collector/src/ingest/validate.ts): a value outside is left out, not refused.
@@ -49,7 +50,10 @@ function errorText(value: unknown): { code: string; message?: string } {
   if (typeof value === 'object' && value !== null) {
     const o = value as { name?: unknown; message?: unknown };
     const code = typeof o.name === 'string' && o.name ? o.name : 'Error';
-    return { code: code.slice(0, 64), message: typeof o.message === 'string' && o.message ? o.message.slice(0, 2000) : undefined };
+    return {
+      code: code.slice(0, 64),
+      message: typeof o.message === 'string' && o.message ? o.message.slice(0, 2000) : undefined,
+    };
   }
   return { code: 'Error' };
 }
@@ -94,10 +98,24 @@ export class SessionMapper {
   private pc(id: string, ts: number): PcState {
     let st = this.pcs.get(id);
     if (!st) {
-      st = { connectionId: `${this.clientId}/${id}`, everConnected: false, down: false, ended: false, lastTs: ts, baselines: new Map(), streams: new Map() };
+      st = {
+        connectionId: `${this.clientId}/${id}`,
+        everConnected: false,
+        down: false,
+        ended: false,
+        lastTs: ts,
+        baselines: new Map(),
+        streams: new Map(),
+      };
       this.pcs.set(id, st);
       this.peerConnections++;
-      this.event(ts, { action: 'connect', variation: 'attempt', connectionId: st.connectionId, client: this.client, detail: { peerConnection: id } });
+      this.event(ts, {
+        action: 'connect',
+        variation: 'attempt',
+        connectionId: st.connectionId,
+        client: this.client,
+        detail: { peerConnection: id },
+      });
     }
     st.lastTs = ts;
     return st;
@@ -129,10 +147,18 @@ export class SessionMapper {
       }
     } else if (e.method === 'close') {
       this.end(st, e.ts, 'clientDisconnected');
-    } else if (e.method === 'restartIce' || (e.method === 'createOffer' && (e.value as { iceRestart?: unknown } | null)?.iceRestart === true)) {
+    } else if (
+      e.method === 'restartIce' ||
+      (e.method === 'createOffer' && (e.value as { iceRestart?: unknown } | null)?.iceRestart === true)
+    ) {
       this.event(e.ts, { action: 'reconnecting', connectionId: st.connectionId, reason: 'iceRestart' });
     } else if (API_FAILURE.test(e.method)) {
-      this.event(e.ts, { action: 'exception', connectionId: st.connectionId, ...errorText(e.value), detail: { api: e.method } });
+      this.event(e.ts, {
+        action: 'exception',
+        connectionId: st.connectionId,
+        ...errorText(e.value),
+        detail: { api: e.method },
+      });
     }
   }
 
@@ -150,7 +176,12 @@ export class SessionMapper {
     if (outcome === 'OnFailure') {
       this.event(ts, { action: 'getUserMedia', variation: 'failure', ...errorText(value), detail });
     } else {
-      this.event(ts, { action: 'getUserMedia', variation: outcome ? 'success' : 'attempt', client: outcome ? undefined : this.client, detail });
+      this.event(ts, {
+        action: 'getUserMedia',
+        variation: outcome ? 'success' : 'attempt',
+        client: outcome ? undefined : this.client,
+        detail,
+      });
     }
   }
 
@@ -170,11 +201,24 @@ export class SessionMapper {
       this.event(ts, { action: 'reconnecting', connectionId, reason: 'disconnected' });
     } else if (state === 'failed') {
       if (!st.everConnected) {
-        this.event(ts, { action: 'connect', variation: 'failure', connectionId, code: PC_FAILED, message: 'the peer connection failed before it connected (connectionState failed)' });
+        this.event(ts, {
+          action: 'connect',
+          variation: 'failure',
+          connectionId,
+          code: PC_FAILED,
+          message: 'the peer connection failed before it connected (connectionState failed)',
+        });
         st.ended = true;
       } else if (!st.ended) {
         st.down = true;
-        this.event(ts, { action: 'disconnect', variation: 'failure', connectionId, reason: 'networkDisconnected', code: PC_FAILED, message: 'the peer connection failed after it had connected (connectionState failed)' });
+        this.event(ts, {
+          action: 'disconnect',
+          variation: 'failure',
+          connectionId,
+          reason: 'networkDisconnected',
+          code: PC_FAILED,
+          message: 'the peer connection failed after it had connected (connectionState failed)',
+        });
         this.endStreams(st, ts, 'networkDisconnected');
         st.ended = true;
       }
@@ -194,7 +238,13 @@ export class SessionMapper {
     for (const s of st.streams.values()) {
       if (!s.ended) {
         s.ended = true;
-        this.event(ts, { action: s.role === 'publisher' ? 'unpublish' : 'unsubscribe', connectionId: st.connectionId, streamId: s.streamId, subscriberId: s.subscriberId, reason });
+        this.event(ts, {
+          action: s.role === 'publisher' ? 'unpublish' : 'unsubscribe',
+          connectionId: st.connectionId,
+          streamId: s.streamId,
+          subscriberId: s.subscriberId,
+          reason,
+        });
       }
     }
   }
@@ -220,9 +270,27 @@ export class SessionMapper {
       this.event(ts, { action: 'publish', variation: 'attempt', connectionId, streamId: s.streamId });
       this.event(ts, { action: 'publish', variation: 'success', connectionId, streamId: s.streamId, stream });
     } else {
-      s = { streamId: `${connectionId}/in-${kind}-${ssrc}`, subscriberId: `${connectionId}/sub-${kind}-${ssrc}`, role: 'subscriber', media: kind, ended: false };
-      this.event(ts, { action: 'subscribe', variation: 'attempt', connectionId, streamId: s.streamId, subscriberId: s.subscriberId });
-      this.event(ts, { action: 'subscribe', variation: 'success', connectionId, streamId: s.streamId, subscriberId: s.subscriberId });
+      s = {
+        streamId: `${connectionId}/in-${kind}-${ssrc}`,
+        subscriberId: `${connectionId}/sub-${kind}-${ssrc}`,
+        role: 'subscriber',
+        media: kind,
+        ended: false,
+      };
+      this.event(ts, {
+        action: 'subscribe',
+        variation: 'attempt',
+        connectionId,
+        streamId: s.streamId,
+        subscriberId: s.subscriberId,
+      });
+      this.event(ts, {
+        action: 'subscribe',
+        variation: 'success',
+        connectionId,
+        streamId: s.streamId,
+        subscriberId: s.subscriberId,
+      });
     }
     st.streams.set(id, s);
     return s;

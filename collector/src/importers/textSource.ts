@@ -46,7 +46,9 @@ export async function* readText(file: DumpFile, onBytes?: (read: number) => void
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
-      throw new DumpError(`${file.name}: the gzip data is ${code === 'Z_BUF_ERROR' ? 'truncated (unexpected end of file)' : 'corrupt'}`);
+      throw new DumpError(
+        `${file.name}: the gzip data is ${code === 'Z_BUF_ERROR' ? 'truncated (unexpected end of file)' : 'corrupt'}`
+      );
     }
     throw err;
   } finally {
@@ -60,7 +62,9 @@ export async function* readText(file: DumpFile, onBytes?: (read: number) => void
 }
 
 /** Lines of the text (without their end of line), numbered from 1; `complete` is false for a last line with no newline. */
-export async function* readLines(chunks: AsyncIterable<string>): AsyncGenerator<{ text: string; n: number; complete: boolean }> {
+export async function* readLines(
+  chunks: AsyncIterable<string>
+): AsyncGenerator<{ text: string; n: number; complete: boolean }> {
   let pending = '';
   let n = 0;
   for await (const chunk of chunks) {

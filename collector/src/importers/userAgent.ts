@@ -23,7 +23,12 @@ function browserOf(ua: string): { browser?: string; version?: string } {
 function osOf(ua: string): string | undefined {
   const win = /Windows NT ([\d.]+)/.exec(ua);
   if (win) {
-    const names: Record<string, string> = { '10.0': 'Windows 10', '6.3': 'Windows 8.1', '6.2': 'Windows 8', '6.1': 'Windows 7' };
+    const names: Record<string, string> = {
+      '10.0': 'Windows 10',
+      '6.3': 'Windows 8.1',
+      '6.2': 'Windows 8',
+      '6.1': 'Windows 7',
+    };
     return names[win[1]] ?? `Windows NT ${win[1]}`;
   }
   const ios = /(?:iPhone|CPU) OS ([\d_]+)/.exec(ua);

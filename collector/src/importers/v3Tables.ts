@@ -103,6 +103,7 @@ const PROPERTIES: Record<string, string> = {
   152: 'currentRoundTripTime',
 };
 
-export const methodName = (m: unknown): string => (typeof m === 'string' || typeof m === 'number' ? (ownEntry(METHODS, String(m)) ?? String(m)) : '');
+export const methodName = (m: unknown): string =>
+  typeof m === 'string' || typeof m === 'number' ? (ownEntry(METHODS, String(m)) ?? String(m)) : '';
 export const statsTypeName = (t: unknown): unknown => (typeof t === 'number' ? (ownEntry(TYPES, String(t)) ?? t) : t);
 export const statsPropertyName = (p: string): string => ownEntry(PROPERTIES, p) ?? p;

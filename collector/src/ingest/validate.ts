@@ -22,7 +22,11 @@ const MAX_TS = 4102444800000;
 const str =
   (max = MAX_ID): Check =>
   (v) =>
-    typeof v !== 'string' || v.length === 0 ? 'must be a non-empty string' : v.length > max ? `must be at most ${max} characters` : undefined;
+    typeof v !== 'string' || v.length === 0
+      ? 'must be a non-empty string'
+      : v.length > max
+        ? `must be at most ${max} characters`
+        : undefined;
 const oneOf =
   (values: readonly string[]): Check =>
   (v) =>
@@ -30,11 +34,16 @@ const oneOf =
 const num =
   (min = 0, max = Number.MAX_SAFE_INTEGER): Check =>
   (v) =>
-    typeof v !== 'number' || !Number.isFinite(v) ? 'must be a finite number' : v < min || v > max ? `must be between ${min} and ${max}` : undefined;
+    typeof v !== 'number' || !Number.isFinite(v)
+      ? 'must be a finite number'
+      : v < min || v > max
+        ? `must be between ${min} and ${max}`
+        : undefined;
 const epochMs: Check = (v) =>
   typeof v !== 'number' || !Number.isFinite(v) || v < MIN_TS || v > MAX_TS ? 'must be a number (epoch ms)' : undefined;
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
-const object: Check = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object');
+const object: Check = (v) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object';
 const codeCheck: Check = (v) => (typeof v === 'number' ? num(0, 1e9)(v) : str(64)(v));
 
 interface Spec {

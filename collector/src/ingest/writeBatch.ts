@@ -127,9 +127,20 @@ export async function writeBatch(store: Store, project: string, records: IngestR
   const samples = records.filter((r): r is QualitySampleRecord => r.kind === 'quality');
   const now = Date.now();
   const accepted = await store.tx(async (q) => {
-    await ensurePartitions(q, 'events', events.map((e) => e.ts));
-    await ensurePartitions(q, 'quality_samples', samples.map((s) => s.ts));
-    const users = events.filter((e) => e.client).sort((a, b) => a.ts - b.ts).map(userRow);
+    await ensurePartitions(
+      q,
+      'events',
+      events.map((e) => e.ts)
+    );
+    await ensurePartitions(
+      q,
+      'quality_samples',
+      samples.map((s) => s.ts)
+    );
+    const users = events
+      .filter((e) => e.client)
+      .sort((a, b) => a.ts - b.ts)
+      .map(userRow);
     for (const chunk of chunks(users)) {
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
     }

@@ -23,7 +23,10 @@ export function parseTextFilter(text: string | undefined): TextFilter {
 }
 
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter(Boolean);
 }
 
 export function matchesTextFilter(text: string, filter: TextFilter): boolean {
@@ -34,7 +37,9 @@ export function matchesTextFilter(text: string, filter: TextFilter): boolean {
   const has = (term: string) => {
     const parts = words(term);
     // A term with punctuation (e.g. an id "u-1") must match consecutive words.
-    return ws.some((_, i) => parts.every((p, j) => (j === parts.length - 1 ? ws[i + j]?.startsWith(p) : ws[i + j] === p)));
+    return ws.some((_, i) =>
+      parts.every((p, j) => (j === parts.length - 1 ? ws[i + j]?.startsWith(p) : ws[i + j] === p))
+    );
   };
   return filter.include.every(has) && !filter.exclude.some(has);
 }

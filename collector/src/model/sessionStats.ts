@@ -48,10 +48,9 @@ export function statsOf(events: StoredEvent[]): SessionStats {
   const publishers = new Set<string>();
   const streams = new Set<string>();
   const subscribers = new Set<string>();
-  const actions = Object.fromEntries(COUNTED_ACTIONS.map((a) => [a, { attempts: 0, successes: 0, failures: 0, failureRate: 0 }])) as Record<
-    CountedAction,
-    ActionStats
-  >;
+  const actions = Object.fromEntries(
+    COUNTED_ACTIONS.map((a) => [a, { attempts: 0, successes: 0, failures: 0, failureRate: 0 }])
+  ) as Record<CountedAction, ActionStats>;
   let errors = 0;
   let reconnects = 0;
   let start = Infinity;

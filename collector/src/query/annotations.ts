@@ -12,7 +12,18 @@ const FLEET_LIMIT = 500;
  * one, failures across the fleet in the range (at most 500, newest first).
  */
 export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
-  let rows: Array<{ ts: number; sessionId: string; action: string; variation: string | null; clientId: string; connectionId: string | null; streamId: string | null; reason: string | null; code: string | null; message: string | null }>;
+  let rows: Array<{
+    ts: number;
+    sessionId: string;
+    action: string;
+    variation: string | null;
+    clientId: string;
+    connectionId: string | null;
+    streamId: string | null;
+    reason: string | null;
+    code: string | null;
+    message: string | null;
+  }>;
   if (ctx.query.sessionId) {
     const { data, events } = await scopedSession(ctx);
     rows = events.map((e) => ({ ...e, sessionId: data!.sessionId }));
@@ -20,27 +31,62 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
     if (ctx.projects.length === 0) {
       return [];
     }
-    const found = await ctx.store.query<{ ts: number; session_id: string; action: string; variation: string | null; client_id: string; connection_id: string | null; stream_id: string | null; reason: string | null; code: string | null; message: string | null }>(
+    const found = await ctx.store.query<{
+      ts: number;
+      session_id: string;
+      action: string;
+      variation: string | null;
+      client_id: string;
+      connection_id: string | null;
+      stream_id: string | null;
+      reason: string | null;
+      code: string | null;
+      message: string | null;
+    }>(
       `SELECT ts::float8 AS ts, session_id, action, variation, client_id, connection_id, stream_id, reason, code, message
        FROM all_events WHERE project = ANY($1::text[]) AND ts >= $2::bigint AND ts <= $3::bigint
          AND (variation = 'failure' OR action = 'exception')
        ORDER BY ts DESC LIMIT ${FLEET_LIMIT}`,
       [ctx.projects, ctx.from, ctx.to]
     );
-    rows = found.map((r) => ({ ts: r.ts, sessionId: r.session_id, action: r.action, variation: r.variation, clientId: r.client_id, connectionId: r.connection_id, streamId: r.stream_id, reason: r.reason, code: r.code, message: r.message })).reverse();
+    rows = found
+      .map((r) => ({
+        ts: r.ts,
+        sessionId: r.session_id,
+        action: r.action,
+        variation: r.variation,
+        clientId: r.client_id,
+        connectionId: r.connection_id,
+        streamId: r.stream_id,
+        reason: r.reason,
+        code: r.code,
+        message: r.message,
+      }))
+      .reverse();
   }
   const filter = parseTextFilter(ctx.query.textFilter);
   const kept = rows.filter((e) => matchesTextFilter(eventText(e), filter));
   const isError = (e: (typeof kept)[number]) => e.variation === 'failure' || e.action === 'exception';
-  const title = (e: (typeof kept)[number]) => `${e.action}${e.variation ? ` ${e.variation}` : ''}${e.code ? ` (${e.code})` : ''}`;
+  const title = (e: (typeof kept)[number]) =>
+    `${e.action}${e.variation ? ` ${e.variation}` : ''}${e.code ? ` (${e.code})` : ''}`;
   return [
     frame(
       [
         { name: 'time', kind: 'time', values: kept.map((e) => e.ts) },
         { name: 'timeEnd', kind: 'time', values: kept.map((e) => e.ts) },
         { name: 'title', kind: 'string', values: kept.map(title) },
-        { name: 'text', kind: 'string', values: kept.map((e) => [e.message, e.reason, `user ${e.clientId}`, `session ${e.sessionId}`].filter(Boolean).join(' · ')) },
-        { name: 'tags', kind: 'string', values: kept.map((e) => [e.action, ...(isError(e) ? ['error'] : []), e.sessionId].join(',')) },
+        {
+          name: 'text',
+          kind: 'string',
+          values: kept.map((e) =>
+            [e.message, e.reason, `user ${e.clientId}`, `session ${e.sessionId}`].filter(Boolean).join(' · ')
+          ),
+        },
+        {
+          name: 'tags',
+          kind: 'string',
+          values: kept.map((e) => [e.action, ...(isError(e) ? ['error'] : []), e.sessionId].join(',')),
+        },
       ],
       { name: 'annotations', refId: ctx.refId }
     ),

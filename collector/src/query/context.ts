@@ -27,7 +27,12 @@ export function buildContext(
   allProjects: string[]
 ): QueryContext {
   const { query, timeRange } = wire;
-  if (!timeRange || !Number.isFinite(timeRange.from) || !Number.isFinite(timeRange.to) || timeRange.from > timeRange.to) {
+  if (
+    !timeRange ||
+    !Number.isFinite(timeRange.from) ||
+    !Number.isFinite(timeRange.to) ||
+    timeRange.from > timeRange.to
+  ) {
     throw new QueryInputError('timeRange must have numeric from <= to (epoch ms)');
   }
   const readable = granted === '*' ? allProjects : granted;
@@ -38,7 +43,8 @@ export function buildContext(
     }
     projects = [query.project];
   }
-  const maxDataPoints = Number.isFinite(wire.maxDataPoints) && wire.maxDataPoints > 0 ? Math.floor(wire.maxDataPoints) : 1000;
+  const maxDataPoints =
+    Number.isFinite(wire.maxDataPoints) && wire.maxDataPoints > 0 ? Math.floor(wire.maxDataPoints) : 1000;
   const intervalMs = Number.isFinite(wire.intervalMs) && wire.intervalMs > 0 ? wire.intervalMs : 1;
   const from = Math.floor(timeRange.from);
   const to = Math.ceil(timeRange.to);
@@ -46,6 +52,8 @@ export function buildContext(
 }
 
 export async function listProjects(store: Store): Promise<string[]> {
-  const rows = await store.query<{ project: string }>('SELECT DISTINCT project FROM users UNION SELECT DISTINCT project FROM all_events');
+  const rows = await store.query<{ project: string }>(
+    'SELECT DISTINCT project FROM users UNION SELECT DISTINCT project FROM all_events'
+  );
   return rows.map((r) => r.project).sort();
 }

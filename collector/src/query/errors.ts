@@ -36,7 +36,12 @@ export async function failureRatesQuery(ctx: QueryContext): Promise<DataFrameJSO
         { name: 'attempts', kind: 'number', values: COUNTED_ACTIONS.map((a) => s.actions[a].attempts) },
         { name: 'successes', kind: 'number', values: COUNTED_ACTIONS.map((a) => s.actions[a].successes) },
         { name: 'failures', kind: 'number', values: COUNTED_ACTIONS.map((a) => s.actions[a].failures) },
-        { name: 'failureRate', kind: 'number', values: COUNTED_ACTIONS.map((a) => s.actions[a].failureRate), config: { unit: 'percentunit' } },
+        {
+          name: 'failureRate',
+          kind: 'number',
+          values: COUNTED_ACTIONS.map((a) => s.actions[a].failureRate),
+          config: { unit: 'percentunit' },
+        },
       ],
       { name: 'failureRates', refId: ctx.refId }
     ),

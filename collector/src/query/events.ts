@@ -12,8 +12,18 @@ const capital = (s: string | null) => (s ? s[0].toUpperCase() + s.slice(1) : '')
  * error message, so that `+connect` means connect events, not a publish error saying "not
  * connected"; search errors by code instead (`+1006`).
  */
-export function eventText(e: { action: string; variation: string | null; reason: string | null; code: string | null; clientId: string; connectionId: string | null; streamId: string | null }): string {
-  return [capital(e.action), capital(e.variation), e.reason, e.code, e.clientId, e.connectionId, e.streamId].filter(Boolean).join(' ');
+export function eventText(e: {
+  action: string;
+  variation: string | null;
+  reason: string | null;
+  code: string | null;
+  clientId: string;
+  connectionId: string | null;
+  streamId: string | null;
+}): string {
+  return [capital(e.action), capital(e.variation), e.reason, e.code, e.clientId, e.connectionId, e.streamId]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** I7: the event log in time order, with the stacked + / - text filter and a user filter. */
@@ -25,7 +35,11 @@ export async function eventsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     frame(
       [
         { name: 'time', kind: 'time', values: rows.map((e) => e.ts) },
-        { name: 'event', kind: 'string', values: rows.map((e) => `${capital(e.action)}${e.variation ? ` ${capital(e.variation)}` : ''}`) },
+        {
+          name: 'event',
+          kind: 'string',
+          values: rows.map((e) => `${capital(e.action)}${e.variation ? ` ${capital(e.variation)}` : ''}`),
+        },
         { name: 'userId', kind: 'string', values: rows.map((e) => e.clientId), config: userIdLinks(ctx) },
         { name: 'connectionId', kind: 'nullableString', values: rows.map((e) => e.connectionId) },
         { name: 'streamId', kind: 'nullableString', values: rows.map((e) => e.streamId), config: streamIdLinks(ctx) },

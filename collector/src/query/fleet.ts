@@ -86,7 +86,8 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const labelCols = Object.entries(GROUP_LABELS[groupBy]);
   const select = labelCols.map(([, sql], i) => `${sql} AS "l${i}"`);
   const groupCols = labelCols.map((_, i) => `"l${i}"`);
-  const join = 'LEFT JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id';
+  const join =
+    'LEFT JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id';
   let sql: string;
   let unit: string;
   if (metric === FleetMetric.FailureRate) {
@@ -101,7 +102,12 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   } else {
     const m = METRIC_COLUMN[metric];
     unit = m.unit;
-    const where = [`x.project = ANY($1::text[])`, `x.ts >= $2::bigint`, `x.ts <= $3::bigint`, `${m.column} IS NOT NULL`];
+    const where = [
+      `x.project = ANY($1::text[])`,
+      `x.ts >= $2::bigint`,
+      `x.ts <= $3::bigint`,
+      `${m.column} IS NOT NULL`,
+    ];
     for (const [value, column] of [
       [q.media, 'x.media'],
       [q.role, 'x.role'],
@@ -129,7 +135,11 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   return [...series.values()].map(({ labels, points }) => {
     const value = { name: metric, kind: 'number' as const, labels, config: seriesLinks(ctx, labels, { unit }) };
     if (numeric) {
-      return frame([{ ...value, values: [points[0].v] }], { name: metric, refId: ctx.refId, meta: { type: 'numeric-multi', typeVersion: [0, 1] } });
+      return frame([{ ...value, values: [points[0].v] }], {
+        name: metric,
+        refId: ctx.refId,
+        meta: { type: 'numeric-multi', typeVersion: [0, 1] },
+      });
     }
     return frame(
       [

@@ -1,4 +1,12 @@
-import { ALL_QUALITY_METRICS, DEFAULT_QUALITY_METRICS, Fields, PublisherQualityRule, QualityLabels, QualityMetric, type DataFrameJSON } from '@model';
+import {
+  ALL_QUALITY_METRICS,
+  DEFAULT_QUALITY_METRICS,
+  Fields,
+  PublisherQualityRule,
+  QualityLabels,
+  QualityMetric,
+  type DataFrameJSON,
+} from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
 import { QueryInputError, type QueryContext } from './context';
@@ -14,8 +22,10 @@ const METRIC_COLUMNS: Record<QualityMetric, { sql: string; unit: string }> = {
 };
 
 const RULE_NOTES: Record<PublisherQualityRule, string> = {
-  [PublisherQualityRule.WorstSubscriber]: "Publisher quality reflects the worst subscriber (no scalable video, or audio)",
-  [PublisherQualityRule.PublisherToRouter]: 'Publisher quality reflects the publisher-to-media-router link (scalable video)',
+  [PublisherQualityRule.WorstSubscriber]:
+    'Publisher quality reflects the worst subscriber (no scalable video, or audio)',
+  [PublisherQualityRule.PublisherToRouter]:
+    'Publisher quality reflects the publisher-to-media-router link (scalable video)',
 };
 
 /** Which rule a publisher series follows: scalable video streams report their uplink only. */
@@ -30,7 +40,9 @@ async function publisherRules(ctx: QueryContext, sessionId: string): Promise<Map
 }
 
 function ruleFor(scalable: Map<string, boolean>, streamId: string, media: string): PublisherQualityRule {
-  return media === 'video' && scalable.get(streamId) ? PublisherQualityRule.PublisherToRouter : PublisherQualityRule.WorstSubscriber;
+  return media === 'video' && scalable.get(streamId)
+    ? PublisherQualityRule.PublisherToRouter
+    : PublisherQualityRule.WorstSubscriber;
 }
 
 /**
@@ -100,7 +112,9 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
   }
   if (q.sip !== undefined) {
     // SIP is a property of the user (client endpoint), recorded when it first connected.
-    where.push(`${q.sip ? '' : 'NOT '}EXISTS (SELECT 1 FROM users u WHERE u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id AND u.sip)`);
+    where.push(
+      `${q.sip ? '' : 'NOT '}EXISTS (SELECT 1 FROM users u WHERE u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id AND u.sip)`
+    );
   }
   // One row per series with its buckets as arrays: thousands of subscribers come back as a few
   // thousand rows instead of one per bucket, which is what costs on the embedded store.
@@ -140,7 +154,10 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
         continue;
       }
       const rule = row.role === 'publisher' ? ruleFor(scalable, row.stream_id, row.media) : undefined;
-      const config = seriesLinks(ctx, labels, { unit: METRIC_COLUMNS[metric].unit, ...(rule ? { description: RULE_NOTES[rule] } : {}) });
+      const config = seriesLinks(ctx, labels, {
+        unit: METRIC_COLUMNS[metric].unit,
+        ...(rule ? { description: RULE_NOTES[rule] } : {}),
+      });
       frames.push(
         frame(
           [
@@ -153,7 +170,15 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
               config,
             },
           ],
-          { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1], ...(rule ? { custom: { publisherRule: rule } } : {}) } }
+          {
+            name: metric,
+            refId: ctx.refId,
+            meta: {
+              type: 'timeseries-multi',
+              typeVersion: [0, 1],
+              ...(rule ? { custom: { publisherRule: rule } } : {}),
+            },
+          }
         )
       );
     }

@@ -1,4 +1,12 @@
-import { ALL_QUERY_TYPES, ownEntry, type DataFrameJSON, type QueryType, type WireQueryRequest, type WireQueryResponse, type WireResult } from '@model';
+import {
+  ALL_QUERY_TYPES,
+  ownEntry,
+  type DataFrameJSON,
+  type QueryType,
+  type WireQueryRequest,
+  type WireQueryResponse,
+  type WireResult,
+} from '@model';
 import type { CollectorConfig } from '../config/config';
 import type { Store } from '../store/store';
 import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';

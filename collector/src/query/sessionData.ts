@@ -79,7 +79,9 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
 export function findMeeting(data: SessionData, meetingId: string): Meeting {
   const meeting = data.meetings.find((m) => m.meetingId === meetingId);
   if (!meeting) {
-    throw new QueryInputError(`meeting '${meetingId}' is not in session ${data.sessionId} (it has ${data.meetings.map((m) => m.meetingId).join(', ')})`);
+    throw new QueryInputError(
+      `meeting '${meetingId}' is not in session ${data.sessionId} (it has ${data.meetings.map((m) => m.meetingId).join(', ')})`
+    );
   }
   return meeting;
 }

@@ -42,7 +42,9 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     return [];
   }
   const s = statsOf(events);
-  const userIds = [...new Set(events.filter((e) => e.action === 'connect' && e.variation === 'success').map((e) => e.clientId))];
+  const userIds = [
+    ...new Set(events.filter((e) => e.action === 'connect' && e.variation === 'success').map((e) => e.clientId)),
+  ];
   const users = await ctx.store.query<UserRow>(
     `SELECT client_id, sdk, browser, browser_version, sip FROM users WHERE project = $1 AND session_id = $2 AND client_id = ANY($3::text[])`,
     [data.project, data.sessionId, userIds]
@@ -65,7 +67,16 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
        FROM all_quality_samples WHERE project = $1 AND session_id = $2 AND ts >= $3::bigint AND ts <= $4::bigint
        GROUP BY stream_id, media) q
      WHERE loss > $5 OR rtt > $6 OR (media = 'video' AND kbps < $7) OR (media = 'audio' AND kbps < $8)`,
-    [data.project, data.sessionId, Math.max(ctx.from, s.start), Math.min(ctx.to, s.end), Thresholds.lossBadPct, Thresholds.latencyHighMs, Thresholds.videoBitrateLowKbps, Thresholds.audioBitrateLowKbps]
+    [
+      data.project,
+      data.sessionId,
+      Math.max(ctx.from, s.start),
+      Math.min(ctx.to, s.end),
+      Thresholds.lossBadPct,
+      Thresholds.latencyHighMs,
+      Thresholds.videoBitrateLowKbps,
+      Thresholds.audioBitrateLowKbps,
+    ]
   );
   const sdks = breakdown(users.map((u) => u.sdk ?? 'unknown'));
   const endpoints = breakdown(users.map(endpointOf));
@@ -83,7 +94,12 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
         { name: 'streams', kind: 'number', values: one(s.streams) },
         { name: 'subscribers', kind: 'number', values: one(s.subscribers) },
         { name: 'sipUsers', kind: 'number', values: one(users.filter((u) => u.sip).length) },
-        { name: 'streamedMinutes', kind: 'number', values: one(Math.round(streamedMinutes * 10) / 10), config: { unit: 'm' } },
+        {
+          name: 'streamedMinutes',
+          kind: 'number',
+          values: one(Math.round(streamedMinutes * 10) / 10),
+          config: { unit: 'm' },
+        },
         { name: 'errors', kind: 'number', values: one(s.errors) },
         { name: 'reconnects', kind: 'number', values: one(s.reconnects) },
         { name: 'issues', kind: 'number', values: one(s.errors + s.reconnects + poor[0].n) },

@@ -37,15 +37,27 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const users = rows.filter((u) => present.has(u.client_id) && wanted(u.client_id));
 
   const connections = new Map<string, { userId: string; start: number; end: number; reason: string; ok: boolean }>();
-  const streams = new Map<string, { userId: string; connectionId: string; videoType: string; start: number; end: number | null }>();
-  const subscribers = new Map<string, { streamId: string; userId: string; connectionId: string; start: number; success: boolean | null; code: string }>();
+  const streams = new Map<
+    string,
+    { userId: string; connectionId: string; videoType: string; start: number; end: number | null }
+  >();
+  const subscribers = new Map<
+    string,
+    { streamId: string; userId: string; connectionId: string; start: number; success: boolean | null; code: string }
+  >();
   const errors = new Map<string, number>();
   for (const e of events) {
     if (e.variation === 'failure' || e.action === 'exception') {
       errors.set(e.clientId, (errors.get(e.clientId) ?? 0) + 1);
     }
     if (e.connectionId) {
-      const c = connections.get(e.connectionId) ?? { userId: e.clientId, start: e.ts, end: e.ts, reason: '', ok: false };
+      const c = connections.get(e.connectionId) ?? {
+        userId: e.clientId,
+        start: e.ts,
+        end: e.ts,
+        reason: '',
+        ok: false,
+      };
       c.end = e.ts;
       if (e.action === 'connect' && e.variation === 'success') {
         c.ok = true;
@@ -56,7 +68,13 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       connections.set(e.connectionId, c);
     }
     if (e.streamId && e.action === 'publish' && e.variation === 'success') {
-      streams.set(e.streamId, { userId: e.clientId, connectionId: e.connectionId ?? '', videoType: '', start: e.ts, end: null });
+      streams.set(e.streamId, {
+        userId: e.clientId,
+        connectionId: e.connectionId ?? '',
+        videoType: '',
+        start: e.ts,
+        end: null,
+      });
     } else if (e.streamId && e.action === 'unpublish') {
       const s = streams.get(e.streamId);
       if (s) {
@@ -64,7 +82,14 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       }
     }
     if (e.subscriberId && e.streamId && e.action === 'subscribe') {
-      const sub = subscribers.get(e.subscriberId) ?? { streamId: e.streamId, userId: e.clientId, connectionId: e.connectionId ?? '', start: e.ts, success: null, code: '' };
+      const sub = subscribers.get(e.subscriberId) ?? {
+        streamId: e.streamId,
+        userId: e.clientId,
+        connectionId: e.connectionId ?? '',
+        start: e.ts,
+        success: null,
+        code: '',
+      };
       if (e.variation === 'success') {
         sub.success = true;
       } else if (e.variation === 'failure') {
@@ -99,7 +124,11 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         { name: 'os', kind: 'nullableString', values: col(users, (u) => u.os) },
         { name: 'device', kind: 'nullableString', values: col(users, (u) => u.device) },
         { name: 'sdk', kind: 'nullableString', values: col(users, (u) => u.sdk) },
-        { name: 'connections', kind: 'number', values: col(users, (u) => conns.filter(([, c]) => c.userId === u.client_id).length) },
+        {
+          name: 'connections',
+          kind: 'number',
+          values: col(users, (u) => conns.filter(([, c]) => c.userId === u.client_id).length),
+        },
         { name: 'errors', kind: 'number', values: col(users, (u) => errors.get(u.client_id) ?? 0) },
       ],
       { name: 'users', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }
@@ -110,7 +139,12 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         { name: 'userId', kind: 'string', values: col(conns, ([, c]) => c.userId), config: userIdLinks(ctx) },
         { name: 'start', kind: 'time', values: col(conns, ([, c]) => c.start) },
         { name: 'end', kind: 'time', values: col(conns, ([, c]) => c.end) },
-        { name: 'durationS', kind: 'number', values: col(conns, ([, c]) => Math.round((c.end - c.start) / 1000)), config: { unit: 's' } },
+        {
+          name: 'durationS',
+          kind: 'number',
+          values: col(conns, ([, c]) => Math.round((c.end - c.start) / 1000)),
+          config: { unit: 's' },
+        },
         { name: 'disconnectReason', kind: 'string', values: col(conns, ([, c]) => c.reason) },
       ],
       { name: 'connections', refId: ctx.refId }

@@ -15,24 +15,34 @@ export async function variablesQuery(ctx: QueryContext): Promise<DataFrameJSON[]
       break;
     }
     case 'sessions':
-      pairs = (await searchSessions(ctx.store, { projects: ctx.projects, from: ctx.from, to: ctx.to, limit: 1000 })).map((s) => [
-        `${s.sessionId} (${s.callType}, ${s.users} users)`,
-        s.sessionId,
-      ]);
+      pairs = (
+        await searchSessions(ctx.store, { projects: ctx.projects, from: ctx.from, to: ctx.to, limit: 1000 })
+      ).map((s) => [`${s.sessionId} (${s.callType}, ${s.users} users)`, s.sessionId]);
       break;
     case 'meetings': {
       const { data } = await scopedSession(ctx);
-      pairs = (data?.meetings ?? []).map((m) => [`${m.meetingId} (${new Date(m.start).toISOString().slice(0, 16).replace('T', ' ')})`, m.meetingId]);
+      pairs = (data?.meetings ?? []).map((m) => [
+        `${m.meetingId} (${new Date(m.start).toISOString().slice(0, 16).replace('T', ' ')})`,
+        m.meetingId,
+      ]);
       break;
     }
     case 'users': {
       const { events } = await scopedSession(ctx, false);
-      pairs = [...new Set(events.filter((e) => e.action === 'connect' && e.variation === 'success').map((e) => e.clientId))].map((u) => [u, u]);
+      pairs = [
+        ...new Set(events.filter((e) => e.action === 'connect' && e.variation === 'success').map((e) => e.clientId)),
+      ].map((u) => [u, u]);
       break;
     }
     case 'streams': {
       const { events } = await scopedSession(ctx);
-      pairs = [...new Set(events.filter((e) => e.action === 'publish' && e.variation === 'success' && e.streamId).map((e) => e.streamId!))].map((s) => [s, s]);
+      pairs = [
+        ...new Set(
+          events
+            .filter((e) => e.action === 'publish' && e.variation === 'success' && e.streamId)
+            .map((e) => e.streamId!)
+        ),
+      ].map((s) => [s, s]);
       break;
     }
     default:

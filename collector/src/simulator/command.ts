@@ -68,7 +68,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       live: values.live ?? false,
       manifestPath: values.manifest,
       broadcast: subscribers
-        ? { subscribers: Math.floor(positive('broadcast-subscribers', subscribers, 1)), minutes: positive('broadcast-minutes', values['broadcast-minutes'], 60) }
+        ? {
+            subscribers: Math.floor(positive('broadcast-subscribers', subscribers, 1)),
+            minutes: positive('broadcast-minutes', values['broadcast-minutes'], 60),
+          }
         : undefined,
       signal: controller.signal,
       log: (line) => console.log(line),

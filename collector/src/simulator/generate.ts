@@ -106,7 +106,15 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
       p: Participant,
       extra: Partial<Omit<EventRecord, 'kind' | 'id' | 'sessionId' | 'ts' | 'action' | 'clientId'>> = {}
     ) => {
-      events.push({ kind: 'event', id: nextId(), sessionId: spec.sessionId, ts: Math.round(ts), action, clientId: p.clientId, ...extra });
+      events.push({
+        kind: 'event',
+        id: nextId(),
+        sessionId: spec.sessionId,
+        ts: Math.round(ts),
+        action,
+        clientId: p.clientId,
+        ...extra,
+      });
       const variation = extra.variation as Variation | undefined;
       if ((action === 'connect' || action === 'publish' || action === 'subscribe') && variation) {
         const key = variation === 'attempt' ? 'attempts' : variation === 'success' ? 'successes' : 'failures';
@@ -139,7 +147,11 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
           stint.start = t;
         }
         emit(t, 'connect', p, { variation: 'attempt', connectionId: stint.connectionId });
-        emit(t + r.int(200, 900), 'connect', p, { variation: 'success', connectionId: stint.connectionId, client: p.client });
+        emit(t + r.int(200, 900), 'connect', p, {
+          variation: 'success',
+          connectionId: stint.connectionId,
+          client: p.client,
+        });
         meetingUsers.add(p.clientId);
         meetingConnections++;
         const su = sessionUsers.get(p.clientId);
@@ -155,7 +167,13 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
           truth.reconnects++;
         }
         emit(stint.end, 'disconnect', p, { connectionId: stint.connectionId, reason: stint.reason });
-        truth.connections.push({ connectionId: stint.connectionId, clientId: p.clientId, start: stint.start, end: stint.end, reason: stint.reason });
+        truth.connections.push({
+          connectionId: stint.connectionId,
+          clientId: p.clientId,
+          start: stint.start,
+          end: stint.end,
+          reason: stint.reason,
+        });
       }
     }
 
@@ -167,7 +185,11 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
         const streamId = `${stint.connectionId}-cam`;
         if (r.chance(0.04 * spec.trouble)) {
           emit(t, 'publish', p, { variation: 'attempt', connectionId: stint.connectionId, streamId: `${streamId}-x` });
-          emit(t + SECOND, 'publish', p, { connectionId: stint.connectionId, streamId: `${streamId}-x`, ...fail('publish') });
+          emit(t + SECOND, 'publish', p, {
+            connectionId: stint.connectionId,
+            streamId: `${streamId}-x`,
+            ...fail('publish'),
+          });
           t += 4 * SECOND;
         }
         const audioOnly = p.client.sip === true;
@@ -180,7 +202,13 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
         });
         streams.push({ streamId, owner: p, stint, start: t + 500, end: stint.end, audioOnly, videoType: 'camera' });
         emit(stint.end - 200, 'unpublish', p, { connectionId: stint.connectionId, streamId, reason: stint.reason });
-        truth.streams.push({ streamId, connectionId: stint.connectionId, videoType: 'camera', start: t + 500, end: stint.end });
+        truth.streams.push({
+          streamId,
+          connectionId: stint.connectionId,
+          videoType: 'camera',
+          start: t + 500,
+          end: stint.end,
+        });
         meetingPublishers.add(p.clientId);
         sessionPublishers.add(p.clientId);
       }
@@ -192,9 +220,17 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
       if (s.end - s.start >= 5 * MINUTE && r.chance(0.15 * spec.trouble)) {
         const start = Math.round(r.between(s.start + MINUTE, s.end - 4 * MINUTE));
         const end = start + r.int(2, 3) * MINUTE;
-        const metric = s.audioOnly ? r.pick(['lossPct', 'rttMs'] as const) : r.pick(['lossPct', 'rttMs', 'bitrateKbps'] as const);
-        const value = metric === 'lossPct' ? Math.round(r.between(6, 15) * 10) / 10 : metric === 'rttMs' ? r.int(400, 900) : r.int(70, 120);
-        const media: Array<'audio' | 'video'> = metric === 'bitrateKbps' ? ['video'] : s.audioOnly ? ['audio'] : ['audio', 'video'];
+        const metric = s.audioOnly
+          ? r.pick(['lossPct', 'rttMs'] as const)
+          : r.pick(['lossPct', 'rttMs', 'bitrateKbps'] as const);
+        const value =
+          metric === 'lossPct'
+            ? Math.round(r.between(6, 15) * 10) / 10
+            : metric === 'rttMs'
+              ? r.int(400, 900)
+              : r.int(70, 120);
+        const media: Array<'audio' | 'video'> =
+          metric === 'bitrateKbps' ? ['video'] : s.audioOnly ? ['audio'] : ['audio', 'video'];
         windows.push({ streamId: s.streamId, start, end, metric, media, value });
       }
     }
@@ -216,7 +252,9 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
         const rtt = sr.between(base.rtt[0], base.rtt[1]);
         const first = Math.ceil(from / spec.sampleIntervalMs) * spec.sampleIntervalMs;
         for (let ts = first; ts <= to; ts += spec.sampleIntervalMs) {
-          const w = windows.find((x) => x.streamId === s.streamId && ts >= x.start && ts < x.end && x.media.includes(media));
+          const w = windows.find(
+            (x) => x.streamId === s.streamId && ts >= x.start && ts < x.end && x.media.includes(media)
+          );
           let kbps = Math.max(1, sr.normal(bitrate, bitrate * 0.06));
           let loss = Math.max(0, sr.normal(base.loss, base.loss / 2));
           let rttMs = Math.max(1, sr.normal(rtt, rtt * 0.08));
@@ -277,21 +315,51 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
           }
           let subscriberId = `${stint.connectionId}>${s.streamId}`;
           if (r.chance(0.03 * spec.trouble)) {
-            emit(from, 'subscribe', p, { variation: 'attempt', connectionId: stint.connectionId, streamId: s.streamId, subscriberId });
-            emit(from + 3 * SECOND, 'subscribe', p, { connectionId: stint.connectionId, streamId: s.streamId, subscriberId, ...fail('subscribe') });
-            truth.subscribers.push({ subscriberId, streamId: s.streamId, connectionId: stint.connectionId, success: false });
+            emit(from, 'subscribe', p, {
+              variation: 'attempt',
+              connectionId: stint.connectionId,
+              streamId: s.streamId,
+              subscriberId,
+            });
+            emit(from + 3 * SECOND, 'subscribe', p, {
+              connectionId: stint.connectionId,
+              streamId: s.streamId,
+              subscriberId,
+              ...fail('subscribe'),
+            });
+            truth.subscribers.push({
+              subscriberId,
+              streamId: s.streamId,
+              connectionId: stint.connectionId,
+              success: false,
+            });
             subscriberId = `${subscriberId}~2`;
             from += 5 * SECOND;
           }
-          emit(from, 'subscribe', p, { variation: 'attempt', connectionId: stint.connectionId, streamId: s.streamId, subscriberId });
-          emit(from + 400, 'subscribe', p, { variation: 'success', connectionId: stint.connectionId, streamId: s.streamId, subscriberId });
+          emit(from, 'subscribe', p, {
+            variation: 'attempt',
+            connectionId: stint.connectionId,
+            streamId: s.streamId,
+            subscriberId,
+          });
+          emit(from + 400, 'subscribe', p, {
+            variation: 'success',
+            connectionId: stint.connectionId,
+            streamId: s.streamId,
+            subscriberId,
+          });
           emit(to, 'unsubscribe', p, {
             connectionId: stint.connectionId,
             streamId: s.streamId,
             subscriberId,
             reason: s.end <= stint.end ? 'streamDestroyed' : stint.reason,
           });
-          truth.subscribers.push({ subscriberId, streamId: s.streamId, connectionId: stint.connectionId, success: true });
+          truth.subscribers.push({
+            subscriberId,
+            streamId: s.streamId,
+            connectionId: stint.connectionId,
+            success: true,
+          });
           meetingSubscribers++;
           sampleStream(s, from + 400, to, p, stint.connectionId, 'subscriber', subscriberId);
         }
@@ -347,7 +415,12 @@ function planParticipants(spec: SessionSpec, r: Random, meeting: number, start: 
       stints.push({ connectionId: `${clientId}-c0`, start: join, end: drop, reason: 'networkDisconnected' });
       stints.push({ connectionId: `${clientId}-c1`, start: drop + r.int(5, 15) * SECOND, end: leave, reason });
     } else {
-      stints.push({ connectionId: `${clientId}-c0`, start: join, end: leave, reason: host ? 'clientDisconnected' : reason });
+      stints.push({
+        connectionId: `${clientId}-c0`,
+        start: join,
+        end: leave,
+        reason: host ? 'clientDisconnected' : reason,
+      });
     }
     people.push({
       clientId,

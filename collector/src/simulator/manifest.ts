@@ -43,7 +43,13 @@ export interface SessionTruth {
   meetings: MeetingTruth[];
   users: Array<{ clientId: string; client: ClientInfo; connections: number }>;
   connections: Array<{ connectionId: string; clientId: string; start: number; end: number; reason: string }>;
-  streams: Array<{ streamId: string; connectionId: string; videoType: 'camera' | 'screen'; start: number; end: number }>;
+  streams: Array<{
+    streamId: string;
+    connectionId: string;
+    videoType: 'camera' | 'screen';
+    start: number;
+    end: number;
+  }>;
   subscribers: Array<{ subscriberId: string; streamId: string; connectionId: string; success: boolean }>;
   actions: Record<CountedAction, ActionCounts>;
   /** Failure events (the error count). */

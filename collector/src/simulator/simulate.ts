@@ -26,7 +26,9 @@ export interface SimulateOptions {
 }
 
 /** Generates every planned session; the seed alone decides the content. */
-export function generateBackfill(o: Pick<SimulateOptions, 'seed' | 'sessions' | 'hours' | 'sampleIntervalMs' | 'broadcast'> & { now: number }): GeneratedSession[] {
+export function generateBackfill(
+  o: Pick<SimulateOptions, 'seed' | 'sessions' | 'hours' | 'sampleIntervalMs' | 'broadcast'> & { now: number }
+): GeneratedSession[] {
   let specs: SessionSpec[];
   if (o.broadcast) {
     const r = new Random(o.seed);
@@ -37,7 +39,13 @@ export function generateBackfill(o: Pick<SimulateOptions, 'seed' | 'sessions' | 
     spec.start = o.now - (o.broadcast.minutes + 3) * 60_000;
     specs = [spec];
   } else {
-    specs = planBackfill({ seed: o.seed, sessions: o.sessions, hours: o.hours, now: o.now, sampleIntervalMs: o.sampleIntervalMs });
+    specs = planBackfill({
+      seed: o.seed,
+      sessions: o.sessions,
+      hours: o.hours,
+      now: o.now,
+      sampleIntervalMs: o.sampleIntervalMs,
+    });
   }
   return specs.map((spec, i) => generateSession(spec, o.seed * 7919 + i));
 }
@@ -68,7 +76,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulationManifest> 
   }
   const result = await writeRecords(o, records);
   if (generated.length > 0) {
-    log(`backfill: ${generated.length} sessions, ${records.length} records (${result.accepted} new, ${result.duplicates} already stored) in ${result.batches} batches`);
+    log(
+      `backfill: ${generated.length} sessions, ${records.length} records (${result.accepted} new, ${result.duplicates} already stored) in ${result.batches} batches`
+    );
   }
   if (o.live) {
     await runLive(o, log);
@@ -89,7 +99,11 @@ async function runLive(o: SimulateOptions, log: (line: string) => void): Promise
   while (!o.signal?.aborted) {
     const now = Date.now();
     if (now >= nextStart) {
-      const shape = r.weighted([['one-to-one', 45], ['multiparty', 40], ['one-to-zero', 15]] as const);
+      const shape = r.weighted([
+        ['one-to-one', 45],
+        ['multiparty', 40],
+        ['one-to-zero', 15],
+      ] as const);
       const spec = specFor(r, shape, now, o.sampleIntervalMs);
       spec.meetings = 1;
       spec.minutes = Math.min(spec.minutes, 12);

@@ -51,7 +51,10 @@ async function postBatch(o: WriterOptions, batch: IngestRecord[]): Promise<{ acc
 }
 
 /** Sends records through the public ingest API in batches the collector accepts. */
-export async function writeRecords(o: WriterOptions, records: IngestRecord[]): Promise<{ accepted: number; duplicates: number; batches: number }> {
+export async function writeRecords(
+  o: WriterOptions,
+  records: IngestRecord[]
+): Promise<{ accepted: number; duplicates: number; batches: number }> {
   let accepted = 0;
   let duplicates = 0;
   let batches = 0;

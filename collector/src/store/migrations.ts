@@ -110,7 +110,10 @@ export async function migrate(store: Store): Promise<number[]> {
       continue;
     }
     await store.tx(async (q) => {
-      for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) {
+      for (const statement of m.sql
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         await q.query(statement);
       }
       await q.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [

@@ -70,8 +70,15 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
 }
 
 /** One purge now with the collector's configured retentions (schedule, CLI and admin endpoint). */
-export function purgeConfigured(store: Store, config: { retentionDays: number; savedRetentionMonths: number }): Promise<PurgeResult> {
-  return purge(store, { now: Date.now(), retentionDays: config.retentionDays, savedRetentionMonths: config.savedRetentionMonths });
+export function purgeConfigured(
+  store: Store,
+  config: { retentionDays: number; savedRetentionMonths: number }
+): Promise<PurgeResult> {
+  return purge(store, {
+    now: Date.now(),
+    retentionDays: config.retentionDays,
+    savedRetentionMonths: config.savedRetentionMonths,
+  });
 }
 
 /**
@@ -95,7 +102,9 @@ export function schedulePurge(
     try {
       const r = await purgeConfigured(store, config);
       if (r.droppedPartitions.length || r.expiredSavedSessions) {
-        log(`retention: dropped ${r.droppedPartitions.join(', ') || 'no partitions'}; kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions expired`);
+        log(
+          `retention: dropped ${r.droppedPartitions.join(', ') || 'no partitions'}; kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions expired`
+        );
       }
     } catch (err) {
       log(`retention: purge failed: ${(err as Error).message}`);

@@ -19,12 +19,29 @@ export interface SavedSessionInput {
 const MAX_NAME = 200;
 const MAX_TAG = 50;
 
-type Row = { project: string; session_id: string; name: string; tags: string[]; saved_at: number; updated_at: number; saved_by: string | null };
+type Row = {
+  project: string;
+  session_id: string;
+  name: string;
+  tags: string[];
+  saved_at: number;
+  updated_at: number;
+  saved_by: string | null;
+};
 
-const COLUMNS = 'project, session_id, name, tags, saved_at::float8 AS saved_at, updated_at::float8 AS updated_at, saved_by';
+const COLUMNS =
+  'project, session_id, name, tags, saved_at::float8 AS saved_at, updated_at::float8 AS updated_at, saved_by';
 
 function toSaved(r: Row): SavedSession {
-  return { project: r.project, sessionId: r.session_id, name: r.name, tags: r.tags, savedAt: r.saved_at, updatedAt: r.updated_at, savedBy: r.saved_by };
+  return {
+    project: r.project,
+    sessionId: r.session_id,
+    name: r.name,
+    tags: r.tags,
+    savedAt: r.saved_at,
+    updatedAt: r.updated_at,
+    savedBy: r.saved_by,
+  };
 }
 
 function validName(raw: unknown): string {
@@ -46,7 +63,10 @@ function validTags(raw: unknown): string[] {
   }
   const tags = [...new Set((raw as string[]).map((t) => t.trim()).filter(Boolean))];
   if (tags.length > Limits.tagsPerSavedSession) {
-    throw new SavedSessionError(400, `tags: ${tags.length} given; a saved session has at most ${Limits.tagsPerSavedSession} tags`);
+    throw new SavedSessionError(
+      400,
+      `tags: ${tags.length} given; a saved session has at most ${Limits.tagsPerSavedSession} tags`
+    );
   }
   const long = tags.find((t) => t.length > MAX_TAG);
   if (long) {
@@ -81,15 +101,30 @@ export async function saveSession(
   return store.tx(async (q) => {
     // Serialises saves of one project so that two concurrent saves cannot both pass the limit.
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`saved:${project}`]);
-    const live = await q.query<{ n: number }>('SELECT count(*)::float8 AS n FROM events WHERE project = $1 AND session_id = $2', [project, sessionId]);
+    const live = await q.query<{ n: number }>(
+      'SELECT count(*)::float8 AS n FROM events WHERE project = $1 AND session_id = $2',
+      [project, sessionId]
+    );
     if (live[0].n === 0) {
-      throw new SavedSessionError(404, `session '${sessionId}' has no data in retention in project '${project}': only sessions with raw data can be saved or refreshed`);
+      throw new SavedSessionError(
+        404,
+        `session '${sessionId}' has no data in retention in project '${project}': only sessions with raw data can be saved or refreshed`
+      );
     }
-    const existing = await q.query<Row>(`SELECT ${COLUMNS} FROM saved_sessions WHERE project = $1 AND session_id = $2`, [project, sessionId]);
+    const existing = await q.query<Row>(
+      `SELECT ${COLUMNS} FROM saved_sessions WHERE project = $1 AND session_id = $2`,
+      [project, sessionId]
+    );
     if (existing.length === 0) {
-      const count = await q.query<{ n: number }>('SELECT count(*)::float8 AS n FROM saved_sessions WHERE project = $1', [project]);
+      const count = await q.query<{ n: number }>(
+        'SELECT count(*)::float8 AS n FROM saved_sessions WHERE project = $1',
+        [project]
+      );
       if (count[0].n >= Limits.savedSessionsPerProject) {
-        throw new SavedSessionError(409, `project '${project}' already has ${Limits.savedSessionsPerProject} saved sessions, the most it can keep: delete some first`);
+        throw new SavedSessionError(
+          409,
+          `project '${project}' already has ${Limits.savedSessionsPerProject} saved sessions, the most it can keep: delete some first`
+        );
       }
     }
     const rows = await q.query<Row>(
@@ -104,7 +139,12 @@ export async function saveSession(
 }
 
 /** Edits the name and / or tags of a saved session without refreshing it. */
-export async function editSaved(store: Store, project: string, sessionId: string, input: SavedSessionInput): Promise<SavedSession> {
+export async function editSaved(
+  store: Store,
+  project: string,
+  sessionId: string,
+  input: SavedSessionInput
+): Promise<SavedSession> {
   if (input.name === undefined && input.tags === undefined) {
     throw new SavedSessionError(400, 'nothing to edit: send name and / or tags');
   }
@@ -122,11 +162,17 @@ export async function editSaved(store: Store, project: string, sessionId: string
 }
 
 /** Deletes saved sessions and their kept copies; answers which ones existed. */
-export async function deleteSaved(store: Store, items: Array<{ project: string; sessionId: string }>): Promise<Array<{ project: string; sessionId: string }>> {
+export async function deleteSaved(
+  store: Store,
+  items: Array<{ project: string; sessionId: string }>
+): Promise<Array<{ project: string; sessionId: string }>> {
   return store.tx(async (q) => {
     const deleted: Array<{ project: string; sessionId: string }> = [];
     for (const { project, sessionId } of items) {
-      const gone = await q.query('DELETE FROM saved_sessions WHERE project = $1 AND session_id = $2 RETURNING 1', [project, sessionId]);
+      const gone = await q.query('DELETE FROM saved_sessions WHERE project = $1 AND session_id = $2 RETURNING 1', [
+        project,
+        sessionId,
+      ]);
       if (gone.length > 0) {
         deleted.push({ project, sessionId });
         for (const table of ['saved_events', 'saved_quality_samples']) {

@@ -9,8 +9,8 @@ export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<{}>>
 const AppConfig = (_props: AppConfigProps) => (
   <Stack direction="column" gap={2} data-testid={testIds.appConfig.container}>
     <Text element="p">
-      Session Inspector reads its data through the Session Telemetry data source. Configure the collector URL and
-      read token there, then use &quot;Save &amp; test&quot; to check the connection.
+      Session Inspector reads its data through the Session Telemetry data source. Configure the collector URL and read
+      token there, then use &quot;Save &amp; test&quot; to check the connection.
     </Text>
     <Alert severity="info" title="Provisioned stacks">
       The Docker Compose stack provisions the data source with the demo collector and token.

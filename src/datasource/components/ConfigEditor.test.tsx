@@ -49,7 +49,9 @@ describe('ConfigEditor', () => {
 
   it('a configured token can be reset', async () => {
     const onOptionsChange = jest.fn();
-    render(<ConfigEditor options={options({ secureJsonFields: { readToken: true } })} onOptionsChange={onOptionsChange} />);
+    render(
+      <ConfigEditor options={options({ secureJsonFields: { readToken: true } })} onOptionsChange={onOptionsChange} />
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(onOptionsChange).toHaveBeenLastCalledWith(
       expect.objectContaining({ secureJsonFields: { readToken: false }, secureJsonData: { readToken: '' } })
@@ -68,11 +70,18 @@ describe('ConfigEditor', () => {
     const onOptionsChange = jest.fn();
     render(<ConfigEditor options={options()} onOptionsChange={onOptionsChange} />);
     await userEvent.type(screen.getByTestId(testIds.configEditor.timeout), '9');
-    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ jsonData: { collectorUrl: 'http://collector:8600', timeoutSeconds: 9 } }));
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { collectorUrl: 'http://collector:8600', timeoutSeconds: 9 } })
+    );
   });
 
   it('explains a timeout it cannot use', () => {
-    render(<ConfigEditor options={options({ jsonData: { collectorUrl: 'http://c:8600', timeoutSeconds: 0 } })} onOptionsChange={jest.fn()} />);
+    render(
+      <ConfigEditor
+        options={options({ jsonData: { collectorUrl: 'http://c:8600', timeoutSeconds: 0 } })}
+        onOptionsChange={jest.fn()}
+      />
+    );
     expect(screen.getByText('The timeout must be a whole number of seconds from 1 to 600')).toBeInTheDocument();
     expect(timeoutProblem(undefined)).toBeUndefined();
     expect(timeoutProblem(30)).toBeUndefined();

@@ -24,7 +24,9 @@ export function timeoutProblem(seconds: number | undefined): string | undefined 
   if (seconds === undefined) {
     return undefined;
   }
-  return Number.isInteger(seconds) && seconds >= 1 && seconds <= 600 ? undefined : 'The timeout must be a whole number of seconds from 1 to 600';
+  return Number.isInteger(seconds) && seconds >= 1 && seconds <= 600
+    ? undefined
+    : 'The timeout must be a whole number of seconds from 1 to 600';
 }
 
 /** Collector URL, read token (kept in secureJsonData) and timeout; "Save & test" checks them. */
@@ -39,8 +41,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   return (
     <FieldSet label="Collector">
       <Text color="secondary" element="p">
-        Save &amp; test asks the collector for its health with the read token: it reports the collector&apos;s version, the projects the
-        token grants and how fresh the newest data is.
+        Save &amp; test asks the collector for its health with the read token: it reports the collector&apos;s version,
+        the projects the token grants and how fresh the newest data is.
       </Text>
       <Field
         label="Collector URL"
@@ -57,14 +59,20 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onChange={(e) => setJson({ collectorUrl: e.currentTarget.value.trim() })}
         />
       </Field>
-      <Field label="Read token" description="A collector read token; it grants the projects this data source can see" required>
+      <Field
+        label="Read token"
+        description="A collector read token; it grants the projects this data source can see"
+        required
+      >
         <SecretInput
           data-testid={testIds.configEditor.readToken}
           width={48}
           isConfigured={Boolean(secureJsonFields?.readToken)}
           value={secure.readToken ?? ''}
           placeholder="read token"
-          onChange={(e) => onOptionsChange({ ...options, secureJsonData: { ...secure, readToken: e.currentTarget.value } })}
+          onChange={(e) =>
+            onOptionsChange({ ...options, secureJsonData: { ...secure, readToken: e.currentTarget.value } })
+          }
           onReset={() =>
             onOptionsChange({
               ...options,
@@ -87,7 +95,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           width={12}
           value={jsonData.timeoutSeconds ?? ''}
           placeholder="30"
-          onChange={(e) => setJson({ timeoutSeconds: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })}
+          onChange={(e) =>
+            setJson({ timeoutSeconds: e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value) })
+          }
         />
       </Field>
     </FieldSet>

@@ -25,7 +25,17 @@ export function FleetFields({ query, onChange }: Props) {
             width={24}
             options={FLEET_METRICS}
             value={metric}
-            onChange={(v) => onChange({ fleetMetric: v.value, ...(v.value === FleetMetric.FailureRate ? { stat: undefined, role: undefined, media: undefined } : { action: undefined }) }, true)}
+            onChange={(v) =>
+              onChange(
+                {
+                  fleetMetric: v.value,
+                  ...(v.value === FleetMetric.FailureRate
+                    ? { stat: undefined, role: undefined, media: undefined }
+                    : { action: undefined }),
+                },
+                true
+              )
+            }
           />
         </InlineField>
         {isRate ? (
@@ -59,7 +69,10 @@ export function FleetFields({ query, onChange }: Props) {
             onChange={(v) => onChange({ groupBy: v.value }, true)}
           />
         </InlineField>
-        <InlineField label="Format" tooltip="One number per series over the whole range suits stat panels and alert rules">
+        <InlineField
+          label="Format"
+          tooltip="One number per series over the whole range suits stat panels and alert rules"
+        >
           <RadioButtonGroup<FleetFormat>
             data-testid={testIds.queryEditor.format}
             options={FORMATS}

@@ -29,7 +29,11 @@ export function QualityFields({ query, withMetrics, onChange }: Props) {
           />
         </InlineField>
       )}
-      <InlineField label="Role" labelWidth={withMetrics ? undefined : LABEL_WIDTH} tooltip="Publisher samples, subscriber samples or both">
+      <InlineField
+        label="Role"
+        labelWidth={withMetrics ? undefined : LABEL_WIDTH}
+        tooltip="Publisher samples, subscriber samples or both"
+      >
         <RadioButtonGroup
           data-testid={testIds.queryEditor.role}
           options={ROLES}

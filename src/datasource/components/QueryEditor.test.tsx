@@ -11,7 +11,9 @@ async function setup(query: SessionQuery, vars: Record<string, string> = { sessi
   const backend = installFakeBackend();
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
-  const view = render(<QueryEditor datasource={mockDataSource(vars)} query={query} onChange={onChange} onRunQuery={onRunQuery} />);
+  const view = render(
+    <QueryEditor datasource={mockDataSource(vars)} query={query} onChange={onChange} onRunQuery={onRunQuery} />
+  );
   // Lets the selects' lists, loaded from the fake server, land before the test acts.
   await act(async () => undefined);
   return { onChange, onRunQuery, view, backend };
@@ -27,7 +29,20 @@ describe('QueryEditor', () => {
   it('offers every query type', async () => {
     await setup(mockQuery());
     await userEvent.click(screen.getByRole('combobox', { name: 'Query type' }));
-    for (const label of ['Sessions', 'Meetings', 'Summary', 'Users', 'Errors', 'Failure rates', 'Events', 'Quality', 'Large session', 'Fleet', 'Annotations', 'Variable values']) {
+    for (const label of [
+      'Sessions',
+      'Meetings',
+      'Summary',
+      'Users',
+      'Errors',
+      'Failure rates',
+      'Events',
+      'Quality',
+      'Large session',
+      'Fleet',
+      'Annotations',
+      'Variable values',
+    ]) {
       expect(screen.getAllByText(label).length).toBeGreaterThan(0);
     }
   });
@@ -41,7 +56,9 @@ describe('QueryEditor', () => {
   });
 
   it('switching to quality keeps only the fields quality reads and runs the query', async () => {
-    const { onChange, onRunQuery } = await setup(mockQuery({ project: 'demo', sessionIdPrefix: '1_MX', hasErrors: true }));
+    const { onChange, onRunQuery } = await setup(
+      mockQuery({ project: 'demo', sessionIdPrefix: '1_MX', hasErrors: true })
+    );
     await pick('Query type', 'Quality');
     expect(onChange).toHaveBeenLastCalledWith({ refId: 'A', queryType: 'quality', version: 1, project: 'demo' });
     expect(onRunQuery).toHaveBeenCalled();
@@ -56,14 +73,19 @@ describe('QueryEditor', () => {
 
   it('quality without a session explains what is missing', async () => {
     await setup(mockQuery({ queryType: 'quality' }));
-    expect(screen.getByTestId(testIds.queryEditor.problem)).toHaveTextContent('Choose a session (or a variable such as $session)');
+    expect(screen.getByTestId(testIds.queryEditor.problem)).toHaveTextContent(
+      'Choose a session (or a variable such as $session)'
+    );
     expect(screen.getByText('Metrics')).toBeInTheDocument();
   });
 
-  it('the session select lists the project\'s sessions from the collector and the dashboard variables', async () => {
+  it("the session select lists the project's sessions from the collector and the dashboard variables", async () => {
     const { onChange, onRunQuery, backend } = await setup(mockQuery({ queryType: 'quality', project: 'demo' }));
     await waitFor(() => expect(backend.sent.some((q) => q.variable === 'sessions')).toBe(true));
-    expect(backend.sent.find((q) => q.variable === 'sessions')).toMatchObject({ queryType: 'variables', project: 'demo' });
+    expect(backend.sent.find((q) => q.variable === 'sessions')).toMatchObject({
+      queryType: 'variables',
+      project: 'demo',
+    });
     await userEvent.click(screen.getByRole('combobox', { name: 'Session' }));
     expect(await screen.findByText('s-2 (label)')).toBeInTheDocument();
     expect(screen.getByText('$session')).toBeInTheDocument();
@@ -73,12 +95,18 @@ describe('QueryEditor', () => {
   });
 
   it('users and streams are listed within the chosen session; a new session clears them', async () => {
-    const { onChange, backend } = await setup(mockQuery({ queryType: 'quality', project: 'demo', sessionId: 's-1', userId: 'alice', streamId: 'st-a' }));
+    const { onChange, backend } = await setup(
+      mockQuery({ queryType: 'quality', project: 'demo', sessionId: 's-1', userId: 'alice', streamId: 'st-a' })
+    );
     await pick('User', 'bob (label)');
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ sessionId: 's-1', userId: 'bob', streamId: 'st-a' }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ sessionId: 's-1', userId: 'bob', streamId: 'st-a' })
+    );
     expect(backend.sent.find((q) => q.variable === 'users')).toMatchObject({ sessionId: 's-1', project: 'demo' });
     await pick('Session', 's-2 (label)');
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ sessionId: 's-2', userId: undefined, streamId: undefined, meetingId: undefined }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ sessionId: 's-2', userId: undefined, streamId: undefined, meetingId: undefined })
+    );
   });
 
   it('users wait for a session before listing anything', async () => {
@@ -107,11 +135,22 @@ describe('QueryEditor', () => {
   });
 
   it('fleet: a failure rate asks for an action instead of a statistic and quality filters', async () => {
-    const { onChange, view } = await setup(mockQuery({ queryType: 'fleet', fleetMetric: 'lossPct', stat: 'max', media: 'audio' }));
+    const { onChange, view } = await setup(
+      mockQuery({ queryType: 'fleet', fleetMetric: 'lossPct', stat: 'max', media: 'audio' })
+    );
     expect(screen.getByRole('combobox', { name: 'Statistic' })).toBeInTheDocument();
     await pick('Fleet metric', 'Failure rate');
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ fleetMetric: 'failureRate', stat: undefined, media: undefined }));
-    view.rerender(<QueryEditor datasource={mockDataSource()} query={onChange.mock.lastCall[0]} onChange={onChange} onRunQuery={jest.fn()} />);
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ fleetMetric: 'failureRate', stat: undefined, media: undefined })
+    );
+    view.rerender(
+      <QueryEditor
+        datasource={mockDataSource()}
+        query={onChange.mock.lastCall[0]}
+        onChange={onChange}
+        onRunQuery={jest.fn()}
+      />
+    );
     expect(screen.queryByRole('combobox', { name: 'Statistic' })).not.toBeInTheDocument();
     await userEvent.click(screen.getByLabelText('Subscribe'));
     expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ action: 'subscribe' }));

@@ -49,7 +49,13 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, rang
               // A new type starts clean: only the project and the session carry over.
               const next = v.value ?? QueryType.Sessions;
               const sessionId = QUERY_FIELDS[next].includes('sessionId') ? query.sessionId : undefined;
-              onChange({ refId: query.refId, queryType: next, version: QUERY_MODEL_VERSION, project: query.project, ...(sessionId ? { sessionId } : {}) });
+              onChange({
+                refId: query.refId,
+                queryType: next,
+                version: QUERY_MODEL_VERSION,
+                project: query.project,
+                ...(sessionId ? { sessionId } : {}),
+              });
               onRunQuery();
             }}
           />
@@ -61,11 +67,21 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, rang
         )}
       </InlineFieldRow>
       {fields.has('variable') && <VariableKindField query={query} onChange={update} />}
-      <ScopeFields datasource={datasource} query={query} fields={fields} range={range} onChange={(patch) => update(patch, true)} />
+      <ScopeFields
+        datasource={datasource}
+        query={query}
+        fields={fields}
+        range={range}
+        onChange={(patch) => update(patch, true)}
+      />
       {queryType === QueryType.Sessions && <SessionFilters query={query} onChange={update} onRunQuery={onRunQuery} />}
       {fields.has('textFilter') && (
         <InlineFieldRow>
-          <InlineField label="Text filter" labelWidth={LABEL_WIDTH} tooltip="+term keeps events with a word starting with term, -term drops them; terms stack, case-insensitive">
+          <InlineField
+            label="Text filter"
+            labelWidth={LABEL_WIDTH}
+            tooltip="+term keeps events with a word starting with term, -term drops them; terms stack, case-insensitive"
+          >
             <Input
               data-testid={testIds.queryEditor.textFilter}
               width={48}

@@ -24,7 +24,11 @@ export function SessionFilters({ query, onChange, onRunQuery }: Props) {
   return (
     <>
       <InlineFieldRow>
-        <InlineField label="Session id starts with" labelWidth={LABEL_WIDTH + 6} tooltip="Keeps sessions whose id begins with this text (case-sensitive)">
+        <InlineField
+          label="Session id starts with"
+          labelWidth={LABEL_WIDTH + 6}
+          tooltip="Keeps sessions whose id begins with this text (case-sensitive)"
+        >
           <Input
             data-testid={testIds.queryEditor.sessionIdPrefix}
             width={28}
@@ -55,7 +59,11 @@ export function SessionFilters({ query, onChange, onRunQuery }: Props) {
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField label="Min connections" labelWidth={LABEL_WIDTH + 6} tooltip="Only sessions with at least this many connections">
+        <InlineField
+          label="Min connections"
+          labelWidth={LABEL_WIDTH + 6}
+          tooltip="Only sessions with at least this many connections"
+        >
           <Input
             data-testid={testIds.queryEditor.minSize}
             type="number"

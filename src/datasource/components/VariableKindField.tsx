@@ -14,7 +14,11 @@ interface Props {
 export function VariableKindField({ query, onChange }: Props) {
   return (
     <InlineFieldRow>
-      <InlineField label="List" labelWidth={LABEL_WIDTH} tooltip="Chain variables by narrowing: meetings, users and streams of $session">
+      <InlineField
+        label="List"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Chain variables by narrowing: meetings, users and streams of $session"
+      >
         <Select<VariableKind>
           data-testid={testIds.queryEditor.variable}
           aria-label="List"

@@ -10,7 +10,14 @@ import { VariableQueryEditor } from './VariableQueryEditor';
 async function setup(query: SessionQuery) {
   const backend = installFakeBackend();
   const onChange = jest.fn();
-  render(<VariableQueryEditor datasource={mockDataSource({ project: 'demo', session: 's-1' })} query={query} onChange={onChange} onRunQuery={jest.fn()} />);
+  render(
+    <VariableQueryEditor
+      datasource={mockDataSource({ project: 'demo', session: 's-1' })}
+      query={query}
+      onChange={onChange}
+      onRunQuery={jest.fn()}
+    />
+  );
   await act(async () => undefined);
   return { onChange, backend };
 }
@@ -26,11 +33,22 @@ describe('VariableQueryEditor', () => {
     const { onChange } = await setup({ refId: 'var' });
     await userEvent.click(screen.getByRole('combobox', { name: 'List' }));
     await userEvent.click(await screen.findByText('Sessions'));
-    expect(onChange).toHaveBeenLastCalledWith({ refId: 'var', queryType: 'variables', version: 1, variable: 'sessions' });
+    expect(onChange).toHaveBeenLastCalledWith({
+      refId: 'var',
+      queryType: 'variables',
+      version: 1,
+      variable: 'sessions',
+    });
   });
 
   it('meetings chain on $session: project and session selects offer the dashboard variables', async () => {
-    const { onChange, backend } = await setup({ refId: 'var', queryType: 'variables', version: 1, variable: 'meetings', project: '$project' });
+    const { onChange, backend } = await setup({
+      refId: 'var',
+      queryType: 'variables',
+      version: 1,
+      variable: 'meetings',
+      project: '$project',
+    });
     expect(screen.getByRole('combobox', { name: 'Session' })).toBeInTheDocument();
     expect(screen.queryByRole('combobox', { name: 'User' })).not.toBeInTheDocument();
     await waitFor(() => expect(backend.sent.some((q) => q.variable === 'sessions')).toBe(true));
@@ -38,6 +56,8 @@ describe('VariableQueryEditor', () => {
     expect(backend.sent.find((q) => q.variable === 'sessions')).toMatchObject({ project: 'demo' });
     await userEvent.click(screen.getByRole('combobox', { name: 'Session' }));
     await userEvent.click(await screen.findByText('$session'));
-    expect(onChange).toHaveBeenLastCalledWith(expect.objectContaining({ variable: 'meetings', project: '$project', sessionId: '$session' }));
+    expect(onChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ variable: 'meetings', project: '$project', sessionId: '$session' })
+    );
   });
 });

@@ -28,7 +28,15 @@ export function VariableQueryEditor({ query: raw, onChange, datasource, range }:
   return (
     <Stack direction="column" gap={0}>
       <VariableKindField query={query} onChange={update} />
-      {query.variable && <ScopeFields datasource={datasource} query={query} fields={new Set(SCOPE_OF[query.variable])} range={range} onChange={update} />}
+      {query.variable && (
+        <ScopeFields
+          datasource={datasource}
+          query={query}
+          fields={new Set(SCOPE_OF[query.variable])}
+          range={range}
+          onChange={update}
+        />
+      )}
       {problem && <Alert data-testid={testIds.queryEditor.problem} severity="info" title={problem} />}
     </Stack>
   );

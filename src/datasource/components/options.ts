@@ -15,20 +15,55 @@ import {
 /** Every query type, with the help text the editor shows. */
 export const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
   { label: 'Sessions', value: QueryType.Sessions, description: 'Sessions with activity in the time range' },
-  { label: 'Meetings', value: QueryType.Meetings, description: 'The meetings of a session (a reuse after the idle gap is a new meeting)' },
-  { label: 'Summary', value: QueryType.Summary, description: 'Call type, counts, streamed minutes, issues, SDKs and endpoints' },
+  {
+    label: 'Meetings',
+    value: QueryType.Meetings,
+    description: 'The meetings of a session (a reuse after the idle gap is a new meeting)',
+  },
+  {
+    label: 'Summary',
+    value: QueryType.Summary,
+    description: 'Call type, counts, streamed minutes, issues, SDKs and endpoints',
+  },
   { label: 'Users', value: QueryType.Users, description: 'Users with their connections, streams and subscribers' },
   { label: 'Errors', value: QueryType.Errors, description: 'Every failed connect, publish or subscribe' },
-  { label: 'Failure rates', value: QueryType.FailureRates, description: 'Failures / attempts for connect, publish and subscribe' },
+  {
+    label: 'Failure rates',
+    value: QueryType.FailureRates,
+    description: 'Failures / attempts for connect, publish and subscribe',
+  },
   { label: 'Events', value: QueryType.Events, description: 'The event log, with + / - text filters' },
-  { label: 'Quality', value: QueryType.Quality, description: 'Bitrate, packet loss, latency, jitter, frame rate and resolution per stream over time' },
-  { label: 'Large session', value: QueryType.LargeSession, description: 'Connection and subscriber attempts, successes and failures over time' },
-  { label: 'Fleet', value: QueryType.Fleet, description: 'Quality percentiles or failure rates across sessions, for dashboards and alerts' },
-  { label: 'Annotations', value: QueryType.Annotations, description: "A session's events and errors, or failures across the fleet" },
-  { label: 'Variable values', value: QueryType.Variables, description: 'Projects, sessions, meetings, users or streams (text / value)' },
+  {
+    label: 'Quality',
+    value: QueryType.Quality,
+    description: 'Bitrate, packet loss, latency, jitter, frame rate and resolution per stream over time',
+  },
+  {
+    label: 'Large session',
+    value: QueryType.LargeSession,
+    description: 'Connection and subscriber attempts, successes and failures over time',
+  },
+  {
+    label: 'Fleet',
+    value: QueryType.Fleet,
+    description: 'Quality percentiles or failure rates across sessions, for dashboards and alerts',
+  },
+  {
+    label: 'Annotations',
+    value: QueryType.Annotations,
+    description: "A session's events and errors, or failures across the fleet",
+  },
+  {
+    label: 'Variable values',
+    value: QueryType.Variables,
+    description: 'Projects, sessions, meetings, users or streams (text / value)',
+  },
 ];
 
-export const CALL_TYPES: Array<SelectableValue<CallType>> = Object.values(CallType).map((v) => ({ label: v, value: v }));
+export const CALL_TYPES: Array<SelectableValue<CallType>> = Object.values(CallType).map((v) => ({
+  label: v,
+  value: v,
+}));
 
 const METRIC_LABELS: Record<QualityMetric, string> = {
   bitrateKbps: 'Bitrate (kbps)',
@@ -38,7 +73,10 @@ const METRIC_LABELS: Record<QualityMetric, string> = {
   frameRate: 'Frame rate (fps)',
   frameHeight: 'Resolution (height, px)',
 };
-export const METRICS: Array<SelectableValue<QualityMetric>> = ALL_QUALITY_METRICS.map((m) => ({ label: METRIC_LABELS[m], value: m }));
+export const METRICS: Array<SelectableValue<QualityMetric>> = ALL_QUALITY_METRICS.map((m) => ({
+  label: METRIC_LABELS[m],
+  value: m,
+}));
 
 export const FLEET_METRICS: Array<SelectableValue<FleetMetric>> = [
   { label: METRIC_LABELS.lossPct, value: FleetMetric.PacketLoss },

@@ -18,7 +18,14 @@ export const FLEET: Record<string, Record<string, { meetings: string[]; users: s
 
 function textValue(values: string[], refId: string): DataFrameJSON {
   return {
-    schema: { name: 'variables', refId, fields: [{ name: 'text', type: 'string', typeInfo: { frame: 'string' } }, { name: 'value', type: 'string', typeInfo: { frame: 'string' } }] },
+    schema: {
+      name: 'variables',
+      refId,
+      fields: [
+        { name: 'text', type: 'string', typeInfo: { frame: 'string' } },
+        { name: 'value', type: 'string', typeInfo: { frame: 'string' } },
+      ],
+    },
     data: { values: [values.map((v) => `${v} (label)`), values] },
   };
 }
@@ -45,13 +52,25 @@ export function listFleet(q: SessionQuery): string[] {
  * query with `answer` (variables queries over FLEET by default). Everything above the HTTP call
  * (template variables, migration, frame decoding) is the real data source and SDK code.
  */
-export function installFakeBackend(answer: (q: SessionQuery) => DataFrameJSON[] = (q) => [textValue(listFleet(q), q.refId)]): FakeBackend {
+export function installFakeBackend(
+  answer: (q: SessionQuery) => DataFrameJSON[] = (q) => [textValue(listFleet(q), q.refId)]
+): FakeBackend {
   const backend: FakeBackend = { sent: [] };
   const fetch = (req: BackendSrvRequest) => {
     const queries = (req.data as { queries: SessionQuery[] }).queries;
     backend.sent.push(...queries);
     const results = Object.fromEntries(queries.map((q) => [q.refId, { status: 200, frames: answer(q) }]));
-    return of({ data: { results }, status: 200, ok: true, statusText: 'OK', headers: new Headers(), redirected: false, type: 'basic', url: req.url, config: req });
+    return of({
+      data: { results },
+      status: 200,
+      ok: true,
+      statusText: 'OK',
+      headers: new Headers(),
+      redirected: false,
+      type: 'basic',
+      url: req.url,
+      config: req,
+    });
   };
   setBackendSrv({ fetch } as unknown as BackendSrv);
   return backend;
