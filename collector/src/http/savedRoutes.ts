@@ -112,11 +112,9 @@ export function registerSavedRoutes(app: FastifyInstance, deps: AppDeps, tokens:
     const granted = readableProjects(p);
     const items = req.body?.sessions;
     if (!Array.isArray(items) || items.length === 0) {
-      return reply
-        .code(400)
-        .send({
-          error: 'body must be {"sessions": [{"project": ..., "sessionId": ...}, ...]} with at least one session',
-        });
+      return reply.code(400).send({
+        error: 'body must be {"sessions": [{"project": ..., "sessionId": ...}, ...]} with at least one session',
+      });
     }
     const bad = items.findIndex((i) => typeof i?.project !== 'string' || typeof i?.sessionId !== 'string');
     if (bad >= 0) {

@@ -51,11 +51,9 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps, tokens
       const project = writableProject(authenticate(tokens, req), req.query.project);
       const { session, format = 'auto' } = req.query;
       if (!session || session.length > 256) {
-        return reply
-          .code(400)
-          .send({
-            error: "query parameter 'session' is required (the session id to import into, at most 256 characters)",
-          });
+        return reply.code(400).send({
+          error: "query parameter 'session' is required (the session id to import into, at most 256 characters)",
+        });
       }
       if (format !== 'auto' && !DUMP_FORMATS.includes(format as DumpFormat)) {
         return reply
