@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JsonScanner, type JsonPath } from '../src/importers/jsonScanner';
-import { DumpError } from '../src/importers/trace';
+import { CollectorError, ErrorCode } from '../src/errors';
 
 // Strings with escapes, braces and quotes inside, numbers of every form, empty containers.
 const DOC = {
@@ -66,7 +66,8 @@ test('the JSON scanner names a cut document and a malformed one', () => {
     assert.throws(
       () => scan(text.slice(0, cut), 4),
       (e: Error) =>
-        e instanceof DumpError &&
+        e instanceof CollectorError &&
+        e.code === ErrorCode.InvalidDump &&
         /the JSON document ends before it is complete \(the dump is truncated\)/.test(e.message)
     );
   }

@@ -111,6 +111,8 @@ describe('dump upload endpoint and CLI', () => {
     assert.equal(res.status, 413);
     assert.deepEqual(await res.json(), {
       error: `the dump is larger than ${Limits.maxImportBytes} bytes, the upload limit`,
+      code: 'too_large',
+      field: 'body',
     });
     assert.deepEqual(await counts(c), before);
   });

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { WireQuery, WireResult } from '@model';
 import { importDump } from '../src/importers/importDump';
 import { PC_FAILED } from '../src/importers/sessionMapper';
-import { DumpError } from '../src/importers/trace';
+import { CollectorError, ErrorCode } from '../src/errors';
 import type { RunningCollector } from '../src/server';
 import { col, countRows, query, startTestCollector } from './helpers';
 
@@ -335,7 +335,7 @@ describe('dump importers', () => {
           await assert.rejects(
             importDump(c.store, dumpFile(path), { project: 'proj-a', sessionId: 'bad' }),
             (err: Error) => {
-              assert.ok(err instanceof DumpError, err.message);
+              assert.ok(err instanceof CollectorError && err.code === ErrorCode.InvalidDump, err.message);
               assert.match(err.message, message);
               return true;
             }

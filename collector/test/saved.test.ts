@@ -211,7 +211,7 @@ describe('saved sessions', () => {
       body: { sessions: [{ project: 'proj-a' }] },
     });
     assert.equal(bad.status, 400);
-    assert.match(bad.body.error, /sessions\[0\] must have string project and sessionId/);
+    assert.match(bad.body.error, /sessions\[0\] must have project and sessionId, text of at most 256 characters/);
   });
 
   test(`the ${Limits.savedSessionsPerProject + 1}st save of a project is refused`, async () => {

@@ -24,4 +24,17 @@ export const Limits = {
   maxBodyBytes: 10 * 1024 * 1024,
   /** A dump uploaded to `POST /api/v1/import` (rtcstats or webrtc-internals, gzip'ed or not). */
   maxImportBytes: 200 * 1024 * 1024,
+  /** Longest id a client may send (session, user, connection, stream, project). */
+  maxIdChars: 256,
+  /** Deepest nesting of any JSON a client sends (an event's `detail`, a query): deeper is a 400. */
+  maxJsonDepth: 32,
+  /** Queries in one `POST /api/v1/query`. */
+  maxQueriesPerRequest: 50,
+  /** Time buckets a query may ask for (`maxDataPoints` above this is lowered to it). */
+  maxDataPoints: 100_000,
+  /** Rows a sessions search returns at most (`limit`). */
+  maxSessionsLimit: 5000,
+  /** The event log's text filter: characters and terms. */
+  textFilterMaxChars: 1000,
+  textFilterMaxTerms: 32,
 } as const;

@@ -101,9 +101,17 @@ export interface SavedSession {
   savedBy: string | null;
 }
 
-/** Every REST error body: `{error}` names what was wrong. */
+/**
+ * Every REST error body: `error` says what was wrong for a person, `code` for a program
+ * (`invalid_field`, `invalid_body`, `invalid_dump`, `unauthenticated`, `forbidden`, `not_found`,
+ * `conflict`, `too_large`, `overloaded`, `internal`...), `field` where (a field, parameter or
+ * header), `index` which record of an ingest batch.
+ */
 export interface RestError {
   error: string;
+  code: string;
+  field?: string;
+  index?: number;
 }
 
 /** Header the Go backend sets with the Grafana user's role (Viewer, Editor, Admin). */

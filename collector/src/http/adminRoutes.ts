@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { REST } from '@model';
 import { purgeConfigured } from '../store/retention';
-import { AuthError, authenticate, type Principal } from './auth';
+import { forbidden } from '../errors';
+import { authenticate, type Principal } from './auth';
 import type { AppDeps } from './server';
 
 /** Operator endpoints (admin token only). */
 export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {
   app.post(REST.purge, async (req) => {
     if (authenticate(tokens, req).kind !== 'admin') {
-      throw new AuthError(403, 'running the retention purge needs an admin token');
+      throw forbidden('running the retention purge needs an admin token', 'Authorization');
     }
     return purgeConfigured(deps.store, deps.config);
   });

@@ -1,24 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CallType, QUERY_PATH, REST, type WireQueryRequest } from '@model';
-import { listProjects, QueryInputError } from '../query/context';
+import { CallType, Limits, QUERY_PATH, REST } from '@model';
+import { forbidden } from '../errors';
+import { listProjects } from '../query/context';
 import { runQueries } from '../query/runQueries';
 import { searchSessions } from '../query/sessions';
+import { checkQueryField } from '../query/validateQuery';
 import { VERSION } from '../version';
-import { AuthError, authenticate, readableProjects, type Principal } from './auth';
+import { authenticate, readableProjects, type Principal } from './auth';
+import { boolParam, numberParam, textParam } from './params';
 import type { AppDeps } from './server';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-function optionalNumber(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined || raw === '') {
-    return undefined;
-  }
-  const n = Number(raw);
-  if (!Number.isFinite(n)) {
-    throw new QueryInputError(`${name} must be a number, got '${raw}'`);
-  }
-  return n;
-}
+/** Epoch ms a JavaScript Date can hold. */
+const MAX_TIME = 8.64e15;
 
 export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {
   const { store, config } = deps;
@@ -42,44 +36,37 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
     return { status: 'ok', version: VERSION, database: store.kind, projects, newestDataTs: newest[0]?.ts ?? null };
   });
 
-  app.post<{ Body: WireQueryRequest }>(QUERY_PATH, async (req, reply) => {
+  app.post(QUERY_PATH, async (req) => {
     const g = readableProjects(authenticate(tokens, req));
-    if (!req.body || !Array.isArray(req.body.queries)) {
-      return reply.code(400).send({ error: 'body must be {"queries": [...]}' });
-    }
     return runQueries(store, config, g, req.body);
   });
 
-  app.get<{ Querystring: Record<string, string | undefined> }>(REST.sessions, async (req, reply) => {
+  app.get(REST.sessions, async (req) => {
     const projects = await granted(req);
     const q = req.query;
-    try {
-      if (q.project && !projects.includes(q.project)) {
-        throw new AuthError(403, `project '${q.project}' is not granted to this token`);
-      }
-      if (q.callType && !Object.values(CallType).includes(q.callType as CallType)) {
-        throw new QueryInputError(`callType must be one of ${Object.values(CallType).join(', ')}`);
-      }
-      const to = optionalNumber(q.to, 'to') ?? Date.now();
-      const from = optionalNumber(q.from, 'from') ?? to - DAY;
-      const sessions = await searchSessions(store, {
-        projects: q.project ? [q.project] : projects,
-        from,
-        to,
-        sessionIdPrefix: q.q,
-        hasErrors: q.hasErrors === 'true',
-        callType: q.callType as CallType | undefined,
-        minSize: optionalNumber(q.minSize, 'minSize'),
-        saved: q.saved === undefined ? undefined : q.saved === 'true',
-        tag: q.tag,
-        limit: optionalNumber(q.limit, 'limit'),
-      });
-      return { from, to, sessions };
-    } catch (err) {
-      if (err instanceof QueryInputError) {
-        return reply.code(400).send({ error: err.message });
-      }
-      throw err;
+    const project = textParam(q, 'project');
+    if (project && !projects.includes(project)) {
+      throw forbidden(`project '${project}' is not granted to this token`, 'project');
     }
+    const callType = textParam(q, 'callType');
+    checkQueryField('callType', callType, 'callType');
+    const sessionIdPrefix = textParam(q, 'q');
+    const tag = textParam(q, 'tag');
+    const time = { min: -MAX_TIME, max: MAX_TIME };
+    const to = numberParam(q, 'to', time) ?? Date.now();
+    const from = numberParam(q, 'from', time) ?? to - DAY;
+    const sessions = await searchSessions(store, {
+      projects: project ? [project] : projects,
+      from,
+      to,
+      sessionIdPrefix,
+      hasErrors: boolParam(q, 'hasErrors') ?? false,
+      callType: callType as CallType | undefined,
+      minSize: numberParam(q, 'minSize', { min: 0, max: 1_000_000, integer: true }),
+      saved: boolParam(q, 'saved'),
+      tag,
+      limit: numberParam(q, 'limit', { min: 1, max: Limits.maxSessionsLimit, integer: true }),
+    });
+    return { from, to, sessions };
   });
 }

@@ -1,15 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { REST, ROLE_HEADER, USER_HEADER } from '@model';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Limits, REST, ROLE_HEADER, USER_HEADER } from '@model';
+import { forbidden, invalidBody, invalidField, notFound } from '../errors';
 import { listProjects } from '../query/context';
-import {
-  deleteSaved,
-  editSaved,
-  listSaved,
-  saveSession,
-  SavedSessionError,
-  type SavedSessionInput,
-} from '../store/savedSessions';
-import { AuthError, authenticate, readableProjects, type Principal } from './auth';
+import { deleteSaved, editSaved, listSaved, saveSession, type SavedSessionInput } from '../store/savedSessions';
+import { authenticate, readableProjects, type Principal } from './auth';
+import { textParam } from './params';
 import type { AppDeps } from './server';
 
 const WRITER_ROLES = ['Editor', 'Admin'];
@@ -30,28 +25,26 @@ function assertWriter(p: Principal, req: FastifyRequest): string | null {
   readableProjects(p);
   const role = header(req, ROLE_HEADER);
   if (!role) {
-    throw new AuthError(
-      403,
-      `changing saved sessions needs the Grafana role Editor or Admin (${ROLE_HEADER}, sent by the data source) or an admin token`
+    throw forbidden(
+      `changing saved sessions needs the Grafana role Editor or Admin (${ROLE_HEADER}, sent by the data source) or an admin token`,
+      ROLE_HEADER
     );
   }
   if (!WRITER_ROLES.includes(role)) {
-    throw new AuthError(403, `the Grafana role ${role} cannot change saved sessions: an Editor or Admin can`);
+    throw forbidden(`the Grafana role ${role} cannot change saved sessions: an Editor or Admin can`, ROLE_HEADER);
   }
   return header(req, USER_HEADER) ?? null;
 }
 
-function assertProject(granted: string[] | '*', project: string) {
+function assertProject(granted: string[] | '*', project: string, field = 'project') {
   if (granted !== '*' && !granted.includes(project)) {
-    throw new AuthError(403, `project '${project}' is not granted to this token`);
+    throw forbidden(`project '${project}' is not granted to this token`, field);
   }
 }
 
-function sendSavedError(reply: FastifyReply, err: unknown) {
-  if (err instanceof SavedSessionError) {
-    return reply.code(err.status).send({ error: err.message });
-  }
-  throw err;
+/** The path's project and session id, as long as ingest accepts them. */
+function target(req: FastifyRequest<One>): { project: string; sessionId: string } {
+  return { project: textParam(req.params, 'project') ?? '', sessionId: textParam(req.params, 'sessionId') ?? '' };
 }
 
 type One = { Params: { project: string; sessionId: string }; Body: SavedSessionInput | undefined };
@@ -61,67 +54,65 @@ export function registerSavedRoutes(app: FastifyInstance, deps: AppDeps, tokens:
   const { store } = deps;
   const one = '/api/v1/saved/:project/:sessionId';
 
-  app.get<{ Querystring: { project?: string } }>(REST.saved, async (req) => {
+  app.get(REST.saved, async (req) => {
     const granted = readableProjects(authenticate(tokens, req));
-    if (req.query.project) {
-      assertProject(granted, req.query.project);
+    const project = textParam(req.query, 'project');
+    if (project) {
+      assertProject(granted, project);
     }
-    const projects = req.query.project ? [req.query.project] : granted === '*' ? await listProjects(store) : granted;
+    const projects = project ? [project] : granted === '*' ? await listProjects(store) : granted;
     return { saved: await listSaved(store, projects) };
   });
 
   app.put<One>(one, async (req, reply) => {
     const p = authenticate(tokens, req);
     const by = assertWriter(p, req);
-    assertProject(readableProjects(p), req.params.project);
-    try {
-      const { created, saved } = await saveSession(store, req.params.project, req.params.sessionId, req.body ?? {}, by);
-      return reply.code(created ? 201 : 200).send({ saved });
-    } catch (err) {
-      return sendSavedError(reply, err);
-    }
+    const { project, sessionId } = target(req);
+    assertProject(readableProjects(p), project);
+    const { created, saved } = await saveSession(store, project, sessionId, req.body ?? {}, by);
+    return reply.code(created ? 201 : 200).send({ saved });
   });
 
-  app.patch<One>(one, async (req, reply) => {
+  app.patch<One>(one, async (req) => {
     const p = authenticate(tokens, req);
     assertWriter(p, req);
-    assertProject(readableProjects(p), req.params.project);
-    try {
-      return { saved: await editSaved(store, req.params.project, req.params.sessionId, req.body ?? {}) };
-    } catch (err) {
-      return sendSavedError(reply, err);
-    }
+    const { project, sessionId } = target(req);
+    assertProject(readableProjects(p), project);
+    return { saved: await editSaved(store, project, sessionId, req.body ?? {}) };
   });
 
-  app.delete<One>(one, async (req, reply) => {
+  app.delete<One>(one, async (req) => {
     const p = authenticate(tokens, req);
     assertWriter(p, req);
-    assertProject(readableProjects(p), req.params.project);
-    const deleted = await deleteSaved(store, [{ project: req.params.project, sessionId: req.params.sessionId }]);
+    const { project, sessionId } = target(req);
+    assertProject(readableProjects(p), project);
+    const deleted = await deleteSaved(store, [{ project, sessionId }]);
     if (deleted.length === 0) {
-      return reply
-        .code(404)
-        .send({ error: `session '${req.params.sessionId}' is not saved in project '${req.params.project}'` });
+      throw notFound(`session '${sessionId}' is not saved in project '${project}'`, 'sessionId');
     }
     return { deleted };
   });
 
-  app.post<{ Body: { sessions?: unknown } | undefined }>(REST.savedDelete, async (req, reply) => {
+  app.post<{ Body: { sessions?: unknown } | undefined }>(REST.savedDelete, async (req) => {
     const p = authenticate(tokens, req);
     assertWriter(p, req);
     const granted = readableProjects(p);
     const items = req.body?.sessions;
-    if (!Array.isArray(items) || items.length === 0) {
-      return reply.code(400).send({
-        error: 'body must be {"sessions": [{"project": ..., "sessionId": ...}, ...]} with at least one session',
-      });
+    if (!Array.isArray(items) || items.length === 0 || items.length > Limits.savedSessionsPerProject) {
+      throw invalidBody(
+        `body must be {"sessions": [{"project": ..., "sessionId": ...}, ...]} with 1 to ${Limits.savedSessionsPerProject} sessions`
+      );
     }
-    const bad = items.findIndex((i) => typeof i?.project !== 'string' || typeof i?.sessionId !== 'string');
+    const id = (v: unknown) => typeof v === 'string' && v.length <= Limits.maxIdChars;
+    const bad = items.findIndex((i) => !id(i?.project) || !id(i?.sessionId));
     if (bad >= 0) {
-      return reply.code(400).send({ error: `sessions[${bad}] must have string project and sessionId` });
+      throw invalidField(
+        `sessions[${bad}]`,
+        `sessions[${bad}] must have project and sessionId, text of at most ${Limits.maxIdChars} characters`
+      );
     }
     const list = items as Array<{ project: string; sessionId: string }>;
-    list.forEach((i) => assertProject(granted, i.project));
+    list.forEach((i, n) => assertProject(granted, i.project, `sessions[${n}].project`));
     return { deleted: await deleteSaved(store, list) };
   });
 }

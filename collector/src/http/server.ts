@@ -1,11 +1,14 @@
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
+import { CollectorError, ErrorCode, errorBody, logInternal, tooLarge } from '../errors';
 import type { Store } from '../store/store';
 import { registerAdminRoutes } from './adminRoutes';
-import { AuthError, tokenTable } from './auth';
+import { tokenTable } from './auth';
 import { registerIngestRoutes } from './ingestRoutes';
+import { registerJsonParser } from './jsonBody';
+import { checkRequestParams } from './params';
 import { registerReadRoutes } from './readRoutes';
 import { registerUploadRoutes } from './uploadRoutes';
 import { registerSavedRoutes } from './savedRoutes';
@@ -15,27 +18,106 @@ export interface AppDeps {
   config: CollectorConfig;
 }
 
+/** A session id of `maxIdChars` UTF-16 units, percent-encoded (up to 12 characters for an astral one). */
+const MAX_PARAM_LENGTH = Limits.maxIdChars * 12;
+
+/** Fastify's own refusals, in the collector's error family (its text names Fastify internals). */
+function fromFastify(err: FastifyError, req: FastifyRequest): CollectorError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return tooLarge(
+        `the body is larger than ${req.routeOptions.bodyLimit ?? Limits.maxBodyBytes} bytes, the limit of this route`
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new CollectorError(
+        415,
+        ErrorCode.UnsupportedMediaType,
+        `Content-Type '${String(req.headers['content-type']).slice(0, 100)}' is not accepted here: send application/json (ingest also takes application/x-ndjson)`,
+        { field: 'Content-Type' }
+      );
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new CollectorError(400, ErrorCode.InvalidField, 'Content-Length does not match the body', {
+        field: 'Content-Length',
+      });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new CollectorError(400, ErrorCode.InvalidBody, 'the body is empty: send JSON', { field: 'body' });
+    case 'FST_ERR_BAD_URL':
+      return new CollectorError(400, ErrorCode.InvalidField, 'the URL is not valid (bad percent-encoding)', {
+        field: 'url',
+      });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new CollectorError(
+        414,
+        ErrorCode.UriTooLong,
+        `a path parameter is longer than ${MAX_PARAM_LENGTH} characters (ids are at most ${Limits.maxIdChars})`,
+        { field: 'url' }
+      );
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new CollectorError(
+      err.statusCode,
+      ErrorCode.InvalidBody,
+      `the request was refused (${err.code ?? err.statusCode})`
+    );
+  }
+  return undefined;
+}
+
+/** Bytes past a route's limit the collector reads and drops so that the client can read its 413. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+function drainable(req: FastifyRequest): boolean {
+  const length = Number(req.headers['content-length']);
+  const limit = req.routeOptions.bodyLimit ?? Limits.maxBodyBytes;
+  return Number.isFinite(length) && length - limit <= MAX_DRAIN_BYTES;
+}
+
 /** The collector's HTTP API: ingest, queries (Grafana frames), REST search and health. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: Limits.maxBodyBytes });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: Limits.maxBodyBytes,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+  });
   await app.register(cors, {
     origin: true,
     allowedHeaders: ['Authorization', 'Content-Type'],
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   });
+  registerJsonParser(app);
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body)
   );
-  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-    if (err instanceof AuthError) {
-      return reply.code(err.status).send({ error: err.message });
+  app.addHook('preValidation', async (req) => checkRequestParams(req));
+  // The one place an error becomes an HTTP answer: the family's status, message, code and field;
+  // anything else is the collector's fault, logged, and answered without its text.
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const e = err instanceof CollectorError ? err : fromFastify(err, req);
+    if (!e) {
+      logInternal(err, `${req.method} ${req.routeOptions.url ?? req.url}`);
+      return reply
+        .code(500)
+        .send({ error: 'internal error (the collector log has the details)', code: ErrorCode.Internal });
     }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 413) {
-      return reply.code(413).send({ error: `request body is larger than ${Limits.maxBodyBytes} bytes` });
+    if (e.status === 413 && drainable(req)) {
+      // Fastify closes the connection, and a client still sending then gets EPIPE instead of
+      // this answer; reading (and dropping) the rest of a body of bounded size lets it finish.
+      reply.removeHeader('connection');
     }
-    return reply.code(status).send({ error: status === 500 ? `internal error: ${err.message}` : err.message });
+    if (e.retryAfterS !== undefined) {
+      reply.header('retry-after', String(Math.ceil(e.retryAfterS)));
+    }
+    return reply.code(e.status).send(errorBody(e));
   });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send(
+      errorBody(
+        new CollectorError(404, ErrorCode.NotFound, `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`, {
+          field: 'url',
+        })
+      )
+    )
+  );
   const tokens = tokenTable(deps.config.tokens);
   registerIngestRoutes(app, deps, tokens);
   registerReadRoutes(app, deps, tokens);

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
-import { Limits, REST } from '@model';
+import { isOneOf, Limits, REST } from '@model';
+import { CollectorError, invalidField, tooLarge } from '../errors';
 import { DUMP_FORMATS, importDump } from '../importers/importDump';
-import { DumpError, type DumpFormat } from '../importers/trace';
 import { authenticate, writableProject, type Principal } from './auth';
+import { textParam } from './params';
 import type { AppDeps } from './server';
-
-class TooLarge extends Error {}
 
 /** Copies the upload to a file (the importer reads it twice), refusing more than the limit. */
 async function spool(body: Readable | undefined, path: string): Promise<void> {
@@ -19,7 +18,12 @@ async function spool(body: Readable | undefined, path: string): Promise<void> {
   const limit = new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      done(seen > Limits.maxImportBytes ? new TooLarge() : null, chunk);
+      done(
+        seen > Limits.maxImportBytes
+          ? tooLarge(`the dump is larger than ${Limits.maxImportBytes} bytes, the upload limit`)
+          : null,
+        chunk
+      );
     },
   });
   const out = createWriteStream(path);
@@ -28,13 +32,6 @@ async function spool(body: Readable | undefined, path: string): Promise<void> {
     return;
   }
   await pipeline(body, limit, out);
-}
-
-interface ImportQuery {
-  session?: string;
-  format?: string;
-  project?: string;
-  name?: string;
 }
 
 /**
@@ -47,44 +44,37 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps, tokens
     // Only this route: take the body as a stream whatever its content type, never parse it here.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    scope.post<{ Querystring: ImportQuery }>(REST.import, { bodyLimit: Limits.maxImportBytes }, async (req, reply) => {
-      const project = writableProject(authenticate(tokens, req), req.query.project);
-      const { session, format = 'auto' } = req.query;
-      if (!session || session.length > 256) {
-        return reply.code(400).send({
-          error: "query parameter 'session' is required (the session id to import into, at most 256 characters)",
-        });
+    scope.post(REST.import, { bodyLimit: Limits.maxImportBytes }, async (req, reply) => {
+      const project = writableProject(authenticate(tokens, req), textParam(req.query, 'project'));
+      const session = textParam(req.query, 'session');
+      const format = textParam(req.query, 'format') ?? 'auto';
+      if (!session) {
+        throw invalidField(
+          'session',
+          `query parameter 'session' is required (the session id to import into, at most ${Limits.maxIdChars} characters)`
+        );
       }
-      if (format !== 'auto' && !DUMP_FORMATS.includes(format as DumpFormat)) {
-        return reply
-          .code(400)
-          .send({ error: `query parameter 'format' must be one of auto, ${DUMP_FORMATS.join(', ')}` });
+      if (format !== 'auto' && !isOneOf(DUMP_FORMATS, format)) {
+        throw invalidField('format', `query parameter 'format' must be one of auto, ${DUMP_FORMATS.join(', ')}`);
       }
+      const name = textParam(req.query, 'name', 256) ?? 'upload';
       const dir = await mkdtemp(join(tmpdir(), 'si-upload-'));
       try {
         const path = join(dir, 'dump');
         try {
           await spool(req.body as Readable | undefined, path);
         } catch (err) {
-          if (err instanceof TooLarge) {
-            return reply
-              .code(413)
-              .header('connection', 'close')
-              .send({ error: `the dump is larger than ${Limits.maxImportBytes} bytes, the upload limit` });
+          if (err instanceof CollectorError) {
+            // The rest of the body is not read: close the connection rather than drain it.
+            reply.header('connection', 'close');
           }
           throw err;
         }
-        const name = (req.query.name ?? 'upload').slice(0, 256);
         return await importDump(
           deps.store,
           { path, name, size: (await stat(path)).size },
-          { project, sessionId: session, format: format as DumpFormat | 'auto' }
+          { project, sessionId: session, format }
         );
-      } catch (err) {
-        if (err instanceof DumpError) {
-          return reply.code(400).send({ error: err.message });
-        }
-        throw err;
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

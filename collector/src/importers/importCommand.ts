@@ -4,10 +4,11 @@ import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { REST } from '@model';
 import { loadConfig } from '../config/config';
+import { CollectorError, invalidDump } from '../errors';
 import { openStore } from '../store/openStore';
 import { DUMP_FORMATS, importDump, type ImportResult } from './importDump';
 import { progressBar } from './progressBar';
-import { DumpError, type DumpFormat } from './trace';
+import type { DumpFormat } from './trace';
 
 const USAGE = `usage: collector import <files...> --project P --session S [--format auto|${DUMP_FORMATS.join('|')}] [--url URL --token T]
 
@@ -48,7 +49,7 @@ async function upload(
     error?: string;
   };
   if (!res.ok) {
-    throw new DumpError(`${basename(path)}: the collector refused the upload (HTTP ${res.status}): ${body.error}`);
+    throw invalidDump(`${basename(path)}: the collector refused the upload (HTTP ${res.status}): ${body.error}`);
   }
   return body;
 }
@@ -125,7 +126,7 @@ export async function importCommand(argv: string[]): Promise<number> {
         console.log(summary(result));
       } catch (err) {
         bar.done();
-        if (!(err instanceof DumpError)) {
+        if (!(err instanceof CollectorError)) {
           throw err;
         }
         console.error(`import failed, nothing stored: ${err.message}`);

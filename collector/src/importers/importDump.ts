@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { RecordError, validateRecord } from '../ingest/validate';
+import { CollectorError, invalidDump } from '../errors';
+import { validateRecord } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import type { IngestRecord } from '../model/records';
 import type { Store } from '../store/store';
@@ -7,7 +8,7 @@ import { internalsEntries } from './internalsDump';
 import { rtcstatsEntries } from './rtcstatsDump';
 import { SessionMapper } from './sessionMapper';
 import { readLines, readText, type DumpFile } from './textSource';
-import { DumpError, type DumpFormat, type DumpProfile, type TraceEntry } from './trace';
+import type { DumpFormat, DumpProfile, TraceEntry } from './trace';
 import { clientInfoOf } from './userAgent';
 
 export const DUMP_FORMATS: DumpFormat[] = ['rtcstats', 'rtcstats-v3', 'webrtc-internals'];
@@ -45,7 +46,7 @@ export interface ImportResult {
 /** Which format the dump is, from its first non-blank characters. */
 export async function detectFormat(file: DumpFile): Promise<DumpFormat> {
   if (file.size === 0) {
-    throw new DumpError(`${file.name}: the file is empty`);
+    throw invalidDump(`${file.name}: the file is empty`);
   }
   let head = '';
   for await (const chunk of readText(file)) {
@@ -56,7 +57,7 @@ export async function detectFormat(file: DumpFile): Promise<DumpFormat> {
   }
   const start = head.trimStart();
   if (start === '') {
-    throw new DumpError(`${file.name}: the file is empty (only white space)`);
+    throw invalidDump(`${file.name}: the file is empty (only white space)`);
   }
   if (start.startsWith('RTCStatsDump')) {
     return 'rtcstats-v3';
@@ -68,7 +69,7 @@ export async function detectFormat(file: DumpFile): Promise<DumpFormat> {
     return 'webrtc-internals';
   }
   const shown = JSON.stringify(start.slice(0, 12));
-  throw new DumpError(
+  throw invalidDump(
     `${file.name}: not a dump this importer reads: it starts with ${shown}; expected an rtcstats dump (JSON lines, or "RTCStatsDump" for v3) or a webrtc-internals JSON document, gzip'ed or not`
   );
 }
@@ -99,7 +100,7 @@ async function* hashing(chunks: AsyncIterable<string>, hash: ReturnType<typeof c
 export async function importDump(store: Store, file: DumpFile, options: ImportOptions): Promise<ImportResult> {
   const detected = await detectFormat(file);
   if (options.format && options.format !== 'auto' && options.format !== detected) {
-    throw new DumpError(`${file.name}: format ${options.format} was asked for, but the file is a ${detected} dump`);
+    throw invalidDump(`${file.name}: format ${options.format} was asked for, but the file is a ${detected} dump`);
   }
   const progress = (phase: ImportProgress['phase']) => (bytes: number) =>
     options.onProgress?.({ phase, bytes, total: file.size });
@@ -113,7 +114,7 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     try {
       validateRecord(r, count++);
     } catch (err) {
-      throw err instanceof RecordError ? new DumpError(`${file.name}: ${err.message}`) : err;
+      throw err instanceof CollectorError ? invalidDump(`${file.name}: ${err.message}`) : err;
     }
   });
   for await (const entry of entriesOf(detected, hashing(readText(file, progress('check')), hash), file.name, profile)) {
@@ -121,7 +122,7 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   }
   check.finish();
   if (count === 0) {
-    throw new DumpError(`${file.name}: the dump holds no peer connection and no getUserMedia call: nothing to import`);
+    throw invalidDump(`${file.name}: the dump holds no peer connection and no getUserMedia call: nothing to import`);
   }
 
   // Pass 2: the same records, now with the final user id and client description, in batches.

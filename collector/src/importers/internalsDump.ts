@@ -1,5 +1,6 @@
 import { JsonScanner, type JsonPath } from './jsonScanner';
-import { DumpError, type DumpProfile, type StatsMap, type StatsReport, type TraceEntry } from './trace';
+import { invalidDump } from '../errors';
+import { type DumpProfile, type StatsMap, type StatsReport, type TraceEntry } from './trace';
 
 // The series the importer reads; the others are skipped as they are parsed.
 const FIELDS = new Set([
@@ -161,14 +162,14 @@ export async function* internalsEntries(
     } else if (p[0] === 'getUserMedia') {
       sawGum = true;
       if (!isObject(value) || !Number.isFinite(timeOf(value))) {
-        throw new DumpError(`${name}: getUserMedia[${p[1]}] must be an object with a timestamp`);
+        throw invalidDump(`${name}: getUserMedia[${p[1]}] must be an object with a timestamp`);
       }
       out.push(gumCall(value, timeOf(value)));
     } else if (p[0] === 'PeerConnections' && p.length === 2) {
-      throw new DumpError(`${name}: PeerConnections.${p[1]} must be an object`);
+      throw invalidDump(`${name}: PeerConnections.${p[1]} must be an object`);
     } else if (p[2] === 'updateLog') {
       if (!isObject(value) || typeof value.type !== 'string' || !Number.isFinite(timeOf(value))) {
-        throw new DumpError(
+        throw invalidDump(
           `${name}: PeerConnections.${p[1]}.updateLog[${p[3]}] must be an object with a type and a timestamp`
         );
       }
@@ -181,14 +182,14 @@ export async function* internalsEntries(
       });
     } else if (p[2] === 'stats') {
       if (!isObject(value) || typeof value.values !== 'string' || typeof value.statsType !== 'string') {
-        throw new DumpError(
+        throw invalidDump(
           `${name}: PeerConnections.${p[1]}.stats["${p[3]}"] must be {startTime, endTime, statsType, values}`
         );
       }
       const cut = p[3].lastIndexOf('-');
       const values = parseValue(value.values);
       if (cut <= 0 || !Array.isArray(values)) {
-        throw new DumpError(
+        throw invalidDump(
           `${name}: PeerConnections.${p[1]}.stats["${p[3]}"] is not a "<statsId>-<field>" series of values`
         );
       }
@@ -226,7 +227,7 @@ export async function* internalsEntries(
   }
   scanner.end();
   if (!sawPeerConnections && !sawGum) {
-    throw new DumpError(
+    throw invalidDump(
       `${name}: a JSON document, but not a webrtc-internals dump (it has no PeerConnections and no getUserMedia log)`
     );
   }

@@ -1,4 +1,4 @@
-import { DumpError } from './trace';
+import { invalidDump } from '../errors';
 
 export type JsonPath = string[];
 
@@ -40,7 +40,7 @@ export class JsonScanner {
   ) {}
 
   private fail(what: string, at: number): never {
-    throw new DumpError(`${this.name}: not valid JSON at character ${this.offset + at + 1}: ${what}`);
+    throw invalidDump(`${this.name}: not valid JSON at character ${this.offset + at + 1}: ${what}`);
   }
 
   push(chunk: string): void {
@@ -248,10 +248,10 @@ export class JsonScanner {
   /** The input ended: anything open means the document was cut off. */
   end(): void {
     if (!this.started) {
-      throw new DumpError(`${this.name}: the file holds no JSON document`);
+      throw invalidDump(`${this.name}: the file holds no JSON document`);
     }
     if (!this.done || this.mode !== 'skeleton') {
-      throw new DumpError(`${this.name}: the JSON document ends before it is complete (the dump is truncated)`);
+      throw invalidDump(`${this.name}: the JSON document ends before it is complete (the dump is truncated)`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { applyLegacyDelta, applyV3Delta } from './statsDelta';
-import { DumpError, type DumpProfile, type StatsMap, type TraceEntry } from './trace';
+import { invalidDump } from '../errors';
+import { type DumpProfile, type StatsMap, type TraceEntry } from './trace';
 import { methodName } from './v3Tables';
 
 // Epoch ms between 2000-01-01 and 2100-01-01, as the ingest API accepts.
@@ -13,15 +14,15 @@ function parseLine(line: Line, name: string): unknown {
     return JSON.parse(line.text);
   } catch {
     if (!line.complete) {
-      throw new DumpError(`${name}: line ${line.n} is cut off (the dump is truncated)`);
+      throw invalidDump(`${name}: line ${line.n} is cut off (the dump is truncated)`);
     }
-    throw new DumpError(`${name}: line ${line.n} is not valid JSON`);
+    throw invalidDump(`${name}: line ${line.n} is not valid JSON`);
   }
 }
 
 function checkTs(ts: number, line: Line, name: string): number {
   if (!Number.isFinite(ts) || ts < MIN_TS || ts > MAX_TS) {
-    throw new DumpError(
+    throw invalidDump(
       `${name}: line ${line.n} has timestamp ${ts}, which is not epoch milliseconds between 2000 and 2100`
     );
   }
@@ -88,7 +89,7 @@ export async function* rtcstatsEntries(
     const parsed = parseLine(line, name);
     if (v3 && line.n === 2) {
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new DumpError(`${name}: line 2 of an rtcstats v3 dump must be its metadata object`);
+        throw invalidDump(`${name}: line 2 of an rtcstats v3 dump must be its metadata object`);
       }
       profileFrom(parsed, profile);
       continue;
@@ -97,16 +98,16 @@ export async function* rtcstatsEntries(
       if (v3) {
         continue; // rtcstats v3 readers skip lines that are not trace arrays
       }
-      throw new DumpError(`${name}: line ${line.n} is not a [method, peerConnectionId, value, timestamp] array`);
+      throw invalidDump(`${name}: line ${line.n} is not a [method, peerConnectionId, value, timestamp] array`);
     }
     const method = v3 ? methodName(parsed[0]) : parsed[0];
     const pc = parsed[1];
     if (typeof method !== 'string' || method === '' || (pc !== null && typeof pc !== 'string')) {
-      throw new DumpError(`${name}: line ${line.n} must start with a method name and a peer connection id (or null)`);
+      throw invalidDump(`${name}: line ${line.n} must start with a method name and a peer connection id (or null)`);
     }
     const last = v3 ? parsed[parsed.length - 1] : parsed[3];
     if (typeof last !== 'number') {
-      throw new DumpError(
+      throw invalidDump(
         `${name}: line ${line.n} has no timestamp (its ${v3 ? 'last' : 'fourth'} element must be a number)`
       );
     }
@@ -118,7 +119,7 @@ export async function* rtcstatsEntries(
     }
     if ((method === 'getstats' || method === 'getStats') && pc !== null) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new DumpError(`${name}: line ${line.n}: the ${method} value must be an object of stats reports`);
+        throw invalidDump(`${name}: line ${line.n}: the ${method} value must be an object of stats reports`);
       }
       const stats = (v3 ? applyV3Delta : applyLegacyDelta)(base.get(pc), value as Record<string, unknown>);
       base.set(pc, stats);

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { DumpError } from './trace';
+import { invalidDump } from '../errors';
 
 /** A dump on disk; read twice (validate, then write), so it must be a file, not a stream. */
 export interface DumpFile {
@@ -24,7 +24,7 @@ export async function isGzip(path: string): Promise<boolean> {
 
 /**
  * The dump's text in chunks, gunzipped when it starts with the gzip magic bytes. `onBytes` gets
- * the count of file bytes read so far (progress). A cut gzip stream is a DumpError.
+ * the count of file bytes read so far (progress). A cut gzip stream is a 400 (invalid_dump).
  */
 export async function* readText(file: DumpFile, onBytes?: (read: number) => void): AsyncGenerator<string> {
   const gzip = await isGzip(file.path);
@@ -46,7 +46,7 @@ export async function* readText(file: DumpFile, onBytes?: (read: number) => void
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
-      throw new DumpError(
+      throw invalidDump(
         `${file.name}: the gzip data is ${code === 'Z_BUF_ERROR' ? 'truncated (unexpected end of file)' : 'corrupt'}`
       );
     }

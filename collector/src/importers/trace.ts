@@ -28,6 +28,3 @@ export interface DumpProfile {
 }
 
 export type DumpFormat = 'rtcstats' | 'rtcstats-v3' | 'webrtc-internals';
-
-/** A bad dump: the message names what was wrong and where. Nothing is stored. */
-export class DumpError extends Error {}

@@ -1,32 +1,27 @@
-import { ownEntry } from '@model';
+import { Limits, ownEntry } from '@model';
+import { invalidField } from '../errors';
 import { ACTIONS, type IngestRecord } from '../model/records';
+import { findUnstorable, unstorableText } from '../model/storable';
 
-/** A rejected batch: which record, which field, and why. */
-export class RecordError extends Error {
-  constructor(
-    readonly index: number,
-    readonly field: string,
-    reason: string
-  ) {
-    super(`record ${index}: field '${field}' ${reason}`);
-  }
-}
+/** A rejected batch: which record, which field, and why (a 400 with `index` and `field`). */
+export const recordError = (index: number, field: string, reason: string) =>
+  invalidField(field, `record ${index}: field '${field}' ${reason}`, index);
 
 type Check = (value: unknown) => string | undefined;
 
-const MAX_ID = 256;
+const MAX_ID: number = Limits.maxIdChars;
 // Epoch ms between 2000-01-01 and 2100-01-01: catches seconds or microseconds sent by mistake.
 const MIN_TS = 946684800000;
 const MAX_TS = 4102444800000;
 
 const str =
-  (max = MAX_ID): Check =>
+  (max: number = MAX_ID): Check =>
   (v) =>
     typeof v !== 'string' || v.length === 0
       ? 'must be a non-empty string'
       : v.length > max
         ? `must be at most ${max} characters`
-        : undefined;
+        : unstorableText(v);
 const oneOf =
   (values: readonly string[]): Check =>
   (v) =>
@@ -39,11 +34,24 @@ const num =
       : v < min || v > max
         ? `must be between ${min} and ${max}`
         : undefined;
+const int =
+  (min: number, max: number): Check =>
+  (v) =>
+    num(min, max)(v) ?? (Number.isInteger(v) ? undefined : 'must be a whole number');
 const epochMs: Check = (v) =>
   typeof v !== 'number' || !Number.isFinite(v) || v < MIN_TS || v > MAX_TS ? 'must be a number (epoch ms)' : undefined;
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
 const object: Check = (v) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object';
+/** Free-form JSON (`detail`): any object PostgreSQL's jsonb can hold, nested at most `maxJsonDepth`. */
+const json: Check = (v) => {
+  const problem = object(v);
+  if (problem) {
+    return problem;
+  }
+  const found = findUnstorable(v);
+  return found ? `${found.path ? `at ${found.path} ` : ''}${found.reason}` : undefined;
+};
 const codeCheck: Check = (v) => (typeof v === 'number' ? num(0, 1e9)(v) : str(64)(v));
 
 interface Spec {
@@ -83,7 +91,7 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       reason: str(256),
       client: object,
       stream: object,
-      detail: object,
+      detail: json,
     },
   },
   quality: {
@@ -106,8 +114,8 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       rttMs: num(0, 600000),
       jitterMs: num(0, 600000),
       frameRate: num(0, 1000),
-      width: num(0, 100000),
-      height: num(0, 100000),
+      width: int(0, 100000),
+      height: int(0, 100000),
     },
   },
 };
@@ -116,14 +124,14 @@ function checkFields(index: number, prefix: string, obj: Record<string, unknown>
   for (const [key, value] of Object.entries(obj)) {
     const check = ownEntry(checks, key);
     if (!check) {
-      throw new RecordError(index, `${prefix}${key}`, 'is not a known field');
+      throw recordError(index, `${prefix}${key}`, 'is not a known field');
     }
     if (value === undefined) {
       continue;
     }
     const problem = check(value);
     if (problem) {
-      throw new RecordError(index, `${prefix}${key}`, problem);
+      throw recordError(index, `${prefix}${key}`, problem);
     }
   }
 }
@@ -131,20 +139,20 @@ function checkFields(index: number, prefix: string, obj: Record<string, unknown>
 /** Validates one record against records.ts; throws RecordError naming index and field. */
 export function validateRecord(value: unknown, index: number): IngestRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RecordError(index, 'kind', "must be set: the record must be an object with kind 'event' or 'quality'");
+    throw recordError(index, 'kind', "must be set: the record must be an object with kind 'event' or 'quality'");
   }
   const rec = value as Record<string, unknown>;
   const spec = ownEntry(SPECS, rec.kind);
   if (!spec) {
-    throw new RecordError(index, 'kind', "must be 'event' or 'quality'");
+    throw recordError(index, 'kind', "must be 'event' or 'quality'");
   }
   for (const [key, check] of Object.entries(spec.required)) {
     if (rec[key] === undefined || rec[key] === null) {
-      throw new RecordError(index, key, 'is required');
+      throw recordError(index, key, 'is required');
     }
     const problem = check(rec[key]);
     if (problem) {
-      throw new RecordError(index, key, problem);
+      throw recordError(index, key, problem);
     }
   }
   const { kind: _kind, ...rest } = rec;

@@ -1,5 +1,6 @@
 import type { SessionQueryModel, WireQuery } from '@model';
 import type { CollectorConfig } from '../config/config';
+import { forbidden } from '../errors';
 import type { Store } from '../store/store';
 
 /** What a query handler gets: the store, the caller's projects, and the query itself. */
@@ -16,9 +17,7 @@ export interface QueryContext {
   refId: string;
 }
 
-/** A query the caller got wrong: answered with a 400 for that refId only. */
-export class QueryInputError extends Error {}
-
+/** The context of a query whose time range and model `validateQuery` has checked. */
 export function buildContext(
   store: Store,
   config: CollectorConfig,
@@ -26,26 +25,15 @@ export function buildContext(
   wire: WireQuery,
   allProjects: string[]
 ): QueryContext {
-  const { query, timeRange } = wire;
-  if (
-    !timeRange ||
-    !Number.isFinite(timeRange.from) ||
-    !Number.isFinite(timeRange.to) ||
-    timeRange.from > timeRange.to
-  ) {
-    throw new QueryInputError('timeRange must have numeric from <= to (epoch ms)');
-  }
+  const { query, timeRange, maxDataPoints, intervalMs } = wire;
   const readable = granted === '*' ? allProjects : granted;
   let projects = readable;
   if (query.project) {
     if (!readable.includes(query.project) && granted !== '*') {
-      throw new QueryInputError(`project '${query.project}' is not granted to this token`);
+      throw forbidden(`project '${query.project}' is not granted to this token`, 'query.project');
     }
     projects = [query.project];
   }
-  const maxDataPoints =
-    Number.isFinite(wire.maxDataPoints) && wire.maxDataPoints > 0 ? Math.floor(wire.maxDataPoints) : 1000;
-  const intervalMs = Number.isFinite(wire.intervalMs) && wire.intervalMs > 0 ? wire.intervalMs : 1;
   const from = Math.floor(timeRange.from);
   const to = Math.ceil(timeRange.to);
   return { store, config, projects, query, from, to, maxDataPoints, intervalMs, refId: wire.refId };

@@ -1,5 +1,4 @@
 import {
-  ALL_QUALITY_METRICS,
   DEFAULT_QUALITY_METRICS,
   Fields,
   PublisherQualityRule,
@@ -9,7 +8,8 @@ import {
 } from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
-import { QueryInputError, type QueryContext } from './context';
+import { invalidField } from '../errors';
+import type { QueryContext } from './context';
 import { findMeeting, loadSession } from './sessionData';
 
 const METRIC_COLUMNS: Record<QualityMetric, { sql: string; unit: string }> = {
@@ -69,19 +69,9 @@ interface SeriesRow {
 export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const q = ctx.query;
   if (!q.sessionId) {
-    throw new QueryInputError('quality needs a sessionId');
+    throw invalidField('query.sessionId', 'quality needs a sessionId');
   }
   const metrics = q.metrics && q.metrics.length > 0 ? q.metrics : DEFAULT_QUALITY_METRICS;
-  const unknown = metrics.filter((m) => !ALL_QUALITY_METRICS.includes(m));
-  if (unknown.length > 0) {
-    throw new QueryInputError(`unknown metrics: ${unknown.join(', ')} (known: ${ALL_QUALITY_METRICS.join(', ')})`);
-  }
-  if (q.role && q.role !== 'publisher' && q.role !== 'subscriber') {
-    throw new QueryInputError(`role must be publisher or subscriber, got '${q.role}'`);
-  }
-  if (q.media && q.media !== 'audio' && q.media !== 'video') {
-    throw new QueryInputError(`media must be audio or video, got '${q.media}'`);
-  }
   if (ctx.projects.length === 0) {
     return [];
   }

@@ -1,15 +1,15 @@
 import {
-  ALL_QUERY_TYPES,
   ownEntry,
   type DataFrameJSON,
   type QueryType,
-  type WireQueryRequest,
+  type WireQuery,
   type WireQueryResponse,
   type WireResult,
 } from '@model';
 import type { CollectorConfig } from '../config/config';
+import { CollectorError, logInternal } from '../errors';
 import type { Store } from '../store/store';
-import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';
+import { buildContext, listProjects, type QueryContext } from './context';
 import { annotationsQuery } from './annotations';
 import { errorsQuery, failureRatesQuery } from './errors';
 import { eventsQuery } from './events';
@@ -20,6 +20,7 @@ import { qualityQuery } from './quality';
 import { sessionsQuery } from './sessions';
 import { summaryQuery } from './summary';
 import { usersQuery } from './users';
+import { validateQueryFrame, validateQueryList, validateQueryModel } from './validateQuery';
 import { variablesQuery } from './variables';
 
 type Handler = (ctx: QueryContext) => Promise<DataFrameJSON[]>;
@@ -45,22 +46,24 @@ async function runOne(
   config: CollectorConfig,
   granted: string[] | '*',
   allProjects: () => Promise<string[]>,
-  wire: WireQueryRequest['queries'][number]
+  wire: WireQuery
 ): Promise<WireResult> {
   try {
-    const handler = ownEntry(HANDLERS, wire.query?.queryType);
-    if (!handler) {
-      throw new QueryInputError(
-        `unknown queryType '${String(wire.query?.queryType)}' (known: ${ALL_QUERY_TYPES.join(', ')})`
-      );
-    }
-    const ctx = buildContext(store, config, granted, wire, granted === '*' ? await allProjects() : []);
+    const query = validateQueryModel(wire.query);
+    const handler = ownEntry(HANDLERS, query.queryType)!;
+    const checked = { ...wire, ...validateQueryFrame(wire), query };
+    const ctx = buildContext(store, config, granted, checked, granted === '*' ? await allProjects() : []);
     return { status: 200, frames: await handler(ctx) };
   } catch (err) {
-    if (err instanceof QueryInputError) {
-      return { status: 400, error: err.message, errorSource: 'downstream' };
+    if (err instanceof CollectorError) {
+      return { status: err.status, error: err.message, errorSource: 'downstream' };
     }
-    return { status: 500, error: `query failed: ${(err as Error).message}`, errorSource: 'plugin' };
+    logInternal(err, `query ${wire.refId}`);
+    return {
+      status: 500,
+      error: 'query failed: internal error (the collector log has the details)',
+      errorSource: 'plugin',
+    };
   }
 }
 
@@ -69,13 +72,14 @@ export async function runQueries(
   store: Store,
   config: CollectorConfig,
   granted: string[] | '*',
-  request: WireQueryRequest
+  body: unknown
 ): Promise<WireQueryResponse> {
+  const queries = validateQueryList(body);
   let cached: Promise<string[]> | undefined;
   const allProjects = () => (cached ??= listProjects(store));
   // refIds come from the client: a prototype-free object keeps `__proto__` an ordinary key.
   const results: WireQueryResponse['results'] = Object.create(null);
-  for (const wire of request.queries) {
+  for (const wire of queries) {
     results[wire.refId] = await runOne(store, config, granted, allProjects, wire);
   }
   return { results };

@@ -1,6 +1,7 @@
 import { deriveMeetings, meetingAt, type ConnectionSpan, type Meeting } from '../model/meetings';
 import type { StoredEvent } from '../model/sessionStats';
-import { QueryInputError, type QueryContext } from './context';
+import { invalidField } from '../errors';
+import type { QueryContext } from './context';
 
 export interface SessionData {
   sessionId: string;
@@ -32,7 +33,7 @@ interface Row {
 export async function loadSession(ctx: QueryContext): Promise<SessionData | undefined> {
   const sessionId = ctx.query.sessionId;
   if (!sessionId) {
-    throw new QueryInputError(`${ctx.query.queryType} needs a sessionId`);
+    throw invalidField('query.sessionId', `${ctx.query.queryType} needs a sessionId`);
   }
   if (ctx.projects.length === 0) {
     return undefined;
@@ -79,7 +80,8 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
 export function findMeeting(data: SessionData, meetingId: string): Meeting {
   const meeting = data.meetings.find((m) => m.meetingId === meetingId);
   if (!meeting) {
-    throw new QueryInputError(
+    throw invalidField(
+      'query.meetingId',
       `meeting '${meetingId}' is not in session ${data.sessionId} (it has ${data.meetings.map((m) => m.meetingId).join(', ')})`
     );
   }

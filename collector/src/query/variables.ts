@@ -1,6 +1,7 @@
 import { VARIABLE_KINDS, type DataFrameJSON } from '@model';
+import { invalidField } from '../errors';
 import { frame } from '../frames/frame';
-import { listProjects, QueryInputError, type QueryContext } from './context';
+import { listProjects, type QueryContext } from './context';
 import { scopedSession } from './scope';
 import { searchSessions } from './sessions';
 
@@ -46,7 +47,7 @@ export async function variablesQuery(ctx: QueryContext): Promise<DataFrameJSON[]
       break;
     }
     default:
-      throw new QueryInputError(`variable must be one of ${VARIABLE_KINDS.join(', ')}`);
+      throw invalidField('query.variable', `query.variable must be one of ${VARIABLE_KINDS.join(', ')}`);
   }
   return [
     frame(

@@ -1,15 +1,7 @@
 import { Limits, type SavedSession } from '@model';
+import { conflict, invalidBody, invalidField, notFound } from '../errors';
+import { unstorableText } from '../model/storable';
 import type { Queryable, Store } from './store';
-
-/** A saved-session request the caller got wrong or that a limit refuses; `status` is the HTTP answer. */
-export class SavedSessionError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string
-  ) {
-    super(message);
-  }
-}
 
 export interface SavedSessionInput {
   name?: unknown;
@@ -46,10 +38,14 @@ function toSaved(r: Row): SavedSession {
 
 function validName(raw: unknown): string {
   if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new SavedSessionError(400, 'name is required: a saved session needs a non-empty name');
+    throw invalidField('name', 'name is required: a saved session needs a non-empty name');
   }
   if (raw.trim().length > MAX_NAME) {
-    throw new SavedSessionError(400, `name is ${raw.trim().length} characters; at most ${MAX_NAME} are allowed`);
+    throw invalidField('name', `name is ${raw.trim().length} characters; at most ${MAX_NAME} are allowed`);
+  }
+  const problem = unstorableText(raw);
+  if (problem) {
+    throw invalidField('name', `name ${problem}`);
   }
   return raw.trim();
 }
@@ -59,18 +55,22 @@ function validTags(raw: unknown): string[] {
     return [];
   }
   if (!Array.isArray(raw) || raw.some((t) => typeof t !== 'string')) {
-    throw new SavedSessionError(400, 'tags must be an array of strings');
+    throw invalidField('tags', 'tags must be an array of strings');
   }
   const tags = [...new Set((raw as string[]).map((t) => t.trim()).filter(Boolean))];
   if (tags.length > Limits.tagsPerSavedSession) {
-    throw new SavedSessionError(
-      400,
+    throw invalidField(
+      'tags',
       `tags: ${tags.length} given; a saved session has at most ${Limits.tagsPerSavedSession} tags`
     );
   }
   const long = tags.find((t) => t.length > MAX_TAG);
   if (long) {
-    throw new SavedSessionError(400, `tag '${long.slice(0, 20)}...' is longer than ${MAX_TAG} characters`);
+    throw invalidField('tags', `tag '${long.slice(0, 20)}...' is longer than ${MAX_TAG} characters`);
+  }
+  const bad = tags.find((t) => unstorableText(t));
+  if (bad !== undefined) {
+    throw invalidField('tags', `a tag ${unstorableText(bad)}`);
   }
   return tags;
 }
@@ -106,8 +106,7 @@ export async function saveSession(
       [project, sessionId]
     );
     if (live[0].n === 0) {
-      throw new SavedSessionError(
-        404,
+      throw notFound(
         `session '${sessionId}' has no data in retention in project '${project}': only sessions with raw data can be saved or refreshed`
       );
     }
@@ -121,8 +120,7 @@ export async function saveSession(
         [project]
       );
       if (count[0].n >= Limits.savedSessionsPerProject) {
-        throw new SavedSessionError(
-          409,
+        throw conflict(
           `project '${project}' already has ${Limits.savedSessionsPerProject} saved sessions, the most it can keep: delete some first`
         );
       }
@@ -146,7 +144,7 @@ export async function editSaved(
   input: SavedSessionInput
 ): Promise<SavedSession> {
   if (input.name === undefined && input.tags === undefined) {
-    throw new SavedSessionError(400, 'nothing to edit: send name and / or tags');
+    throw invalidBody('nothing to edit: send name and / or tags');
   }
   const name = input.name === undefined ? undefined : validName(input.name);
   const tags = input.tags === undefined ? undefined : validTags(input.tags);
@@ -156,7 +154,7 @@ export async function editSaved(
     [project, sessionId, name ?? null, tags ?? null]
   );
   if (rows.length === 0) {
-    throw new SavedSessionError(404, `session '${sessionId}' is not saved in project '${project}'`);
+    throw notFound(`session '${sessionId}' is not saved in project '${project}'`);
   }
   return toSaved(rows[0]);
 }

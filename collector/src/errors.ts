@@ -1,0 +1,91 @@
+/**
+ * The collector's one error family. Whatever refuses a request (a route, a validator, the store,
+ * an importer) throws a `CollectorError`; the central error handler (http/server.ts) turns it
+ * into the HTTP answer `{error, code, field?, index?}` once, and anything else into a 500 that
+ * shows no internal text.
+ */
+export const ErrorCode = {
+  /** 400: a named field, parameter or header is wrong. */
+  InvalidField: 'invalid_field',
+  /** 400: the body is not JSON, or not the shape the route takes. */
+  InvalidBody: 'invalid_body',
+  /** 400: an uploaded dump cannot be read. */
+  InvalidDump: 'invalid_dump',
+  Unauthenticated: 'unauthenticated',
+  Forbidden: 'forbidden',
+  NotFound: 'not_found',
+  /** 408: the body did not arrive in time. */
+  Timeout: 'timeout',
+  /** 409: a limit or the current state refuses the change. */
+  Conflict: 'conflict',
+  TooLarge: 'too_large',
+  UriTooLong: 'uri_too_long',
+  UnsupportedMediaType: 'unsupported_media_type',
+  /** 429: ingest is saturated; retry after `Retry-After` seconds. */
+  Overloaded: 'overloaded',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorPlace {
+  /** The field, parameter or header at fault (`records[3].ts`, `timeRange.from`, `Authorization`). */
+  field?: string;
+  /** The record's index in an ingest batch. */
+  index?: number;
+}
+
+export class CollectorError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly place: ErrorPlace = {},
+    /** Seconds the client should wait before retrying (429, 503). */
+    readonly retryAfterS?: number
+  ) {
+    super(message);
+  }
+}
+
+/** 400 naming the field. */
+export const invalidField = (field: string, message: string, index?: number) =>
+  new CollectorError(400, ErrorCode.InvalidField, message, { field, index });
+
+export const invalidBody = (message: string) =>
+  new CollectorError(400, ErrorCode.InvalidBody, message, { field: 'body' });
+
+export const invalidDump = (message: string) =>
+  new CollectorError(400, ErrorCode.InvalidDump, message, { field: 'body' });
+
+export const unauthenticated = (message: string) =>
+  new CollectorError(401, ErrorCode.Unauthenticated, message, { field: 'Authorization' });
+
+export const forbidden = (message: string, field?: string) =>
+  new CollectorError(403, ErrorCode.Forbidden, message, { field });
+
+export const notFound = (message: string, field?: string) =>
+  new CollectorError(404, ErrorCode.NotFound, message, { field });
+
+export const conflict = (message: string, field?: string) =>
+  new CollectorError(409, ErrorCode.Conflict, message, { field });
+
+export const tooLarge = (message: string, field = 'body') =>
+  new CollectorError(413, ErrorCode.TooLarge, message, { field });
+
+export const overloaded = (message: string, retryAfterS: number) =>
+  new CollectorError(429, ErrorCode.Overloaded, message, {}, retryAfterS);
+
+/** The REST answer of an error: what the user reads, the machine code, and where. */
+export function errorBody(e: CollectorError): { error: string; code: ErrorCode; field?: string; index?: number } {
+  return {
+    error: e.message,
+    code: e.code,
+    ...(e.place.field !== undefined ? { field: e.place.field } : {}),
+    ...(e.place.index !== undefined ? { index: e.place.index } : {}),
+  };
+}
+
+/** A failure that is the collector's own: its detail goes to the log, never into an answer. */
+export function logInternal(err: unknown, where: string): void {
+  console.error(`collector: internal error in ${where}:`, err);
+}
