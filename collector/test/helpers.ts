@@ -88,3 +88,21 @@ export function col(f: DataFrameJSON, name: string): unknown[] {
   assert.ok(i >= 0, `no field ${name} in ${f.schema.name} (${f.schema.fields.map((x) => x.name).join(', ')})`);
   return f.data.values[i];
 }
+
+/** What only PostgreSQL, V8 or Fastify would write: never part of an answer. */
+export const INTERNAL_TEXT =
+  /syntax for type|invalid input|unsupported Unicode|invalid byte sequence|Cannot read|is not a function|is not iterable|Maximum call stack|TypeError|RangeError|SyntaxError|Unexpected token|in JSON at|FST_ERR|relation "|column "|internal error:/;
+
+/** A refusal in the collector's error shape: the status, the field it names, no internal text. */
+export function assertRefused(res: HttpResult, status: number, field: string | RegExp): void {
+  const body = res.body as { error?: unknown; code?: unknown; field?: unknown };
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(body)}`);
+  assert.equal(typeof body?.error, 'string', `no error message in ${JSON.stringify(body)}`);
+  assert.equal(typeof body.code, 'string', `no error code in ${JSON.stringify(body)}`);
+  assert.doesNotMatch(body.error as string, INTERNAL_TEXT);
+  if (typeof field === 'string') {
+    assert.equal(body.field, field, `field of ${JSON.stringify(body)}`);
+  } else {
+    assert.match(String(body.field), field);
+  }
+}
