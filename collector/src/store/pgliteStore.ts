@@ -1,13 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDirectory } from './directoryLock';
 import type { Queryable, SqlParam, Store } from './store';
 
 /** Embedded PostgreSQL (WebAssembly), persisted to a directory or kept in memory. */
 export async function openPglite(dataDir: string, schema?: string): Promise<Store> {
+  let unlock = () => undefined as void;
   if (dataDir !== 'memory://') {
     mkdirSync(dataDir, { recursive: true });
+    unlock = lockDirectory(dataDir);
   }
-  const db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   if (schema) {
     await db.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}"`);
   }
@@ -30,6 +39,10 @@ export async function openPglite(dataDir: string, schema?: string): Promise<Stor
           return fn(q);
         })
       ),
-    close: () => serial(() => db.close()),
+    close: () =>
+      serial(async () => {
+        await db.close();
+        unlock();
+      }),
   };
 }
