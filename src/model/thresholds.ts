@@ -24,6 +24,12 @@ export const Limits = {
   maxBodyBytes: 10 * 1024 * 1024,
   /** A dump uploaded to `POST /api/v1/import` (rtcstats or webrtc-internals, gzip'ed or not). */
   maxImportBytes: 200 * 1024 * 1024,
+  /** A dump's text once gunzipped (a small gzip can hold gigabytes: a zip bomb). */
+  maxImportTextBytes: 1024 * 1024 * 1024,
+  /** Text read before a dump's format must be recognised (leading white space included). */
+  maxImportDetectBytes: 1024 * 1024,
+  /** One line of an rtcstats dump. */
+  maxImportLineBytes: 64 * 1024 * 1024,
   /** Longest id a client may send (session, user, connection, stream, project). */
   maxIdChars: 256,
   /** Deepest nesting of any JSON a client sends (an event's `detail`, a query): deeper is a 400. */

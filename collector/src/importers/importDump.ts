@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { Limits } from '@model';
 import { CollectorError, invalidDump } from '../errors';
-import { validateRecord } from '../ingest/validate';
+import { validateClientInfo, validateRecord } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
-import type { IngestRecord } from '../model/records';
+import type { ClientInfo, IngestRecord } from '../model/records';
 import type { Store } from '../store/store';
 import { internalsEntries } from './internalsDump';
 import { rtcstatsEntries } from './rtcstatsDump';
@@ -43,19 +44,31 @@ export interface ImportResult {
   duplicates: number;
 }
 
-/** Which format the dump is, from its first non-blank characters. */
+const HEAD = 12;
+
+/**
+ * Which format the dump is, from its first non-blank characters. One pass over at most
+ * `Limits.maxImportDetectBytes` of text: white space is skipped where it lies, never re-scanned.
+ */
 export async function detectFormat(file: DumpFile): Promise<DumpFormat> {
   if (file.size === 0) {
     throw invalidDump(`${file.name}: the file is empty`);
   }
-  let head = '';
+  let start = '';
+  let read = 0;
   for await (const chunk of readText(file)) {
-    head += chunk;
-    if (head.trimStart().length >= 12) {
+    read += chunk.length;
+    const from = start ? 0 : chunk.search(/\S/);
+    if (from >= 0) {
+      start += chunk.slice(from, from + HEAD - start.length);
+    }
+    if (start.length >= HEAD) {
       break;
     }
+    if (read > Limits.maxImportDetectBytes) {
+      throw invalidDump(`${file.name}: only white space in its first ${Limits.maxImportDetectBytes} characters`);
+    }
   }
-  const start = head.trimStart();
   if (start === '') {
     throw invalidDump(`${file.name}: the file is empty (only white space)`);
   }
@@ -127,6 +140,9 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
 
   // Pass 2: the same records, now with the final user id and client description, in batches.
   const userId = `dump-${hash.digest('hex').slice(0, 16)}`;
+  // The user's SDK is the dump format: it says where the data came from.
+  const client = clientInfoOf(profile, detected);
+  checkClientInfo(client, file.name);
   const result: ImportResult = {
     file: file.name,
     format: detected,
@@ -139,17 +155,18 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     duplicates: 0,
   };
   let batch: IngestRecord[] = [];
+  // Every row this import adds carries this receive time: what to take back if a write fails.
+  const receivedAt = Date.now();
   const write = async () => {
-    const r = await writeBatch(store, options.project, batch);
+    const r = await writeBatch(store, options.project, batch, receivedAt);
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     batch = [];
   };
-  // The user's SDK is the dump format: it says where the data came from.
   const mapper = new SessionMapper(
     options.sessionId,
     userId,
-    clientInfoOf(profile, detected),
+    client,
     (r) => {
       batch.push(r);
       if (r.kind === 'event') {
@@ -160,16 +177,51 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     },
     check.withConnectionState
   );
-  for await (const entry of entriesOf(detected, readText(file, progress('write')), file.name, {})) {
-    mapper.feed(entry);
-    if (batch.length >= BATCH) {
+  try {
+    for await (const entry of entriesOf(detected, readText(file, progress('write')), file.name, {})) {
+      mapper.feed(entry);
+      if (batch.length >= BATCH) {
+        await write();
+      }
+    }
+    mapper.finish();
+    if (batch.length > 0) {
       await write();
     }
-  }
-  mapper.finish();
-  if (batch.length > 0) {
-    await write();
+  } catch (err) {
+    // Pass 1 checked what a write can refuse; this is the store failing (or the file changing
+    // under us): take back what this import added, so a bad import still stores nothing.
+    if (result.accepted > 0) {
+      await removeImported(store, options.project, options.sessionId, userId, receivedAt);
+    }
+    throw err;
   }
   result.peerConnections = mapper.peerConnections;
   return result;
+}
+
+/** The client description pass 2 adds to the user's connect events, checked as ingest would. */
+function checkClientInfo(client: ClientInfo, name: string): void {
+  try {
+    validateClientInfo(client);
+  } catch (err) {
+    throw err instanceof CollectorError ? invalidDump(`${name}: the browser it names: ${err.message}`) : err;
+  }
+}
+
+/** Deletes the rows one import added (its user and receive time), and its user if nothing is left of it. */
+async function removeImported(store: Store, project: string, sessionId: string, userId: string, receivedAt: number) {
+  await store.tx(async (q) => {
+    for (const table of ['events', 'quality_samples']) {
+      await q.query(
+        `DELETE FROM ${table} WHERE project = $1 AND session_id = $2 AND client_id = $3 AND received_at = $4::bigint`,
+        [project, sessionId, userId, receivedAt]
+      );
+    }
+    await q.query(
+      `DELETE FROM users u WHERE project = $1 AND session_id = $2 AND client_id = $3
+         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.project = u.project AND e.session_id = u.session_id AND e.client_id = u.client_id)`,
+      [project, sessionId, userId]
+    );
+  });
 }

@@ -2,7 +2,8 @@ import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { invalidDump } from '../errors';
+import { Limits } from '@model';
+import { invalidDump, tooLarge } from '../errors';
 
 /** A dump on disk; read twice (validate, then write), so it must be a file, not a stream. */
 export interface DumpFile {
@@ -24,9 +25,14 @@ export async function isGzip(path: string): Promise<boolean> {
 
 /**
  * The dump's text in chunks, gunzipped when it starts with the gzip magic bytes. `onBytes` gets
- * the count of file bytes read so far (progress). A cut gzip stream is a 400 (invalid_dump).
+ * the count of file bytes read so far (progress). A cut gzip stream is a 400 (invalid_dump);
+ * more than `Limits.maxImportTextBytes` of text (a zip bomb) a 413.
  */
-export async function* readText(file: DumpFile, onBytes?: (read: number) => void): AsyncGenerator<string> {
+export async function* readText(
+  file: DumpFile,
+  onBytes?: (read: number) => void,
+  maxTextBytes: number = Limits.maxImportTextBytes
+): AsyncGenerator<string> {
   const gzip = await isGzip(file.path);
   const raw = createReadStream(file.path, { highWaterMark: 256 * 1024 });
   let read = 0;
@@ -39,8 +45,13 @@ export async function* readText(file: DumpFile, onBytes?: (read: number) => void
     raw.on('error', (err) => stream.destroy(err));
   }
   const decoder = new StringDecoder('utf8');
+  let text = 0;
   try {
     for await (const chunk of stream) {
+      text += (chunk as Buffer).length;
+      if (text > maxTextBytes) {
+        throw tooLarge(`${file.name}: the dump holds more than ${maxTextBytes} bytes of text once decompressed`);
+      }
       yield decoder.write(chunk as Buffer);
     }
   } catch (err) {
@@ -61,25 +72,38 @@ export async function* readText(file: DumpFile, onBytes?: (read: number) => void
   }
 }
 
-/** Lines of the text (without their end of line), numbered from 1; `complete` is false for a last line with no newline. */
+/**
+ * Lines of the text (without their end of line), numbered from 1; `complete` is false for a
+ * last line with no newline. A line's pieces are joined once it ends, so a long line costs its
+ * length, not its length times its chunks; a line over `Limits.maxImportLineBytes` is a 400.
+ */
 export async function* readLines(
   chunks: AsyncIterable<string>
 ): AsyncGenerator<{ text: string; n: number; complete: boolean }> {
-  let pending = '';
+  let pieces: string[] = [];
+  let pending = 0;
   let n = 0;
   for await (const chunk of chunks) {
-    pending += chunk;
     let start = 0;
-    let nl = pending.indexOf('\n', start);
+    let nl = chunk.indexOf('\n');
     while (nl >= 0) {
-      const end = nl > start && pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield { text: pending.slice(start, end), n: ++n, complete: true };
+      pieces.push(chunk.slice(start, nl));
+      const line = pieces.join('');
+      pieces = [];
+      pending = 0;
+      yield { text: line.endsWith('\r') ? line.slice(0, -1) : line, n: ++n, complete: true };
       start = nl + 1;
-      nl = pending.indexOf('\n', start);
+      nl = chunk.indexOf('\n', start);
     }
-    pending = pending.slice(start);
+    if (start < chunk.length) {
+      pieces.push(chunk.slice(start));
+      pending += chunk.length - start;
+      if (pending > Limits.maxImportLineBytes) {
+        throw invalidDump(`line ${n + 1} is longer than ${Limits.maxImportLineBytes} characters`);
+      }
+    }
   }
-  if (pending.length > 0) {
-    yield { text: pending, n: ++n, complete: false };
+  if (pending > 0) {
+    yield { text: pieces.join(''), n: ++n, complete: false };
   }
 }

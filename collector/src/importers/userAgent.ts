@@ -70,7 +70,8 @@ export function clientInfoOf(profile: DumpProfile, sdk: string): ClientInfo {
   for (const key of ['sdk', 'browser', 'browserVersion', 'os', 'device'] as const) {
     const value = info[key];
     if (value) {
-      out[key] = value.slice(0, key === 'browserVersion' ? 32 : 64);
+      // Never cut between the two halves of a surrogate pair: a lone half cannot be stored.
+      out[key] = value.slice(0, key === 'browserVersion' ? 32 : 64).replace(/[\uD800-\uDBFF]$/, '');
     }
   }
   return out;

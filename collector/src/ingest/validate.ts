@@ -166,6 +166,11 @@ export function validateRecord(value: unknown, index: number): IngestRecord {
   return rec as unknown as IngestRecord;
 }
 
+/** A client description as a connect event would carry it (importers derive one). */
+export function validateClientInfo(client: object): void {
+  checkFields(0, 'client.', client as Record<string, unknown>, CLIENT_FIELDS);
+}
+
 export function validateBatch(records: unknown[]): IngestRecord[] {
   return records.map((r, i) => validateRecord(r, i));
 }

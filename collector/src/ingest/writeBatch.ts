@@ -121,11 +121,18 @@ async function insert(q: Queryable, sql: string, project: string, now: number, r
   return inserted;
 }
 
-/** Writes a validated batch in one transaction; records already stored are skipped. */
-export async function writeBatch(store: Store, project: string, records: IngestRecord[]): Promise<IngestResult> {
+/**
+ * Writes a validated batch in one transaction; records already stored are skipped. `now` is
+ * the rows' receive time (an import gives all of its batches one, to find them again).
+ */
+export async function writeBatch(
+  store: Store,
+  project: string,
+  records: IngestRecord[],
+  now = Date.now()
+): Promise<IngestResult> {
   const events = records.filter((r): r is EventRecord => r.kind === 'event');
   const samples = records.filter((r): r is QualitySampleRecord => r.kind === 'quality');
-  const now = Date.now();
   const accepted = await store.tx(async (q) => {
     await ensurePartitions(
       q,

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { Limits, REST } from '@model';
+import { CollectorError, ErrorCode } from '../src/errors';
+import { detectFormat, importDump } from '../src/importers/importDump';
+import { readText } from '../src/importers/textSource';
+import type { RunningCollector } from '../src/server';
+import type { Store } from '../src/store/store';
+import { assertRefused, countRows, startTestCollector } from './helpers';
+
+const P2P = join(__dirname, '../../../shared/data/rtcstats/dumps/google-standard-stats-p2p.jsonl');
+
+const counts = async (c: RunningCollector) => [
+  await countRows(c, 'events'),
+  await countRows(c, 'quality_samples'),
+  await countRows(c, 'users'),
+];
+
+/**
+ * A real legacy rtcstats dump and `copies` more of its peer connections (renamed, so their
+ * records are new): about 680 records per copy, more than one 2,000-record write in all.
+ */
+function biggerDump(copies: number): string {
+  const lines = readFileSync(P2P, 'utf8').trimEnd().split('\n');
+  const out = [...lines];
+  for (let k = 1; k <= copies; k++) {
+    out.push(...lines.filter((l) => /^\["[^"]+","PC_/.test(l)).map((l) => l.replace(/"PC_(\d)"/, `"PC_$1_copy${k}"`)));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+describe('imports are bounded (security finding 4)', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'si-import-limits-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const file = (name: string, bytes: Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return { path, name, size: statSync(path).size };
+  };
+
+  test('30 KB of gzip’ed white space is refused after reading at most the detection limit', async () => {
+    const blank = file('blank.gz', gzipSync(Buffer.alloc(30 * 1024 * 1024, 0x20), { level: 9 }));
+    assert.ok(blank.size < 64 * 1024, `${blank.size} bytes of gzip`);
+    await assert.rejects(
+      detectFormat(blank),
+      (err: Error) =>
+        err instanceof CollectorError &&
+        err.code === ErrorCode.InvalidDump &&
+        err.message.includes(`only white space in its first ${Limits.maxImportDetectBytes} characters`)
+    );
+  });
+
+  test('text past the decompressed limit is a 413, however small the gzip', async () => {
+    const bomb = file('bomb.gz', gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20)));
+    let read = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of readText(bomb, undefined, 1024 * 1024)) {
+          read += chunk.length;
+        }
+      })(),
+      (err: Error) => err instanceof CollectorError && err.status === 413 && err.code === ErrorCode.TooLarge
+    );
+    assert.ok(read <= 1024 * 1024, `${read} characters were let through`);
+  });
+
+  test('the upload of gzip’ed white space is a 400 and stores nothing', async () => {
+    const c = await startTestCollector();
+    try {
+      const before = await counts(c);
+      const res = await fetch(`${c.url}${REST.import}?session=blank`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer ingest-a', 'content-type': 'application/gzip' },
+        body: new Uint8Array(gzipSync(Buffer.alloc(30 * 1024 * 1024, 0x20))),
+      });
+      assertRefused({ status: res.status, body: await res.json() }, 400, 'body');
+      assert.deepEqual(await counts(c), before);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('a failed import stores nothing (security finding 5)', () => {
+  let c: RunningCollector;
+  let dir: string;
+  before(async () => {
+    c = await startTestCollector();
+    dir = mkdtempSync(join(tmpdir(), 'si-import-atomic-'));
+  });
+  after(async () => {
+    await c.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a dump whose last peer connection id holds U+0000 is a 400 before any write', async () => {
+    const bad = `${biggerDump(3)}["create","PC_\\u0000",{"iceServers":[]},1605197702000]\n`;
+    const before = await counts(c);
+    const res = await fetch(`${c.url}${REST.import}?session=nul-pc`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer ingest-a', 'content-type': 'application/octet-stream' },
+      body: bad,
+    });
+    const body = (await res.json()) as { error: string };
+    assertRefused({ status: res.status, body }, 400, 'body');
+    assert.match(body.error, /U\+0000/);
+    assert.deepEqual(await counts(c), before);
+  });
+
+  test('a store failing in the middle of the writes: what the import added is taken back', async () => {
+    const path = join(dir, 'p2p-x4.jsonl');
+    writeFileSync(path, biggerDump(3));
+    const dump = { path, name: 'p2p-x4.jsonl', size: statSync(path).size };
+    const first = await importDump(c.store, dump, { project: 'proj-a', sessionId: 'fails-later' });
+    assert.ok(first.accepted > 2000, `${first.accepted} records: more than one write`);
+    const path2 = join(dir, 'p2p-x5.jsonl');
+    writeFileSync(path2, biggerDump(4));
+    const dump2 = { path: path2, name: 'p2p-x5.jsonl', size: statSync(path2).size };
+    const before = await counts(c);
+    let writes = 0;
+    const failing: Store = {
+      ...c.store,
+      kind: c.store.kind,
+      query: c.store.query.bind(c.store),
+      close: c.store.close.bind(c.store),
+      tx: (fn) => {
+        writes++;
+        return writes === 2 ? Promise.reject(new Error('the disk is full')) : c.store.tx(fn);
+      },
+    };
+    await assert.rejects(importDump(failing, dump2, { project: 'proj-a', sessionId: 'fails-later' }), /disk is full/);
+    assert.ok(writes >= 2);
+    assert.deepEqual(
+      await counts(c),
+      before,
+      'the rows of the failed import are gone; the earlier import is untouched'
+    );
+  });
+});
