@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Limits, REST, type WireQueryResponse } from '@model';
 import type { RunningCollector } from '../src/server';
@@ -279,6 +281,42 @@ describe('odd edges (security finding 11)', () => {
       );
     }
     assert.deepEqual(outcomes, ['413 too_large', '413 too_large', '413 too_large']);
+  });
+});
+
+describe('collector simulate stops cleanly (security finding 11)', () => {
+  test('SIGTERM while the backfill is being sent: exit code 0, no TypeError', async () => {
+    const c = await startTestCollector();
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          join(__dirname, '../bin/collector.mjs'),
+          'simulate',
+          '--url',
+          c.url,
+          '--token',
+          'ingest-a',
+          '--sessions',
+          '400',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] }
+      );
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // Once batches arrive, the simulator is past start-up and has its signal handlers.
+      while ((await countRows(c, 'events')) === 0) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, output);
+      assert.doesNotMatch(output, /is not a function/);
+      assert.match(output, /simulate: stopped/);
+    } finally {
+      await c.close();
+    }
   });
 });
 

@@ -40,6 +40,19 @@ export const Limits = {
   maxDataPoints: 100_000,
   /** Rows a sessions search returns at most (`limit`). */
   maxSessionsLimit: 5000,
+  /** Ingest backpressure: a batch admitted now waits at most about this long for its turn (else 429). */
+  ingestMaxQueueMs: 1000,
+  /** Ingest requests admitted at once (reading, waiting or writing), and their bytes. */
+  ingestMaxPending: 64,
+  ingestMaxPendingBytes: 128 * 1024 * 1024,
+  /** Batches written at once on PostgreSQL (its ingest connections); PGlite writes one at a time. */
+  ingestWritersPostgres: 4,
+  /** PostgreSQL connections kept for queries, apart from ingest's, so reads never wait behind writes. */
+  queryConnectionsPostgres: 8,
+  /** A request's headers and body must arrive within this (slow clients are cut off with 408). */
+  requestTimeoutMs: 60_000,
+  /** Open connections at most; more are refused at once. */
+  maxConnections: 1024,
   /** The event log's text filter: characters and terms. */
   textFilterMaxChars: 1000,
   textFilterMaxTerms: 32,

@@ -41,6 +41,14 @@ export interface CollectorConfig {
   purgeIntervalMs: number;
   /** Isolates a store in its own PostgreSQL schema (tests). */
   schema?: string;
+  /** Ingest backpressure: the longest an admitted batch should wait for its turn (default `Limits.ingestMaxQueueMs`). */
+  ingestMaxQueueMs?: number;
+  /** Batches written at once on PostgreSQL (default `Limits.ingestWritersPostgres`; PGlite writes one at a time). */
+  ingestWriters?: number;
+  /** Time for a request's headers and body to arrive (default `Limits.requestTimeoutMs`). */
+  requestTimeoutMs?: number;
+  /** Open connections at most (default `Limits.maxConnections`). */
+  maxConnections?: number;
 }
 
 export class ConfigError extends Error {}
@@ -149,5 +157,9 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     retentionDays: intVar(env, 'RETENTION_DAYS', Limits.retentionDays, 1),
     savedRetentionMonths: intVar(env, 'SAVED_RETENTION_MONTHS', Limits.savedRetentionMonths, 1),
     purgeIntervalMs: intVar(env, 'PURGE_INTERVAL_MS', Limits.purgeIntervalMs, 0),
+    ingestMaxQueueMs: intVar(env, 'INGEST_MAX_QUEUE_MS', Limits.ingestMaxQueueMs, 1),
+    ingestWriters: intVar(env, 'INGEST_WRITERS', Limits.ingestWritersPostgres, 1),
+    requestTimeoutMs: intVar(env, 'REQUEST_TIMEOUT_MS', Limits.requestTimeoutMs, 1000),
+    maxConnections: intVar(env, 'MAX_CONNECTIONS', Limits.maxConnections, 1),
   };
 }

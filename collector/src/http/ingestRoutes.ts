@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Limits, REST } from '@model';
 import { invalidBody, invalidField } from '../errors';
+import { admissionHook } from '../ingest/admission';
 import { validateBatch } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import { authenticate, writableProject, type Principal } from './auth';
@@ -28,8 +29,9 @@ function parseBody(body: unknown): unknown[] {
 }
 
 export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {
-  app.post(REST.ingest, async (req) => {
-    const project = writableProject(authenticate(tokens, req), textParam(req.query, 'project'));
+  const writer = (req: FastifyRequest) => writableProject(authenticate(tokens, req), textParam(req.query, 'project'));
+  app.post(REST.ingest, { onRequest: admissionHook(deps.admission, writer, true) }, async (req) => {
+    const project = writer(req);
     const raw = parseBody(req.body);
     if (raw.length === 0) {
       throw invalidField('records', 'the batch has no records');
@@ -40,6 +42,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps, tokens
         `the batch has ${raw.length} records; at most ${Limits.maxBatchRecords} per request`
       );
     }
-    return writeBatch(deps.store, project, validateBatch(raw));
+    const records = validateBatch(raw);
+    return deps.admission.write(() => writeBatch(deps.store, project, records));
   });
 }

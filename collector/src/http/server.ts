@@ -1,8 +1,10 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
 import { CollectorError, ErrorCode, errorBody, logInternal, tooLarge } from '../errors';
+import { defaultAdmission, type IngestAdmission } from '../ingest/admission';
 import type { Store } from '../store/store';
 import { registerAdminRoutes } from './adminRoutes';
 import { tokenTable } from './auth';
@@ -16,6 +18,8 @@ import { registerSavedRoutes } from './savedRoutes';
 export interface AppDeps {
   store: Store;
   config: CollectorConfig;
+  /** Backpressure shared by every route that writes telemetry. */
+  admission: IngestAdmission;
 }
 
 /** A session id of `maxIdChars` UTF-16 units, percent-encoded (up to 12 characters for an astral one). */
@@ -63,6 +67,26 @@ function fromFastify(err: FastifyError, req: FastifyRequest): CollectorError | u
   return undefined;
 }
 
+/**
+ * The HTTP server, bounded against slow and numerous clients: a request's headers and body must
+ * arrive within `requestTimeoutMs` (else 408 and the connection is closed; Node checks every
+ * second), and at most `maxConnections` are open at once (more are dropped on arrival).
+ */
+function boundedServer(handler: RequestListener, config: CollectorConfig): Server {
+  const requestTimeout = config.requestTimeoutMs ?? Limits.requestTimeoutMs;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 30_000),
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+      keepAliveTimeout: 72_000,
+    },
+    handler
+  );
+  server.maxConnections = config.maxConnections ?? Limits.maxConnections;
+  return server;
+}
+
 /** Bytes past a route's limit the collector reads and drops so that the client can read its 413. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
@@ -73,11 +97,20 @@ function drainable(req: FastifyRequest): boolean {
 }
 
 /** The collector's HTTP API: ingest, queries (Grafana frames), REST search and health. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ store, config }: Pick<AppDeps, 'store' | 'config'>): Promise<FastifyInstance> {
+  const deps: AppDeps = {
+    store,
+    config,
+    admission: defaultAdmission(store.kind, {
+      ...(config.ingestMaxQueueMs ? { maxQueueMs: config.ingestMaxQueueMs } : {}),
+      ...(store.kind === 'postgres' && config.ingestWriters ? { writers: config.ingestWriters } : {}),
+    }),
+  };
   const app = Fastify({
     logger: false,
     bodyLimit: Limits.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    serverFactory: (handler) => boundedServer(handler, config),
   });
   await app.register(cors, {
     origin: true,

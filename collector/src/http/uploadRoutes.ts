@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isOneOf, Limits, REST } from '@model';
 import { CollectorError, invalidField, tooLarge } from '../errors';
 import { DUMP_FORMATS, importDump } from '../importers/importDump';
+import { admissionHook } from '../ingest/admission';
 import { authenticate, writableProject, type Principal } from './auth';
 import { textParam } from './params';
 import type { AppDeps } from './server';
@@ -44,8 +45,11 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps, tokens
     // Only this route: take the body as a stream whatever its content type, never parse it here.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    scope.post(REST.import, { bodyLimit: Limits.maxImportBytes }, async (req, reply) => {
-      const project = writableProject(authenticate(tokens, req), textParam(req.query, 'project'));
+    const writer = (req: FastifyRequest) => writableProject(authenticate(tokens, req), textParam(req.query, 'project'));
+    // The dump is spooled to disk: it takes a place in the ingest queue but no memory there.
+    const onRequest = admissionHook(deps.admission, writer, false);
+    scope.post(REST.import, { bodyLimit: Limits.maxImportBytes, onRequest }, async (req, reply) => {
+      const project = writer(req);
       const session = textParam(req.query, 'session');
       const format = textParam(req.query, 'format') ?? 'auto';
       if (!session) {
@@ -73,7 +77,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps, tokens
         return await importDump(
           deps.store,
           { path, name, size: (await stat(path)).size },
-          { project, sessionId: session, format }
+          { project, sessionId: session, format, writeSlot: (write) => deps.admission.write(write) }
         );
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -29,6 +29,8 @@ export interface ImportOptions {
   /** 'auto' (default) detects the format from the first bytes. */
   format?: DumpFormat | 'auto';
   onProgress?: (p: ImportProgress) => void;
+  /** Runs each batch's write (the server's ingest admission: batches take turns with ingest). */
+  writeSlot?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 export interface ImportResult {
@@ -158,7 +160,9 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   // Every row this import adds carries this receive time: what to take back if a write fails.
   const receivedAt = Date.now();
   const write = async () => {
-    const r = await writeBatch(store, options.project, batch, receivedAt);
+    const records = batch;
+    const slot = options.writeSlot ?? ((write) => write());
+    const r = await slot(() => writeBatch(store, options.project, records, receivedAt));
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     batch = [];

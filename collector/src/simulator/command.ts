@@ -28,6 +28,7 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
 class UsageError extends Error {}
 
 export async function simulateCommand(argv: string[]): Promise<number> {
+  let controller: AbortController | undefined;
   try {
     const { values } = parseArgs({
       args: argv,
@@ -54,9 +55,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     if (!token) {
       throw new UsageError('--token (an ingest token) is required');
     }
-    const controller = new AbortController();
-    process.once('SIGINT', () => controller.abort());
-    process.once('SIGTERM', () => controller.abort());
+    const stop = new AbortController();
+    controller = stop;
+    process.once('SIGINT', () => stop.abort());
+    process.once('SIGTERM', () => stop.abort());
     const subscribers = values['broadcast-subscribers'];
     await simulate({
       url: (values.url ?? 'http://127.0.0.1:8600').replace(/\/$/, ''),
@@ -73,12 +75,18 @@ export async function simulateCommand(argv: string[]): Promise<number> {
             minutes: positive('broadcast-minutes', values['broadcast-minutes'], 60),
           }
         : undefined,
-      signal: controller.signal,
+      signal: stop.signal,
       log: (line) => console.log(line),
     });
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (controller?.signal.aborted) {
+      // SIGINT / SIGTERM: stopping is what was asked for, not a failure.
+      console.log('simulate: stopped');
+      return 0;
+    }
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       console.error(`${(err as Error).message}\n\n${HELP}`);
       return 2;
     }

@@ -4,7 +4,7 @@ import { generateSession, type GeneratedSession, type SessionSpec } from './gene
 import type { SimulationManifest } from './manifest';
 import { planBackfill, specFor } from './plan';
 import { Random } from './random';
-import { writeRecords } from './writer';
+import { sleep, writeRecords } from './writer';
 
 export interface SimulateOptions {
   url: string;
@@ -49,15 +49,6 @@ export function generateBackfill(
   }
   return specs.map((spec, i) => generateSession(spec, o.seed * 7919 + i));
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 
 /** Backfill, then (optionally) live sessions whose records are sent as their time comes. */
 export async function simulate(o: SimulateOptions): Promise<SimulationManifest> {

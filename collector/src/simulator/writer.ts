@@ -7,19 +7,43 @@ export interface WriterOptions {
   /** Attempts per batch on network errors and 5xx answers. */
   attempts?: number;
   backoffMs?: number;
+  /** How long a batch may keep being told to come back later (429 / 503) before giving up. */
+  overloadBudgetMs?: number;
   signal?: AbortSignal;
+  /** Called for every 429 / 503 with the wait it asked for (tests, progress). */
+  onOverloaded?: (waitMs: number) => void;
 }
 
 /** A 4xx from the collector: the batch is wrong, retrying cannot help. */
 export class IngestRejected extends Error {}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+/** `Retry-After` in ms (seconds or an HTTP date), or undefined. */
+function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) {
+    return undefined;
+  }
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
+}
 
 async function postBatch(o: WriterOptions, batch: IngestRecord[]): Promise<{ accepted: number; duplicates: number }> {
   const attempts = o.attempts ?? 5;
   let delay = o.backoffMs ?? 250;
   let lastError = '';
+  let overloadedMs = 0;
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    let wait = delay;
     try {
       const res = await fetch(`${o.url}/api/v1/ingest`, {
         method: 'POST',
@@ -32,7 +56,20 @@ async function postBatch(o: WriterOptions, batch: IngestRecord[]): Promise<{ acc
         return JSON.parse(text);
       }
       const message = text ? (JSON.parse(text).error ?? text) : res.statusText;
-      if (res.status < 500) {
+      if (res.status === 429 || res.status === 503) {
+        // The collector is saturated and says when to come back: that is not a failed attempt.
+        wait = (retryAfterMs(res.headers.get('retry-after')) ?? delay) * (1 + Math.random() * 0.25);
+        overloadedMs += wait;
+        if (overloadedMs <= (o.overloadBudgetMs ?? 10 * 60_000)) {
+          o.onOverloaded?.(wait);
+          attempt--;
+          await sleep(wait, o.signal);
+          if (o.signal?.aborted) {
+            throw o.signal.reason;
+          }
+          continue;
+        }
+      } else if (res.status < 500) {
         throw new IngestRejected(`collector refused a batch (${res.status}): ${message}`);
       }
       lastError = `${res.status} ${message}`;
@@ -43,7 +80,7 @@ async function postBatch(o: WriterOptions, batch: IngestRecord[]): Promise<{ acc
       lastError = (err as Error).message;
     }
     if (attempt < attempts) {
-      await sleep(delay);
+      await sleep(wait, o.signal);
       delay *= 2;
     }
   }

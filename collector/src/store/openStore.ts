@@ -5,9 +5,11 @@ import { openPostgres } from './postgresStore';
 import type { Store } from './store';
 
 /** Opens PostgreSQL when a URL is configured, PGlite otherwise, and brings the schema up to date. */
-export async function openStore(config: Pick<CollectorConfig, 'databaseUrl' | 'dataDir' | 'schema'>): Promise<Store> {
+export async function openStore(
+  config: Pick<CollectorConfig, 'databaseUrl' | 'dataDir' | 'schema' | 'ingestWriters'>
+): Promise<Store> {
   const store = config.databaseUrl
-    ? await openPostgres(config.databaseUrl, config.schema)
+    ? await openPostgres(config.databaseUrl, config.schema, config.ingestWriters)
     : await openPglite(config.dataDir, config.schema);
   await migrate(store);
   return store;

@@ -1,16 +1,19 @@
+import { Limits } from '@model';
 import { Pool, types } from 'pg';
 import type { Queryable, SqlParam, Store } from './store';
 
 // int8 (counts, epoch ms) as JS numbers: every value we store fits in 2^53.
 types.setTypeParser(20, (v) => Number(v));
 
-/** PostgreSQL through node-postgres; `schema` isolates a store (tests run in parallel). */
-export async function openPostgres(url: string, schema?: string): Promise<Store> {
-  const pool = new Pool({
-    connectionString: url,
-    max: 8,
-    options: schema ? `-c search_path="${schema}"` : undefined,
-  });
+/**
+ * PostgreSQL through node-postgres; `schema` isolates a store (tests run in parallel). Two
+ * pools: transactions (ingest, saves, purges) use `writers` connections (plus two for saves and
+ * purges), plain queries their own, so a query never waits for a connection behind ingest.
+ */
+export async function openPostgres(url: string, schema?: string, writers: number = Limits.ingestWritersPostgres): Promise<Store> {
+  const options = schema ? `-c search_path="${schema}"` : undefined;
+  const pool = new Pool({ connectionString: url, max: Limits.queryConnectionsPostgres, options });
+  const writePool = new Pool({ connectionString: url, max: writers + 2, options });
   if (schema) {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   }
@@ -20,7 +23,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Store>
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
     async tx(fn) {
-      const client = await pool.connect();
+      const client = await writePool.connect();
       try {
         await client.query('BEGIN');
         const q: Queryable = { query: (sql, params) => run(client, sql, params) };
@@ -38,7 +41,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Store>
       if (schema && schema.startsWith('si_test_')) {
         await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       }
-      await pool.end();
+      await Promise.all([pool.end(), writePool.end()]);
     },
   };
 }

@@ -1,0 +1,119 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Limits } from '@model';
+import { overloaded } from '../errors';
+
+export interface AdmissionOptions {
+  /** Batches written at once (PGlite: 1, its one connection; PostgreSQL: the ingest pool). */
+  writers: number;
+  /** A batch admitted now should wait at most about this long for its turn. */
+  maxQueueMs: number;
+  /** Admitted requests (being read, waiting or writing) at most. */
+  maxPending: number;
+  /** Bytes of admitted request bodies held in memory at most. */
+  maxPendingBytes: number;
+}
+
+/**
+ * Backpressure for every route that writes telemetry (ingest, import, and what joins them).
+ * A request is admitted before its body is read, or refused with 429 and `Retry-After` when the
+ * batches already admitted would keep it waiting longer than `maxQueueMs` (judged from how long
+ * recent writes took), or when too many requests or bytes are in flight. Admitted batches then
+ * take turns, `writers` at a time. So memory and latency stay bounded at any offered load, and
+ * readers (served from their own connections) are never queued behind ingest.
+ */
+export class IngestAdmission {
+  private pending = 0;
+  private pendingBytes = 0;
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  /** Recent write duration (exponentially weighted), ms. */
+  private writeMs = 20;
+  /** Counters for /healthz-style inspection and the overload bench. */
+  readonly counts = { admitted: 0, refused: 0 };
+
+  constructor(private readonly o: AdmissionOptions) {}
+
+  /** How long a batch admitted now would wait for its turn, ms. */
+  expectedWaitMs(): number {
+    return (this.pending / this.o.writers) * this.writeMs;
+  }
+
+  /**
+   * Admits one request of `bytes` (its declared length) or throws a 429. Returns the release
+   * function, to call once when the request is answered; calling it again does nothing.
+   */
+  admit(bytes: number): () => void {
+    const reason =
+      this.pending >= this.o.maxPending
+        ? `${this.pending} requests are already being written`
+        : this.pendingBytes + bytes > this.o.maxPendingBytes
+          ? `${Math.round(this.pendingBytes / 1024 / 1024)} MiB of batches are already waiting`
+          : this.expectedWaitMs() > this.o.maxQueueMs
+            ? `the batches already admitted need about ${Math.round(this.expectedWaitMs())} ms`
+            : undefined;
+    if (reason) {
+      this.counts.refused++;
+      const retryAfterS = Math.min(30, Math.max(1, Math.ceil(this.expectedWaitMs() / 1000)));
+      throw overloaded(`ingest is saturated (${reason}): retry after ${retryAfterS} s`, retryAfterS);
+    }
+    this.counts.admitted++;
+    this.pending++;
+    this.pendingBytes += bytes;
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.pending--;
+        this.pendingBytes -= bytes;
+      }
+    };
+  }
+
+  /** Runs one write when a writer is free (admitted requests only). */
+  async write<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.o.writers) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.active++;
+    }
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.writeMs = 0.8 * this.writeMs + 0.2 * (performance.now() - started);
+      // Hand the writer straight to the next batch in line, or free it.
+      const next = this.waiting.shift();
+      if (next) {
+        next();
+      } else {
+        this.active--;
+      }
+    }
+  }
+}
+
+/**
+ * The `onRequest` hook of a route that writes telemetry: admits the request before its body is
+ * read (`inMemory`: its body is held in memory, counted by its declared length) and releases it
+ * when the answer is sent or the connection drops. `check` runs first (authentication), so a
+ * request that would be refused anyway takes no place in the queue.
+ */
+export function admissionHook(admission: IngestAdmission, check: (req: FastifyRequest) => void, inMemory: boolean) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    check(req);
+    const declared = Number(req.headers['content-length']);
+    const bytes = !inMemory ? 0 : Number.isFinite(declared) ? declared : Limits.maxBodyBytes;
+    reply.raw.once('close', admission.admit(bytes));
+  };
+}
+
+/** The admission a store gets unless the configuration says otherwise. */
+export function defaultAdmission(kind: 'pglite' | 'postgres', overrides: Partial<AdmissionOptions> = {}) {
+  return new IngestAdmission({
+    writers: kind === 'pglite' ? 1 : Limits.ingestWritersPostgres,
+    maxQueueMs: Limits.ingestMaxQueueMs,
+    maxPending: Limits.ingestMaxPending,
+    maxPendingBytes: Limits.ingestMaxPendingBytes,
+    ...overrides,
+  });
+}

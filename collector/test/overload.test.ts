@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { IngestRecord } from '../src/model/records';
+import type { RunningCollector } from '../src/server';
+import { writeRecords } from '../src/simulator/writer';
+import { SessionBuilder, T0 } from './fixtures';
+import { countRows, http, ingest, startTestCollector } from './helpers';
+
+/** `n` quality samples of one session, ids unique to `tag`. */
+function samples(tag: string, n: number): IngestRecord[] {
+  return Array.from({ length: n }, (_, i) => ({
+    kind: 'quality',
+    id: `${tag}-${i}`,
+    sessionId: `load-${tag}`,
+    ts: T0 + i,
+    clientId: 'u1',
+    connectionId: 'c1',
+    streamId: 's1',
+    role: 'publisher',
+    media: 'video',
+    bitrateKbps: 500,
+  }));
+}
+
+/** Opens a request to ingest whose body arrives only when `finish` is called. */
+function slowIngest(c: RunningCollector, body: string): Promise<{ socket: Socket; finish: () => void }> {
+  const u = new URL(c.url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(u.port), u.hostname, () => {
+      socket.write(
+        `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ingest-a\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1)}`
+      );
+      resolve({ socket, finish: () => socket.write(body.slice(1)) });
+    });
+  });
+}
+
+describe('backpressure: 429 with Retry-After instead of an unbounded queue (security finding 7)', () => {
+  test('batches beyond what can be written in time are refused with 429 and Retry-After; the accepted ones are all stored', async () => {
+    const c = await startTestCollector({ ingestMaxQueueMs: 1, ingestWriters: 1 });
+    try {
+      const batches = Array.from({ length: 12 }, (_, b) => samples(`b${b}`, 2000));
+      const answers = await Promise.all(
+        batches.map((records) =>
+          fetch(`${c.url}/api/v1/ingest`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer ingest-a', 'content-type': 'application/json' },
+            body: JSON.stringify({ records }),
+          })
+        )
+      );
+      const statuses = answers.map((a) => a.status);
+      const refused = answers.filter((a) => a.status === 429);
+      assert.ok(refused.length > 0, `some batches are refused: ${statuses}`);
+      assert.ok(
+        statuses.every((s) => s === 200 || s === 429),
+        `only 200 and 429: ${statuses}`
+      );
+      for (const r of refused) {
+        assert.ok(Number(r.headers.get('retry-after')) >= 1, 'Retry-After in whole seconds');
+        const body = (await r.json()) as { code: string; error: string };
+        assert.equal(body.code, 'overloaded');
+        assert.match(body.error, /ingest is saturated .*retry after \d+ s/);
+      }
+      const accepted = answers.filter((a) => a.status === 200).length;
+      assert.equal(await countRows(c, 'quality_samples'), accepted * 2000);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('the simulator waits as Retry-After says and its batch is then stored', async () => {
+    const c = await startTestCollector({ ingestMaxQueueMs: 1, ingestWriters: 1 });
+    try {
+      // One admitted request whose body never finishes keeps the queue busy: every other is a 429.
+      const held = await slowIngest(c, JSON.stringify({ records: samples('held', 1) }));
+      const waits: number[] = [];
+      const written = writeRecords(
+        {
+          url: c.url,
+          token: 'ingest-a',
+          onOverloaded: (ms) => {
+            waits.push(ms);
+            held.finish();
+          },
+        },
+        samples('sim', 300)
+      );
+      const result = await written;
+      held.socket.destroy();
+      assert.ok(waits.length >= 1, 'told to come back later at least once');
+      assert.ok(waits[0] >= 1000, `waited ${waits[0]} ms, as Retry-After: 1 asks`);
+      assert.deepEqual(result, { accepted: 300, duplicates: 0, batches: 1 });
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('a query is answered before a long ingest queue drains', async () => {
+    const c = await startTestCollector({ ingestMaxQueueMs: 600_000 });
+    try {
+      await ingest(c, 'ingest-a', new SessionBuilder('read-me').user('u1', T0).records());
+      const order: string[] = [];
+      const writes = Array.from({ length: 16 }, (_, b) =>
+        ingest(c, 'ingest-a', samples(`q${b}`, 2000)).then((r) => {
+          assert.equal(r.status, 200);
+          order.push('ingest');
+        })
+      );
+      // Let the batches reach the store's queue before the query is sent.
+      while ((await countRows(c, 'quality_samples')) === 0) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const read = http(`${c.url}/api/v1/sessions?q=read-me&from=${T0 - 1000}&to=${T0 + 1000}`, {
+        token: 'read-a',
+      }).then((r) => {
+        assert.equal(r.status, 200);
+        order.push('query');
+      });
+      await Promise.all([...writes, read]);
+      assert.ok(order.indexOf('query') < order.length - 1, `the query is not last: ${order.join(' ')}`);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('slow bodies and too many connections (security finding 8)', () => {
+  let c: RunningCollector;
+  before(async () => {
+    c = await startTestCollector({ requestTimeoutMs: 2000, maxConnections: 5 });
+  });
+  after(async () => c.close());
+
+  test('a body sent a byte at a time is cut off with 408 and the connection closed', async () => {
+    const u = new URL(c.url);
+    const socket = connect(Number(u.port), u.hostname);
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(
+      'POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ingest-a\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n'
+    );
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (!socket.destroyed && sent < 60) {
+        socket.write(' ');
+        sent++;
+      }
+    }, 500);
+    await closed;
+    clearInterval(drip);
+    assert.ok(sent < 60, `the collector waited for all 60 bytes (${sent} sent)`);
+    assert.match(answer, /^HTTP\/1.1 408/);
+  });
+
+  test('connections past the limit are dropped; the first ones still work', async () => {
+    const u = new URL(c.url);
+    const open = (): Promise<{ socket: Socket; dropped: Promise<boolean> }> =>
+      new Promise((resolve) => {
+        const socket = connect(Number(u.port), u.hostname, () => {
+          const dropped = new Promise<boolean>((r) => {
+            socket.on('close', () => r(true));
+            setTimeout(() => r(false), 1500);
+          });
+          resolve({ socket, dropped });
+        });
+      });
+    const sockets = [];
+    for (let i = 0; i < 8; i++) {
+      sockets.push(await open());
+    }
+    const dropped = await Promise.all(sockets.map((s) => s.dropped));
+    assert.deepEqual(dropped, [false, false, false, false, false, true, true, true]);
+    sockets.forEach((s) => s.socket.destroy());
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await http(`${c.url}/healthz`)).status, 200);
+  });
+});
