@@ -79,7 +79,8 @@ function flush(pc: string, buf: PcBuffer): TraceEntry[] {
     for (let i = 0; i < n; i++) {
       // Without a timestamp series the samples are spread evenly over [startTime, endTime].
       const t = times ? Number(times[i]) : n > 1 ? obj.start + ((obj.end - obj.start) * i) / (n - 1) : obj.end;
-      const report: StatsReport = { id, type: obj.type, timestamp: t };
+      // Field names come from the dump: no prototype, so `__proto__` stays a plain key.
+      const report: StatsReport = Object.assign(Object.create(null), { id, type: obj.type, timestamp: t });
       for (const [field, values] of obj.fields) {
         // A series that started later than the others is aligned on their most recent end.
         const j = i - (n - values.length);

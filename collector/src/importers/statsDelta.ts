@@ -47,10 +47,9 @@ export function applyV3Delta(base: StatsMap | undefined, delta: Record<string, u
   const top = typeof topRaw === 'number' ? topRaw : undefined;
   const next: StatsMap = new Map();
   for (const [id, prev] of base ?? []) {
-    if (delta[id] === null) {
-      continue;
-    }
-    if (!(id in delta)) {
+    // Ids come from the dump: only the delta's own entries count (not `constructor`...). An id
+    // absent from the delta is unchanged; one set to null was removed.
+    if (!Object.hasOwn(delta, id)) {
       next.set(id, top === undefined ? prev : { ...prev, timestamp: top });
     }
   }

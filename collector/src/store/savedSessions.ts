@@ -107,7 +107,8 @@ export async function saveSession(
     );
     if (live[0].n === 0) {
       throw notFound(
-        `session '${sessionId}' has no data in retention in project '${project}': only sessions with raw data can be saved or refreshed`
+        `session '${sessionId}' has no data in retention in project '${project}': only sessions with raw data can be saved or refreshed`,
+        'sessionId'
       );
     }
     const existing = await q.query<Row>(
@@ -154,7 +155,7 @@ export async function editSaved(
     [project, sessionId, name ?? null, tags ?? null]
   );
   if (rows.length === 0) {
-    throw notFound(`session '${sessionId}' is not saved in project '${project}'`);
+    throw notFound(`session '${sessionId}' is not saved in project '${project}'`, 'sessionId');
   }
   return toSaved(rows[0]);
 }
