@@ -53,6 +53,8 @@ export const Limits = {
   requestTimeoutMs: 60_000,
   /** Open connections at most; more are refused at once. */
   maxConnections: 1024,
+  /** PGlite's PostgreSQL shared_buffers: its WebAssembly memory never shrinks, so this stays small. */
+  pgliteSharedBuffers: '32MB',
   /** The event log's text filter: characters and terms. */
   textFilterMaxChars: 1000,
   textFilterMaxTerms: 32,

@@ -49,6 +49,8 @@ export interface CollectorConfig {
   requestTimeoutMs?: number;
   /** Open connections at most (default `Limits.maxConnections`). */
   maxConnections?: number;
+  /** PGlite's shared_buffers, e.g. `32MB` (default `Limits.pgliteSharedBuffers`). */
+  pgliteSharedBuffers?: string;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +67,17 @@ function intVar(env: Env, name: string, fallback: number, min: number): number {
     throw new ConfigError(`${name} must be an integer >= ${min}, got '${raw}'`);
   }
   return value;
+}
+
+function memoryVar(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  if (!/^\d+(kB|MB|GB)$/.test(raw)) {
+    throw new ConfigError(`${name} must be a PostgreSQL memory size such as 32MB, got '${raw}'`);
+  }
+  return raw;
 }
 
 function parseTokens(raw: string, source: string): TokenSpec[] {
@@ -161,5 +174,6 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     ingestWriters: intVar(env, 'INGEST_WRITERS', Limits.ingestWritersPostgres, 1),
     requestTimeoutMs: intVar(env, 'REQUEST_TIMEOUT_MS', Limits.requestTimeoutMs, 1000),
     maxConnections: intVar(env, 'MAX_CONNECTIONS', Limits.maxConnections, 1),
+    pgliteSharedBuffers: memoryVar(env, 'PGLITE_SHARED_BUFFERS', Limits.pgliteSharedBuffers),
   };
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { Limits } from '@model';
 import { lockDirectory } from './directoryLock';
 import type { Queryable, SqlParam, Store } from './store';
 
@@ -38,7 +39,11 @@ function oneAtATime() {
 }
 
 /** Embedded PostgreSQL (WebAssembly), persisted to a directory or kept in memory. */
-export async function openPglite(dataDir: string, schema?: string): Promise<Store> {
+export async function openPglite(
+  dataDir: string,
+  schema?: string,
+  sharedBuffers: string = Limits.pgliteSharedBuffers
+): Promise<Store> {
   let unlock = () => undefined as void;
   if (dataDir !== 'memory://') {
     mkdirSync(dataDir, { recursive: true });
@@ -46,7 +51,11 @@ export async function openPglite(dataDir: string, schema?: string): Promise<Stor
   }
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+    // WebAssembly memory only grows: PostgreSQL's 128 MB of shared buffers would stay resident
+    // for good. A smaller buffer pool bounds the embedded store's memory (docs/collector.md).
+    db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, {
+      postgresqlconf: `shared_buffers = '${sharedBuffers}'`,
+    });
   } catch (err) {
     unlock();
     throw err;
