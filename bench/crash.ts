@@ -1,0 +1,203 @@
+// Crash durability (issue 9, acceptance 3): the collector is killed with SIGKILL at random
+// moments while several clients ingest, then restarted, again and again, on PGlite and on
+// PostgreSQL. Afterwards every batch the collector acknowledged must be stored whole, no record
+// twice, and no batch in part (acknowledged or not). Rewrites its section of docs/benchmarks.md.
+//   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/crash.ts [kills per store, default 10]
+// (PostgreSQL too when TEST_DATABASE_URL is set: TEST_DATABASE_URL=$(bash .ci/start-postgres.sh))
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { openStore } from '../collector/src/store/openStore';
+import { inSchema, startCollector } from './collectorProcess';
+
+const DOC = 'docs/benchmarks.md';
+const BEGIN = '<!-- bench:crash:begin -->';
+const END = '<!-- bench:crash:end -->';
+const CLIENTS = 4;
+const T0 = Date.UTC(2026, 10, 20, 12);
+
+/** A small seeded generator (mulberry32): the same seed, the same kill moments and batches. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Batch {
+  ids: string[];
+  acknowledged: boolean;
+}
+
+interface Figures {
+  kills: number;
+  batches: number;
+  acknowledgedBatches: number;
+  acknowledgedRecords: number;
+  unansweredBatches: number;
+  unansweredStored: number;
+  lost: number;
+  duplicated: number;
+  partial: number;
+}
+
+function samples(ids: string[], n: number) {
+  return ids.map((id, i) => ({
+    kind: 'quality',
+    id,
+    sessionId: `crash-${n % 7}`,
+    ts: T0 + n * 1000 + i,
+    clientId: `u${n % 5}`,
+    connectionId: 'c1',
+    streamId: 's1',
+    role: 'publisher',
+    media: 'video',
+    bitrateKbps: 500,
+  }));
+}
+
+/** One client: batches of 1 to 500 records until `stop`; each batch noted with its outcome. */
+async function client(url: string, tag: string, rnd: () => number, stop: { now: boolean }, batches: Batch[]) {
+  for (let b = 0; !stop.now; b++) {
+    const ids = Array.from({ length: 1 + Math.floor(rnd() * 500) }, (_, i) => `${tag}-b${b}-${i}`);
+    const batch: Batch = { ids, acknowledged: false };
+    batches.push(batch);
+    try {
+      const res = await fetch(`${url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer bench-ingest', 'content-type': 'application/json' },
+        body: JSON.stringify({ records: samples(ids, b) }),
+      });
+      const body = (await res.json()) as { accepted?: number };
+      if (res.status === 429) {
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+      }
+      batch.acknowledged = res.status === 200 && body.accepted === ids.length;
+    } catch {
+      // The collector died with the batch in flight: it may or may not be stored, but whole.
+      return;
+    }
+  }
+}
+
+async function run(store: 'PGlite' | 'PostgreSQL', kills: number, seed: number): Promise<Figures> {
+  const rnd = random(seed);
+  const dir = mkdtempSync(join(os.tmpdir(), 'si-crash-'));
+  const schema = `si_crash_${randomBytes(4).toString('hex')}`;
+  const pgUrl = process.env.TEST_DATABASE_URL!;
+  const env: Record<string, string> =
+    store === 'PGlite' ? { DATA_DIR: dir } : { DATABASE_URL: inSchema(pgUrl, schema) };
+  const admin = store === 'PostgreSQL' ? new Pool({ connectionString: pgUrl }) : undefined;
+  await admin?.query(`CREATE SCHEMA "${schema}"`);
+  const batches: Batch[] = [];
+  try {
+    for (let k = 0; k < kills; k++) {
+      const collector = await startCollector(env);
+      const stop = { now: false };
+      const clients = Array.from({ length: CLIENTS }, (_, i) =>
+        client(collector.url, `k${k}-c${i}`, random(seed * 1000 + k * 10 + i), stop, batches)
+      );
+      await new Promise((r) => setTimeout(r, 300 + rnd() * 2700));
+      await collector.kill9();
+      stop.now = true;
+      await Promise.all(clients);
+      process.stderr.write(
+        `${store}: kill ${k + 1}/${kills}, ${batches.filter((b) => b.acknowledged).length} batches acknowledged so far\n`
+      );
+    }
+    // The verdict reads the store directly, after a last start so it recovers as a collector would.
+    const final = await startCollector(env);
+    await final.stop();
+    const db = await openStore(store === 'PGlite' ? { dataDir: dir } : { databaseUrl: pgUrl, dataDir: '', schema });
+    const rows = await db.query<{ id: string; n: number }>(
+      `SELECT id, count(*)::float8 AS n FROM quality_samples WHERE project = 'bench' GROUP BY id`
+    );
+    await db.close();
+    const stored = new Map(rows.map((r) => [r.id, r.n]));
+    const f: Figures = {
+      kills,
+      batches: batches.length,
+      acknowledgedBatches: 0,
+      acknowledgedRecords: 0,
+      unansweredBatches: 0,
+      unansweredStored: 0,
+      lost: 0,
+      duplicated: rows.filter((r) => r.n > 1).length,
+      partial: 0,
+    };
+    for (const b of batches) {
+      const present = b.ids.filter((id) => stored.has(id)).length;
+      if (present !== 0 && present !== b.ids.length) {
+        f.partial++;
+      }
+      if (b.acknowledged) {
+        f.acknowledgedBatches++;
+        f.acknowledgedRecords += b.ids.length;
+        f.lost += b.ids.length - present;
+      } else {
+        f.unansweredBatches++;
+        f.unansweredStored += present === b.ids.length ? 1 : 0;
+      }
+    }
+    return f;
+  } finally {
+    await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin?.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const kills = Number(process.argv[2] ?? 10);
+  const stores: Array<'PGlite' | 'PostgreSQL'> = process.env.TEST_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
+  const results: Array<[string, Figures]> = [];
+  for (const [i, store] of stores.entries()) {
+    results.push([store, await run(store, kills, 9 + i)]);
+  }
+  const n = (v: number) => v.toLocaleString('en-US');
+  const section = [
+    BEGIN,
+    '',
+    '## Crash durability: kill -9 under concurrent ingest (issue 9)',
+    '',
+    `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/crash.ts ${kills}\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}.`,
+    `Each round starts \`collector serve\`, lets ${CLIENTS} clients send batches of 1-500 records, kills the collector with SIGKILL after 0.3-3 s (seeded), and starts it again on the same store; the verdict reads the store directly.`,
+    '',
+    `| | ${results.map(([s]) => s).join(' | ')} |`,
+    `| --- | ${results.map(() => '---:').join(' | ')} |`,
+    ...(
+      [
+        ['kill -9', (f: Figures) => f.kills],
+        ['batches sent', (f: Figures) => f.batches],
+        ['batches acknowledged', (f: Figures) => f.acknowledgedBatches],
+        ['records acknowledged', (f: Figures) => f.acknowledgedRecords],
+        ['acknowledged records lost', (f: Figures) => f.lost],
+        ['records stored twice', (f: Figures) => f.duplicated],
+        ['batches stored in part', (f: Figures) => f.partial],
+        ['batches cut off by a kill (no answer)', (f: Figures) => f.unansweredBatches],
+        ['... of which stored whole', (f: Figures) => f.unansweredStored],
+      ] as const
+    ).map(([label, get]) => `| ${label} | ${results.map(([, f]) => n(get(f))).join(' | ')} |`),
+    '',
+    END,
+  ].join('\n');
+  console.log(section);
+  let doc = readFileSync(DOC, 'utf8');
+  doc = doc.includes(BEGIN)
+    ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section)
+    : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(DOC, doc);
+  const bad = results.filter(([, f]) => f.lost || f.duplicated || f.partial);
+  if (bad.length > 0) {
+    console.error(`FAILED: ${bad.map(([s]) => s).join(', ')} lost, duplicated or split acknowledged records`);
+    process.exitCode = 1;
+  }
+}
+
+void main();
