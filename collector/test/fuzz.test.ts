@@ -25,8 +25,16 @@ async function rowCounts(c: RunningCollector): Promise<number[]> {
   return TABLES.map((t) => rows[0][t]);
 }
 
-async function send(c: RunningCollector, r: FuzzRequest): Promise<{ status: number; text: string }> {
-  const headers: Record<string, string> = { ...r.headers };
+/** Origins a browser may send: ones the test ingest tokens allow, and others. */
+const ORIGINS = ['https://app-a.example', 'https://app-b.example', 'https://evil.example', 'null'];
+const ALLOWED_ORIGINS = ['https://app-a.example', 'https://app-b.example'];
+
+async function send(
+  c: RunningCollector,
+  r: FuzzRequest,
+  origin: string | null
+): Promise<{ status: number; text: string; allowOrigin: string | null }> {
+  const headers: Record<string, string> = { ...r.headers, ...(origin ? { origin } : {}) };
   if (r.token !== undefined) {
     headers.authorization = `Bearer ${r.token.replace(/[^\x20-\x7e]/g, '?')}`;
   }
@@ -34,7 +42,7 @@ async function send(c: RunningCollector, r: FuzzRequest): Promise<{ status: numb
     headers['content-type'] = r.contentType ?? 'application/json';
   }
   const res = await fetch(`${c.url}${r.path}`, { method: r.method, headers, body: r.body });
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, text: await res.text(), allowOrigin: res.headers.get('access-control-allow-origin') };
 }
 
 const stats = { cases: 0, byStatus: new Map<number, number>() };
@@ -61,12 +69,20 @@ describe(`fuzz: every route, ${RUNS} cases each, seed ${SEED} (security finding 
   for (const [name, requests] of FUZZ_ROUTES) {
     test(name, async () => {
       await fc.assert(
-        fc.asyncProperty(requests, async (r) => {
+        fc.asyncProperty(requests, fc.option(fc.constantFrom(...ORIGINS)), async (r, origin) => {
           const before = r.writes ? await rowCounts(c) : [];
-          const { status, text } = await send(c, r);
+          const { status, text, allowOrigin } = await send(c, r, origin);
           stats.cases++;
           stats.byStatus.set(status, (stats.byStatus.get(status) ?? 0) + 1);
           assert.ok(status < 500, `${r.method} ${r.path.slice(0, 200)}: ${status} ${text.slice(0, 300)}`);
+          // CORS only on ingest, and only for an origin some ingest token lists (finding 10).
+          const ingestRoute = r.path.split('?')[0] === '/api/v1/ingest';
+          const corsAllowed = ingestRoute && origin !== null && ALLOWED_ORIGINS.includes(origin);
+          assert.equal(
+            allowOrigin,
+            corsAllowed ? origin : null,
+            `CORS on ${r.method} ${r.path.slice(0, 100)} from ${origin}`
+          );
           const body = text ? JSON.parse(text) : null;
           if (status >= 400) {
             assert.equal(typeof body?.error, 'string', `${status} without an error message: ${text.slice(0, 300)}`);

@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { hashToken, type StoredToken } from '../config/config';
 import { forbidden, unauthenticated } from '../errors';
 
-export type Principal = { kind: 'ingest'; project: string } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
+export type Principal =
+  { kind: 'ingest'; project: string; origins: string[] } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
 
 /** Principals by token digest: a presented token is hashed and its digest looked up. */
 export function tokenTable(tokens: StoredToken[]): Map<string, Principal> {
@@ -11,7 +12,7 @@ export function tokenTable(tokens: StoredToken[]): Map<string, Principal> {
     table.set(
       t.sha256,
       t.kind === 'ingest'
-        ? { kind: 'ingest', project: t.project }
+        ? { kind: 'ingest', project: t.project, origins: t.origins ?? [] }
         : t.kind === 'read'
           ? { kind: 'read', projects: t.projects }
           : { kind: 'admin' }

@@ -5,6 +5,7 @@ import { admissionHook } from '../ingest/admission';
 import { validateBatch } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import { authenticate, writableProject, type Principal } from './auth';
+import { registerIngestCors } from './cors';
 import { parseJsonText } from './jsonBody';
 import { textParam } from './params';
 import type { AppDeps } from './server';
@@ -29,8 +30,15 @@ function parseBody(body: unknown): unknown[] {
 }
 
 export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {
-  const writer = (req: FastifyRequest) => writableProject(authenticate(tokens, req), textParam(req.query, 'project'));
-  app.post(REST.ingest, { onRequest: admissionHook(deps.admission, writer, true) }, async (req) => {
+  const cors = registerIngestCors(app, REST.ingest, tokens);
+  const writer = (req: FastifyRequest) => {
+    const principal = authenticate(tokens, req);
+    cors.check(req, principal);
+    return writableProject(principal, textParam(req.query, 'project'));
+  };
+  // CORS headers first, so that a page can read every answer (a 429 and its Retry-After too).
+  const onRequest = [cors.onRequest, admissionHook(deps.admission, writer, true)];
+  app.post(REST.ingest, { onRequest }, async (req) => {
     const project = writer(req);
     const raw = parseBody(req.body);
     if (raw.length === 0) {

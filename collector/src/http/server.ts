@@ -1,5 +1,4 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
@@ -111,11 +110,6 @@ export async function buildApp({ store, config }: Pick<AppDeps, 'store' | 'confi
     bodyLimit: Limits.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     serverFactory: (handler) => boundedServer(handler, config),
-  });
-  await app.register(cors, {
-    origin: true,
-    allowedHeaders: ['Authorization', 'Content-Type'],
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   });
   registerJsonParser(app);
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_req, body, done) =>
