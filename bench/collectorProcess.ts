@@ -1,10 +1,14 @@
 // A collector run as its own process (`collector serve`), as in production: for the crash test
 // (kill -9) and the overload bench (its RSS apart from the load generator's).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
+import { Pool } from 'pg';
 
 const BIN = join(__dirname, '../collector/bin/collector.mjs');
+const DOC = join(__dirname, '../docs/benchmarks.md');
 
 export const BENCH_TOKENS = [
   { token: 'bench-ingest', kind: 'ingest', project: 'bench' },
@@ -67,4 +71,57 @@ export function startCollector(env: Record<string, string>): Promise<CollectorPr
     child.stderr!.on('data', (d) => (log += d));
     child.once('exit', (code) => reject(new Error(`the collector exited (${code}) before listening:\n${log}`)));
   });
+}
+
+export type BenchStore = 'PGlite' | 'PostgreSQL';
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL names one. */
+export const benchStores = (): BenchStore[] => (process.env.TEST_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite']);
+
+/**
+ * An empty store for one bench run: a PGlite directory, or a PostgreSQL schema of its own
+ * (TEST_DATABASE_URL). `env` points a collector at it; `drop` removes it.
+ */
+export async function scratchStore(store: BenchStore) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'si-bench-'));
+  const schema = `si_bench_${randomBytes(4).toString('hex')}`;
+  const url = process.env.TEST_DATABASE_URL ?? '';
+  const admin = store === 'PostgreSQL' ? new Pool({ connectionString: url }) : undefined;
+  await admin?.query(`CREATE SCHEMA "${schema}"`);
+  return {
+    env: (store === 'PGlite' ? { DATA_DIR: dir } : { DATABASE_URL: inSchema(url, schema) }) as Record<string, string>,
+    /** What `openStore` takes to read the same store directly. */
+    direct: store === 'PGlite' ? { dataDir: dir } : { databaseUrl: url, dataDir: '', schema },
+    async drop() {
+      await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin?.end();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Replaces the section between `begin` and `end` in docs/benchmarks.md (or appends it). */
+export function writeSection(begin: string, end: string, lines: string[]): void {
+  const section = [begin, '', ...lines, '', end].join('\n');
+  console.log(section);
+  const doc = readFileSync(DOC, 'utf8');
+  writeFileSync(
+    DOC,
+    doc.includes(begin)
+      ? doc.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), section)
+      : `${doc.trimEnd()}\n\n${section}\n`
+  );
+}
+
+/** "on 2026-11-30, 2 × AMD EPYC, Node v20..." for a section's first line. */
+export const machine = () =>
+  `on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}`;
+
+/** A markdown table: one column per store. */
+export function storeTable<F>(results: Array<[string, F]>, rows: Array<[string, (f: F) => string]>): string[] {
+  return [
+    `| | ${results.map(([s]) => s).join(' | ')} |`,
+    `| --- | ${results.map(() => '---:').join(' | ')} |`,
+    ...rows.map(([label, get]) => `| ${label} | ${results.map(([, f]) => get(f)).join(' | ')} |`),
+  ];
 }

@@ -4,15 +4,17 @@
 // twice, and no batch in part (acknowledged or not). Rewrites its section of docs/benchmarks.md.
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/crash.ts [kills per store, default 10]
 // (PostgreSQL too when TEST_DATABASE_URL is set: TEST_DATABASE_URL=$(bash .ci/start-postgres.sh))
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
-import { Pool } from 'pg';
 import { openStore } from '../collector/src/store/openStore';
-import { inSchema, startCollector } from './collectorProcess';
+import {
+  benchStores,
+  machine,
+  scratchStore,
+  startCollector,
+  storeTable,
+  writeSection,
+  type BenchStore,
+} from './collectorProcess';
 
-const DOC = 'docs/benchmarks.md';
 const BEGIN = '<!-- bench:crash:begin -->';
 const END = '<!-- bench:crash:end -->';
 const CLIENTS = 4;
@@ -86,19 +88,13 @@ async function client(url: string, tag: string, rnd: () => number, stop: { now: 
   }
 }
 
-async function run(store: 'PGlite' | 'PostgreSQL', kills: number, seed: number): Promise<Figures> {
+async function run(store: BenchStore, kills: number, seed: number): Promise<Figures> {
   const rnd = random(seed);
-  const dir = mkdtempSync(join(os.tmpdir(), 'si-crash-'));
-  const schema = `si_crash_${randomBytes(4).toString('hex')}`;
-  const pgUrl = process.env.TEST_DATABASE_URL!;
-  const env: Record<string, string> =
-    store === 'PGlite' ? { DATA_DIR: dir } : { DATABASE_URL: inSchema(pgUrl, schema) };
-  const admin = store === 'PostgreSQL' ? new Pool({ connectionString: pgUrl }) : undefined;
-  await admin?.query(`CREATE SCHEMA "${schema}"`);
+  const scratch = await scratchStore(store);
   const batches: Batch[] = [];
   try {
     for (let k = 0; k < kills; k++) {
-      const collector = await startCollector(env);
+      const collector = await startCollector(scratch.env);
       const stop = { now: false };
       const clients = Array.from({ length: CLIENTS }, (_, i) =>
         client(collector.url, `k${k}-c${i}`, random(seed * 1000 + k * 10 + i), stop, batches)
@@ -107,14 +103,13 @@ async function run(store: 'PGlite' | 'PostgreSQL', kills: number, seed: number):
       await collector.kill9();
       stop.now = true;
       await Promise.all(clients);
-      process.stderr.write(
-        `${store}: kill ${k + 1}/${kills}, ${batches.filter((b) => b.acknowledged).length} batches acknowledged so far\n`
-      );
+      const acknowledged = batches.filter((b) => b.acknowledged).length;
+      process.stderr.write(`${store}: kill ${k + 1}/${kills}, ${acknowledged} batches acknowledged so far\n`);
     }
     // The verdict reads the store directly, after a last start so it recovers as a collector would.
-    const final = await startCollector(env);
+    const final = await startCollector(scratch.env);
     await final.stop();
-    const db = await openStore(store === 'PGlite' ? { dataDir: dir } : { databaseUrl: pgUrl, dataDir: '', schema });
+    const db = await openStore(scratch.direct);
     const rows = await db.query<{ id: string; n: number }>(
       `SELECT id, count(*)::float8 AS n FROM quality_samples WHERE project = 'bench' GROUP BY id`
     );
@@ -147,52 +142,35 @@ async function run(store: 'PGlite' | 'PostgreSQL', kills: number, seed: number):
     }
     return f;
   } finally {
-    await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin?.end();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.drop();
   }
 }
 
 async function main() {
   const kills = Number(process.argv[2] ?? 10);
-  const stores: Array<'PGlite' | 'PostgreSQL'> = process.env.TEST_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
   const results: Array<[string, Figures]> = [];
-  for (const [i, store] of stores.entries()) {
+  for (const [i, store] of benchStores().entries()) {
     results.push([store, await run(store, kills, 9 + i)]);
   }
   const n = (v: number) => v.toLocaleString('en-US');
-  const section = [
-    BEGIN,
-    '',
+  writeSection(BEGIN, END, [
     '## Crash durability: kill -9 under concurrent ingest (issue 9)',
     '',
-    `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/crash.ts ${kills}\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}.`,
+    `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/crash.ts ${kills}\` ${machine()}.`,
     `Each round starts \`collector serve\`, lets ${CLIENTS} clients send batches of 1-500 records, kills the collector with SIGKILL after 0.3-3 s (seeded), and starts it again on the same store; the verdict reads the store directly.`,
     '',
-    `| | ${results.map(([s]) => s).join(' | ')} |`,
-    `| --- | ${results.map(() => '---:').join(' | ')} |`,
-    ...(
-      [
-        ['kill -9', (f: Figures) => f.kills],
-        ['batches sent', (f: Figures) => f.batches],
-        ['batches acknowledged', (f: Figures) => f.acknowledgedBatches],
-        ['records acknowledged', (f: Figures) => f.acknowledgedRecords],
-        ['acknowledged records lost', (f: Figures) => f.lost],
-        ['records stored twice', (f: Figures) => f.duplicated],
-        ['batches stored in part', (f: Figures) => f.partial],
-        ['batches cut off by a kill (no answer)', (f: Figures) => f.unansweredBatches],
-        ['... of which stored whole', (f: Figures) => f.unansweredStored],
-      ] as const
-    ).map(([label, get]) => `| ${label} | ${results.map(([, f]) => n(get(f))).join(' | ')} |`),
-    '',
-    END,
-  ].join('\n');
-  console.log(section);
-  let doc = readFileSync(DOC, 'utf8');
-  doc = doc.includes(BEGIN)
-    ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section)
-    : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(DOC, doc);
+    ...storeTable<Figures>(results, [
+      ['kill -9', (f) => n(f.kills)],
+      ['batches sent', (f) => n(f.batches)],
+      ['batches acknowledged', (f) => n(f.acknowledgedBatches)],
+      ['records acknowledged', (f) => n(f.acknowledgedRecords)],
+      ['acknowledged records lost', (f) => n(f.lost)],
+      ['records stored twice', (f) => n(f.duplicated)],
+      ['batches stored in part', (f) => n(f.partial)],
+      ['batches cut off by a kill (no answer)', (f) => n(f.unansweredBatches)],
+      ['... of which stored whole', (f) => n(f.unansweredStored)],
+    ]),
+  ]);
   const bad = results.filter(([, f]) => f.lost || f.duplicated || f.partial);
   if (bad.length > 0) {
     console.error(`FAILED: ${bad.map(([s]) => s).join(', ')} lost, duplicated or split acknowledged records`);

@@ -6,14 +6,17 @@
 // Rewrites its section of docs/benchmarks.md.
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/overload.ts [seconds, default 60]
 // (PostgreSQL too when TEST_DATABASE_URL is set: TEST_DATABASE_URL=$(bash .ci/start-postgres.sh))
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
-import { Pool } from 'pg';
-import { inSchema, startCollector, type CollectorProcess } from './collectorProcess';
+import {
+  benchStores,
+  machine,
+  scratchStore,
+  startCollector,
+  storeTable,
+  writeSection,
+  type BenchStore,
+  type CollectorProcess,
+} from './collectorProcess';
 
-const DOC = 'docs/benchmarks.md';
 const BEGIN = '<!-- bench:overload:begin -->';
 const END = '<!-- bench:overload:end -->';
 const BATCH = 100;
@@ -183,13 +186,9 @@ async function overload(c: CollectorProcess, seconds: number, saturationPerS: nu
   return o;
 }
 
-async function run(store: 'PGlite' | 'PostgreSQL', seconds: number): Promise<Overload> {
-  const dir = mkdtempSync(join(os.tmpdir(), 'si-overload-'));
-  const schema = `si_overload_${randomBytes(4).toString('hex')}`;
-  const pgUrl = process.env.TEST_DATABASE_URL!;
-  const admin = store === 'PostgreSQL' ? new Pool({ connectionString: pgUrl }) : undefined;
-  await admin?.query(`CREATE SCHEMA "${schema}"`);
-  const c = await startCollector(store === 'PGlite' ? { DATA_DIR: dir } : { DATABASE_URL: inSchema(pgUrl, schema) });
+async function run(store: BenchStore, seconds: number): Promise<Overload> {
+  const scratch = await scratchStore(store);
+  const c = await startCollector(scratch.env);
   try {
     const rate = await saturation(c);
     process.stderr.write(
@@ -198,17 +197,14 @@ async function run(store: 'PGlite' | 'PostgreSQL', seconds: number): Promise<Ove
     return await overload(c, seconds, rate);
   } finally {
     await c.stop();
-    await admin?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin?.end();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.drop();
   }
 }
 
 async function main() {
   const seconds = Number(process.argv[2] ?? 60);
-  const stores: Array<'PGlite' | 'PostgreSQL'> = process.env.TEST_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
   const results: Array<[string, Overload]> = [];
-  for (const store of stores) {
+  for (const store of benchStores()) {
     results.push([store, await run(store, seconds)]);
   }
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
@@ -233,25 +229,13 @@ async function main() {
     ],
     ['collector RSS before / max / 5 s after', (o) => `${n(o.rssStartMb)} / ${n(o.rssMaxMb)} / ${n(o.rssEndMb)} MiB`],
   ];
-  const section = [
-    BEGIN,
-    '',
+  writeSection(BEGIN, END, [
     '## Overload: three times the saturation rate for 60 s (issue 9)',
     '',
-    `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/overload.ts ${seconds}\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}; the collector runs as its own process (\`collector serve\`, default settings), the load generator in another.`,
+    `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/overload.ts ${seconds}\` ${machine()}; the collector runs as its own process (\`collector serve\`, default settings), the load generator in another.`,
     '',
-    `| | ${results.map(([s]) => s).join(' | ')} |`,
-    `| --- | ${results.map(() => '---:').join(' | ')} |`,
-    ...rows.map(([label, get]) => `| ${label} | ${results.map(([, o]) => get(o)).join(' | ')} |`),
-    '',
-    END,
-  ].join('\n');
-  console.log(section);
-  let doc = readFileSync(DOC, 'utf8');
-  doc = doc.includes(BEGIN)
-    ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section)
-    : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(DOC, doc);
+    ...storeTable(results, rows),
+  ]);
 }
 
 void main();
