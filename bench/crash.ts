@@ -99,7 +99,7 @@ async function run(store: BenchStore, kills: number, seed: number): Promise<Figu
       const clients = Array.from({ length: CLIENTS }, (_, i) =>
         client(collector.url, `k${k}-c${i}`, random(seed * 1000 + k * 10 + i), stop, batches)
       );
-      await new Promise((r) => setTimeout(r, 300 + rnd() * 2700));
+      await new Promise((r) => setTimeout(r, 500 + rnd() * 4500));
       await collector.kill9();
       stop.now = true;
       await Promise.all(clients);
@@ -157,7 +157,7 @@ async function main() {
     '## Crash durability: kill -9 under concurrent ingest (issue 9)',
     '',
     `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/crash.ts ${kills}\` ${machine()}.`,
-    `Each round starts \`collector serve\`, lets ${CLIENTS} clients send batches of 1-500 records, kills the collector with SIGKILL after 0.3-3 s (seeded), and starts it again on the same store; the verdict reads the store directly.`,
+    `Each round starts \`collector serve\`, lets ${CLIENTS} clients send batches of 1-500 records, kills the collector with SIGKILL after 0.5-5 s (seeded), and starts it again on the same store; the verdict reads the store directly.`,
     '',
     ...storeTable<Figures>(results, [
       ['kill -9', (f) => n(f.kills)],
