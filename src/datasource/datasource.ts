@@ -12,7 +12,7 @@ import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafan
 import { QUERY_MODEL_VERSION, QueryType, type VariableKind } from '../model';
 import { annotationSupport } from './annotations';
 import { DEFAULT_QUERY, interpolateQuery, migrateQuery, queryProblem } from './queryModel';
-import type { SessionDataSourceOptions, SessionQuery } from './types';
+import type { SessionDataSourceOptions, SessionQuery, ValueOption, ValueScope, ValueSource } from './types';
 import { SessionVariableSupport } from './variableSupport';
 
 export interface SessionSearchResult {
@@ -33,19 +33,13 @@ export interface SessionSearchResult {
   }>;
 }
 
-/** A choice for an editor's select: what the collector lists for a variable kind. */
-export interface ValueOption {
-  text: string;
-  value: string;
-}
-
-/** The narrowing a list of values is taken within (a session's users, a project's sessions...). */
-export type ValueScope = Pick<SessionQuery, 'project' | 'sessionId' | 'meetingId'>;
-
 const DEFAULT_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
 /** Session Telemetry: every query runs in the Go backend, which forwards it to the collector. */
-export class SessionDataSource extends DataSourceWithBackend<SessionQuery, SessionDataSourceOptions> {
+export class SessionDataSource
+  extends DataSourceWithBackend<SessionQuery, SessionDataSourceOptions>
+  implements ValueSource
+{
   constructor(
     instanceSettings: DataSourceInstanceSettings<SessionDataSourceOptions>,
     private readonly templateSrv: TemplateSrv = getTemplateSrv()

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { REST } from '@model';
 import { purgeConfigured } from '../store/retention';
 import { AuthError, authenticate, type Principal } from './auth';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 /** Operator endpoints (admin token only). */
 export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {

@@ -3,7 +3,7 @@ import { Limits, REST } from '@model';
 import { RecordError, validateBatch } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import { authenticate, writableProject, type Principal } from './auth';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 /** Reads a JSON `{records: [...]}` body or NDJSON text into raw records. */
 function parseBody(body: unknown): unknown[] {

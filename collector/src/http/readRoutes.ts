@@ -5,7 +5,7 @@ import { runQueries } from '../query/runQueries';
 import { searchSessions } from '../query/sessions';
 import { VERSION } from '../version';
 import { AuthError, authenticate, readableProjects, type Principal } from './auth';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 const DAY = 24 * 60 * 60 * 1000;
 

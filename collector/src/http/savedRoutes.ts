@@ -10,7 +10,7 @@ import {
   type SavedSessionInput,
 } from '../store/savedSessions';
 import { AuthError, authenticate, readableProjects, type Principal } from './auth';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 const WRITER_ROLES = ['Editor', 'Admin'];
 

@@ -1,19 +1,13 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Limits } from '@model';
-import type { CollectorConfig } from '../config/config';
-import type { Store } from '../store/store';
+import type { AppDeps } from './appDeps';
 import { registerAdminRoutes } from './adminRoutes';
 import { AuthError, tokenTable } from './auth';
 import { registerIngestRoutes } from './ingestRoutes';
 import { registerReadRoutes } from './readRoutes';
 import { registerUploadRoutes } from './uploadRoutes';
 import { registerSavedRoutes } from './savedRoutes';
-
-export interface AppDeps {
-  store: Store;
-  config: CollectorConfig;
-}
 
 /** The collector's HTTP API: ingest, queries (Grafana frames), REST search and health. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {

@@ -9,7 +9,7 @@ import { Limits, REST } from '@model';
 import { DUMP_FORMATS, importDump } from '../importers/importDump';
 import { DumpError, type DumpFormat } from '../importers/trace';
 import { authenticate, writableProject, type Principal } from './auth';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 class TooLarge extends Error {}
 
