@@ -5,3 +5,6 @@ export * from './thresholds';
 export * from './callType';
 export * from './routes';
 export * from './lookup';
+export * from './eventFilter';
+export * from './eventText';
+export * from './errorEvents';

@@ -107,7 +107,7 @@ export interface SessionQueryModel {
   sessionId?: string;
   /** Session-scoped queries: one meeting (`m1`, `m2`...) instead of the whole session. */
   meetingId?: string;
-  /** events: `+term` keeps, `-term` drops; terms stack (see collector/src/model/eventFilter.ts). */
+  /** events: `+term` keeps, `-term` drops; terms stack (see eventFilter.ts). */
   textFilter?: string;
   /** sessions: match session ids starting with this text (case-sensitive, ids are opaque). */
   sessionIdPrefix?: string;

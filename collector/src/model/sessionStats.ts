@@ -1,4 +1,4 @@
-import { classifyCallType, type CallType } from '@model';
+import { classifyCallType, isErrorEvent, type CallType } from '@model';
 import type { Action, Variation } from './records';
 
 /** An event as the store returns it (snake case columns mapped to the record's names). */
@@ -58,7 +58,7 @@ export function statsOf(events: StoredEvent[]): SessionStats {
   for (const e of events) {
     start = Math.min(start, e.ts);
     end = Math.max(end, e.ts);
-    if (e.variation === 'failure' || e.action === 'exception') {
+    if (isErrorEvent(e)) {
       errors++;
     }
     if (e.action === 'reconnected') {

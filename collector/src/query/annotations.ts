@@ -1,9 +1,8 @@
-import type { DataFrameJSON } from '@model';
+import { errorEventSql, isErrorEvent, matchesFilter, parseFilter, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
-import { matchesTextFilter, parseTextFilter } from '../model/eventFilter';
 import type { QueryContext } from './context';
-import { eventText } from './events';
 import { scopedSession } from './scope';
+import { storedEventText } from './shared/eventText';
 
 const FLEET_LIMIT = 500;
 
@@ -45,7 +44,7 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
     }>(
       `SELECT ts::float8 AS ts, session_id, action, variation, client_id, connection_id, stream_id, reason, code, message
        FROM all_events WHERE project = ANY($1::text[]) AND ts >= $2::bigint AND ts <= $3::bigint
-         AND (variation = 'failure' OR action = 'exception')
+         AND ${errorEventSql()}
        ORDER BY ts DESC LIMIT ${FLEET_LIMIT}`,
       [ctx.projects, ctx.from, ctx.to]
     );
@@ -64,9 +63,8 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
       }))
       .reverse();
   }
-  const filter = parseTextFilter(ctx.query.textFilter);
-  const kept = rows.filter((e) => matchesTextFilter(eventText(e), filter));
-  const isError = (e: (typeof kept)[number]) => e.variation === 'failure' || e.action === 'exception';
+  const terms = parseFilter(ctx.query.textFilter);
+  const kept = rows.filter((e) => matchesFilter(storedEventText(e), terms));
   const title = (e: (typeof kept)[number]) =>
     `${e.action}${e.variation ? ` ${e.variation}` : ''}${e.code ? ` (${e.code})` : ''}`;
   return [
@@ -85,7 +83,7 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
         {
           name: 'tags',
           kind: 'string',
-          values: kept.map((e) => [e.action, ...(isError(e) ? ['error'] : []), e.sessionId].join(',')),
+          values: kept.map((e) => [e.action, ...(isErrorEvent(e) ? ['error'] : []), e.sessionId].join(',')),
         },
       ],
       { name: 'annotations', refId: ctx.refId }

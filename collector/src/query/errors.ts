@@ -1,4 +1,4 @@
-import type { DataFrameJSON } from '@model';
+import { isErrorEvent, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { userIdLinks } from '../frames/links';
 import { COUNTED_ACTIONS, statsOf } from '../model/sessionStats';
@@ -8,7 +8,7 @@ import { scopedSession } from './scope';
 /** I5: every error (failures and exceptions) in time order. */
 export async function errorsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const { events } = await scopedSession(ctx);
-  const errors = events.filter((e) => e.variation === 'failure' || e.action === 'exception');
+  const errors = events.filter(isErrorEvent);
   return [
     frame(
       [

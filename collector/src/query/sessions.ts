@@ -1,4 +1,4 @@
-import { classifyCallType, DEFAULT_SESSIONS_LIMIT, Fields, type CallType } from '@model';
+import { classifyCallType, DEFAULT_SESSIONS_LIMIT, errorEventSql, Fields, type CallType } from '@model';
 import { frame } from '../frames/frame';
 import { sessionIdLinks } from '../frames/links';
 import { listSaved } from '../store/savedSessions';
@@ -78,7 +78,7 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
        count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
        count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
        count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
-       count(*) FILTER (WHERE variation = 'failure' OR action = 'exception')::float8 AS errors
+       count(*) FILTER (WHERE ${errorEventSql()})::float8 AS errors
      FROM all_events
      WHERE ${where.join(' AND ')}
      GROUP BY project, session_id

@@ -1,4 +1,4 @@
-import type { DataFrameJSON } from '@model';
+import { isErrorEvent, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { streamIdLinks, userIdLinks } from '../frames/links';
 import type { QueryContext } from './context';
@@ -47,7 +47,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   >();
   const errors = new Map<string, number>();
   for (const e of events) {
-    if (e.variation === 'failure' || e.action === 'exception') {
+    if (isErrorEvent(e)) {
       errors.set(e.clientId, (errors.get(e.clientId) ?? 0) + 1);
     }
     if (e.connectionId) {

@@ -6,7 +6,7 @@ import { FilterTerms } from '../../components/EventLog/FilterTerms';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
 import { frameNamed, frameRows } from '../../utils/frames';
-import { formatFilter, parseFilter } from '../../utils/textFilter';
+import { formatFilter, parseFilter } from '../../model';
 import { useQueries } from '../../utils/useQueries';
 import { scopedQuery, type InspectorScope } from './scope';
 

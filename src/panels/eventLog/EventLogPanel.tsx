@@ -6,9 +6,8 @@ import { FilterTerms } from '../../components/EventLog/FilterTerms';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
 import { frameNamed, frameRows } from '../../utils/frames';
-import { formatFilter, matchesFilter, parseFilter, type FilterTerm } from '../../utils/textFilter';
+import { eventText, formatFilter, matchesFilter, parseFilter, type FilterTerm } from '../../model';
 import { panelState, WrongQuery } from '../PanelState';
-import { eventText } from './eventText';
 import type { EventLogOptions } from './types';
 
 /** The event log on any dashboard: the option's terms, then the viewer's own, stacked. */

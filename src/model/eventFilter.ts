@@ -1,25 +1,38 @@
 /**
- * The event log's stacked + / - text filter (I7), as the UI edits it: a list of terms, each
- * kept (+) or dropped (-). Its text form (`+connect -attempt`) is what the `events` query's
- * `textFilter` takes; the collector applies it for pages, and `matchesFilter` applies the same
- * rule in the event log panel to frames a dashboard already holds.
+ * The event log's stacked + / - text filter (I7), one grammar for the collector (the `events`
+ * and `annotations` queries' `textFilter`) and the frontend (the Inspector's filter bar and the
+ * event log panel, which filters frames a dashboard already holds).
+ *
+ * Terms are separated by spaces: `+term` (or a bare term) keeps only events that have it, `-term`
+ * drops events that have it; terms stack (every + must match, no - may). Matching is
+ * case-insensitive and by word start: `connect` matches "Connect" and "connection" but not
+ * "disconnect" or "reconnected". A term with punctuation (an id such as `u-1`) matches
+ * consecutive words. A term without a letter or digit (`+.`) names nothing and is ignored.
  */
 export interface FilterTerm {
   sign: '+' | '-';
   term: string;
 }
 
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter(Boolean);
+}
+
 export function parseFilter(text: string | undefined): FilterTerm[] {
   const terms: FilterTerm[] = [];
   for (const raw of (text ?? '').trim().split(/\s+/)) {
     const term = raw.replace(/^[+-]/, '');
-    if (term) {
+    if (words(term).length > 0) {
       terms.push({ sign: raw.startsWith('-') ? '-' : '+', term });
     }
   }
   return terms;
 }
 
+/** The text form the queries' `textFilter` takes (`+connect -attempt`). */
 export function formatFilter(terms: FilterTerm[]): string {
   return terms.map((t) => `${t.sign}${t.term}`).join(' ');
 }
@@ -35,26 +48,18 @@ export function removeTerm(terms: FilterTerm[], index: number): FilterTerm[] {
   return terms.filter((_, i) => i !== index);
 }
 
-function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter(Boolean);
-}
-
-/** Word-start, case-insensitive: `connect` matches "Connect" and "connection", not "disconnect". */
 function contains(textWords: string[], term: string): boolean {
   const parts = words(term);
-  return (
-    parts.length > 0 &&
-    textWords.some((_, i) =>
-      parts.every((p, j) => (j === parts.length - 1 ? textWords[i + j]?.startsWith(p) : textWords[i + j] === p))
-    )
+  return textWords.some((_, i) =>
+    parts.every((p, j) => (j === parts.length - 1 ? textWords[i + j]?.startsWith(p) : textWords[i + j] === p))
   );
 }
 
 /** Every + term must match and no - term may. */
 export function matchesFilter(text: string, terms: FilterTerm[]): boolean {
+  if (terms.length === 0) {
+    return true;
+  }
   const ws = words(text);
   return terms.every((t) => (t.sign === '+' ? contains(ws, t.term) : !contains(ws, t.term)));
 }

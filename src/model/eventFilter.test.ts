@@ -1,4 +1,4 @@
-import { addTerm, formatFilter, matchesFilter, parseFilter, removeTerm } from './textFilter';
+import { addTerm, formatFilter, matchesFilter, parseFilter, removeTerm } from './eventFilter';
 
 describe('event log text filter', () => {
   it('parses + and - terms, bare terms keep', () => {
@@ -9,6 +9,8 @@ describe('event log text filter', () => {
     ]);
     expect(parseFilter(undefined)).toEqual([]);
     expect(parseFilter('+ -')).toEqual([]);
+    // A term without a letter or digit names nothing: it neither keeps nor drops.
+    expect(parseFilter('+. -, +connect')).toEqual([{ sign: '+', term: 'connect' }]);
   });
 
   it('formats back to the text the events query takes', () => {

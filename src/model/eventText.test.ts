@@ -1,7 +1,7 @@
-import { matchesFilter, parseFilter } from '../../utils/textFilter';
-import { eventText } from './eventText';
+import { matchesFilter, parseFilter } from './eventFilter';
+import { eventName, eventText } from './eventText';
 
-describe('event log panel filtering', () => {
+describe('event text the filter reads', () => {
   const rows = [
     { event: 'Connect Attempt', userId: 'u-1', connectionId: 'u-1-c0' },
     { event: 'Connect Success', userId: 'u-1', connectionId: 'u-1-c0' },
@@ -16,5 +16,20 @@ describe('event log panel filtering', () => {
     expect(keep('+1500')).toEqual(['Publish Failure']);
     expect(keep('+network')).toEqual(['Disconnect']);
     expect(keep('-u-1')).toEqual(['Publish Failure']);
+  });
+
+  it('names events as the event log shows them, and reads a stored event the same way as a frame row', () => {
+    expect(eventName('connect', 'success')).toBe('Connect Success');
+    expect(eventName('disconnect', null)).toBe('Disconnect');
+    expect(
+      eventText({
+        event: eventName('subscribe', 'failure'),
+        reason: null,
+        code: '1600',
+        userId: 'u-2',
+        connectionId: 'u-2-c0',
+        streamId: undefined,
+      })
+    ).toBe('Subscribe Failure 1600 u-2 u-2-c0');
   });
 });
