@@ -9,29 +9,11 @@ import {
   type TimeRange,
 } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
-import { QUERY_MODEL_VERSION, QueryType, type VariableKind } from '../model';
+import { QUERY_MODEL_VERSION, QueryType, type SessionSearchResponse, type VariableKind } from '../model';
 import { annotationSupport } from './annotations';
 import { DEFAULT_QUERY, interpolateQuery, migrateQuery, queryProblem } from './queryModel';
 import type { SessionDataSourceOptions, SessionQuery, ValueOption, ValueScope, ValueSource } from './types';
 import { SessionVariableSupport } from './variableSupport';
-
-export interface SessionSearchResult {
-  from: number;
-  to: number;
-  sessions: Array<{
-    project: string;
-    sessionId: string;
-    callType: string;
-    start: number;
-    end: number;
-    durationS: number;
-    users: number;
-    connections: number;
-    streams: number;
-    subscribers: number;
-    errors: number;
-  }>;
-}
 
 const DEFAULT_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
@@ -109,13 +91,13 @@ export class SessionDataSource
     to?: number;
     limit?: number;
     project?: string;
-  }): Promise<SessionSearchResult> {
+  }): Promise<SessionSearchResponse> {
     const clean: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(params)) {
       if (v !== undefined && v !== '') {
         clean[k] = v;
       }
     }
-    return this.getResource<SessionSearchResult>('sessions', clean);
+    return this.getResource<SessionSearchResponse>('sessions', clean);
   }
 }

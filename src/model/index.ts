@@ -1,4 +1,5 @@
 export * from './queryTypes';
+export * from './queryDescriptors';
 export * from './wire';
 export * from './fields';
 export * from './thresholds';

@@ -1,5 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CallType, QUERY_PATH, REST, type WireQueryRequest } from '@model';
+import {
+  checkQuery,
+  QUERY_PATH,
+  QueryType,
+  REST,
+  type CallType,
+  type SessionSearchResponse,
+  type WireQueryRequest,
+} from '@model';
 import { listProjects, QueryInputError } from '../query/context';
 import { runQueries } from '../query/runQueries';
 import { searchSessions } from '../query/sessions';
@@ -57,24 +65,30 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
       if (q.project && !projects.includes(q.project)) {
         throw new AuthError(403, `project '${q.project}' is not granted to this token`);
       }
-      if (q.callType && !Object.values(CallType).includes(q.callType as CallType)) {
-        throw new QueryInputError(`callType must be one of ${Object.values(CallType).join(', ')}`);
-      }
       const to = optionalNumber(q.to, 'to') ?? Date.now();
       const from = optionalNumber(q.from, 'from') ?? to - DAY;
-      const sessions = await searchSessions(store, {
-        projects: q.project ? [q.project] : projects,
-        from,
-        to,
+      // The same search as the sessions query, checked by its descriptor.
+      const search = {
         sessionIdPrefix: q.q,
         hasErrors: q.hasErrors === 'true',
-        callType: q.callType as CallType | undefined,
+        callType: (q.callType || undefined) as CallType | undefined,
         minSize: optionalNumber(q.minSize, 'minSize'),
         saved: q.saved === undefined ? undefined : q.saved === 'true',
         tag: q.tag,
         limit: optionalNumber(q.limit, 'limit'),
+      };
+      const problem = checkQuery({ queryType: QueryType.Sessions, ...search });
+      if (problem) {
+        throw new QueryInputError(problem.message);
+      }
+      const sessions = await searchSessions(store, {
+        projects: q.project ? [q.project] : projects,
+        from,
+        to,
+        ...search,
       });
-      return { from, to, sessions };
+      const answer: SessionSearchResponse = { from, to, sessions };
+      return answer;
     } catch (err) {
       if (err instanceof QueryInputError) {
         return reply.code(400).send({ error: err.message });

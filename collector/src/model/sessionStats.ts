@@ -1,4 +1,4 @@
-import { classifyCallType, isErrorEvent, type CallType } from '@model';
+import { classifyCallType, FAILURE_ACTIONS, isErrorEvent, isOneOf, type CallType, type FailureAction } from '@model';
 import type { Action, Variation } from './records';
 
 /** An event as the store returns it (snake case columns mapped to the record's names). */
@@ -15,9 +15,6 @@ export interface StoredEvent {
   message: string | null;
   reason: string | null;
 }
-
-export type CountedAction = 'connect' | 'publish' | 'subscribe';
-export const COUNTED_ACTIONS: CountedAction[] = ['connect', 'publish', 'subscribe'];
 
 export interface ActionStats {
   attempts: number;
@@ -38,7 +35,7 @@ export interface SessionStats {
   errors: number;
   reconnects: number;
   callType: CallType;
-  actions: Record<CountedAction, ActionStats>;
+  actions: Record<FailureAction, ActionStats>;
 }
 
 /** Counts of a set of events (a session or one of its meetings); see docs/collector.md. */
@@ -49,8 +46,8 @@ export function statsOf(events: StoredEvent[]): SessionStats {
   const streams = new Set<string>();
   const subscribers = new Set<string>();
   const actions = Object.fromEntries(
-    COUNTED_ACTIONS.map((a) => [a, { attempts: 0, successes: 0, failures: 0, failureRate: 0 }])
-  ) as Record<CountedAction, ActionStats>;
+    FAILURE_ACTIONS.map((a) => [a, { attempts: 0, successes: 0, failures: 0, failureRate: 0 }])
+  ) as Record<FailureAction, ActionStats>;
   let errors = 0;
   let reconnects = 0;
   let start = Infinity;
@@ -64,7 +61,7 @@ export function statsOf(events: StoredEvent[]): SessionStats {
     if (e.action === 'reconnected') {
       reconnects++;
     }
-    if (e.variation && (e.action === 'connect' || e.action === 'publish' || e.action === 'subscribe')) {
+    if (e.variation && isOneOf(FAILURE_ACTIONS, e.action)) {
       const a = actions[e.action];
       if (e.variation === 'attempt') {
         a.attempts++;

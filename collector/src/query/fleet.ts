@@ -1,15 +1,7 @@
-import {
-  FLEET_FORMATS,
-  FLEET_GROUPS,
-  FLEET_STATS,
-  FleetMetric,
-  type DataFrameJSON,
-  type FleetGroup,
-  type FleetStat,
-} from '@model';
+import { FleetMetric, QUERY_DESCRIPTORS, type DataFrameJSON, type FleetGroup, type FleetStat } from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
-import { QueryInputError, type QueryContext } from './context';
+import type { QueryContext } from './context';
 import { bucketWidth } from './quality';
 
 /** The label columns of each grouping; session, stream and user also carry the project and session so links and alerts can name them. */
@@ -52,26 +44,12 @@ interface Row {
  */
 export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const q = ctx.query;
-  const metric = q.fleetMetric ?? FleetMetric.PacketLoss;
-  const stat = q.stat ?? 'p95';
-  const groupBy = q.groupBy ?? 'none';
-  const format = q.format ?? 'timeseries';
-  if (!Object.values(FleetMetric).includes(metric)) {
-    throw new QueryInputError(`fleetMetric must be one of ${Object.values(FleetMetric).join(', ')}`);
-  }
-  if (!FLEET_STATS.includes(stat)) {
-    throw new QueryInputError(`stat must be one of ${FLEET_STATS.join(', ')}`);
-  }
-  if (!FLEET_GROUPS.includes(groupBy)) {
-    throw new QueryInputError(`groupBy must be one of ${FLEET_GROUPS.join(', ')}`);
-  }
-  if (!FLEET_FORMATS.includes(format)) {
-    throw new QueryInputError(`format must be one of ${FLEET_FORMATS.join(', ')}`);
-  }
-  const action = q.action ?? 'connect';
-  if (!['connect', 'publish', 'subscribe'].includes(action)) {
-    throw new QueryInputError('action must be connect, publish or subscribe');
-  }
+  const d = QUERY_DESCRIPTORS.fleet.defaults;
+  const metric = q.fleetMetric ?? d.fleetMetric;
+  const stat = q.stat ?? d.stat;
+  const groupBy = q.groupBy ?? d.groupBy;
+  const format = q.format ?? d.format;
+  const action = q.action ?? d.action;
   if (ctx.projects.length === 0) {
     return [];
   }

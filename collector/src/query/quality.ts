@@ -1,15 +1,14 @@
 import {
-  ALL_QUALITY_METRICS,
-  DEFAULT_QUALITY_METRICS,
   Fields,
   PublisherQualityRule,
   QualityLabels,
   QualityMetric,
+  QUERY_DESCRIPTORS,
   type DataFrameJSON,
 } from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
-import { QueryInputError, type QueryContext } from './context';
+import type { QueryContext } from './context';
 import { findMeeting, loadSession } from './sessionData';
 
 const METRIC_COLUMNS: Record<QualityMetric, { sql: string; unit: string }> = {
@@ -68,20 +67,10 @@ interface SeriesRow {
 /** Per-stream time series, one frame per series and metric, labelled for alert rules. */
 export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const q = ctx.query;
-  if (!q.sessionId) {
-    throw new QueryInputError('quality needs a sessionId');
-  }
-  const metrics = q.metrics && q.metrics.length > 0 ? q.metrics : DEFAULT_QUALITY_METRICS;
-  const unknown = metrics.filter((m) => !ALL_QUALITY_METRICS.includes(m));
-  if (unknown.length > 0) {
-    throw new QueryInputError(`unknown metrics: ${unknown.join(', ')} (known: ${ALL_QUALITY_METRICS.join(', ')})`);
-  }
-  if (q.role && q.role !== 'publisher' && q.role !== 'subscriber') {
-    throw new QueryInputError(`role must be publisher or subscriber, got '${q.role}'`);
-  }
-  if (q.media && q.media !== 'audio' && q.media !== 'video') {
-    throw new QueryInputError(`media must be audio or video, got '${q.media}'`);
-  }
+  // The descriptor's checks ran before dispatch: a session is named, metrics, role and media
+  // are known values (metric names are SQL identifiers below).
+  const sessionId = q.sessionId!;
+  const metrics = q.metrics && q.metrics.length > 0 ? q.metrics : QUERY_DESCRIPTORS.quality.defaults.metrics;
   if (ctx.projects.length === 0) {
     return [];
   }
@@ -96,7 +85,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     to = Math.min(to, meeting.end);
   }
   const width = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
-  const params: Array<string | number | string[]> = [ctx.projects, q.sessionId, from, to, width];
+  const params: Array<string | number | string[]> = [ctx.projects, sessionId, from, to, width];
   const where = ['project = ANY($1::text[])', 'session_id = $2', 'ts >= $3::bigint', 'ts <= $4::bigint'];
   const filters: Array<[string | undefined, string]> = [
     [q.userId, 'client_id'],
@@ -134,7 +123,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     params
   );
 
-  const scalable = await publisherRules(ctx, q.sessionId);
+  const scalable = await publisherRules(ctx, sessionId);
   const frames: DataFrameJSON[] = [];
   for (const metric of metrics) {
     for (const row of series) {

@@ -1,6 +1,5 @@
 import {
-  ALL_QUERY_TYPES,
-  ownEntry,
+  checkQuery,
   type DataFrameJSON,
   type QueryType,
   type WireQueryRequest,
@@ -48,14 +47,17 @@ async function runOne(
   wire: WireQueryRequest['queries'][number]
 ): Promise<WireResult> {
   try {
-    const handler = ownEntry(HANDLERS, wire.query?.queryType);
-    if (!handler) {
-      throw new QueryInputError(
-        `unknown queryType '${String(wire.query?.queryType)}' (known: ${ALL_QUERY_TYPES.join(', ')})`
-      );
+    // Validated with the query type's descriptor before dispatch; an unknown type is named
+    // before the time range and project are checked, a bad field after.
+    const problem = checkQuery(wire.query ?? {});
+    if (problem?.field === 'queryType') {
+      throw new QueryInputError(problem.message);
     }
     const ctx = buildContext(store, config, granted, wire, granted === '*' ? await allProjects() : []);
-    return { status: 200, frames: await handler(ctx) };
+    if (problem) {
+      throw new QueryInputError(problem.message);
+    }
+    return { status: 200, frames: await HANDLERS[ctx.query.queryType](ctx) };
   } catch (err) {
     if (err instanceof QueryInputError) {
       return { status: 400, error: err.message, errorSource: 'downstream' };

@@ -30,10 +30,8 @@ interface Row {
  * narrowed to the query's meeting if it names one).
  */
 export async function loadSession(ctx: QueryContext): Promise<SessionData | undefined> {
-  const sessionId = ctx.query.sessionId;
-  if (!sessionId) {
-    throw new QueryInputError(`${ctx.query.queryType} needs a sessionId`);
-  }
+  // Only query types whose descriptor needs a session load one; checkQuery ran before dispatch.
+  const sessionId = ctx.query.sessionId!;
   if (ctx.projects.length === 0) {
     return undefined;
   }

@@ -1,33 +1,14 @@
-import { classifyCallType, DEFAULT_SESSIONS_LIMIT, errorEventSql, Fields, type CallType } from '@model';
+import { classifyCallType, errorEventSql, Fields, QUERY_DESCRIPTORS, type CallType, type SessionRow } from '@model';
 import { frame } from '../frames/frame';
 import { sessionIdLinks } from '../frames/links';
 import { listSaved } from '../store/savedSessions';
 import type { Store } from '../store/store';
-import { QueryInputError, type QueryContext } from './context';
-
-export interface SessionRow {
-  project: string;
-  sessionId: string;
-  start: number;
-  end: number;
-  durationS: number;
-  connections: number;
-  users: number;
-  publishers: number;
-  streams: number;
-  subscribers: number;
-  errors: number;
-  callType: CallType;
-  /** The saved session's name and tags, when it is saved (I9). */
-  savedName: string | null;
-  tags: string[];
-}
+import type { QueryContext } from './context';
 
 export interface SessionSearch {
   projects: string[];
   from: number;
   to: number;
-  sessionId?: string;
   sessionIdPrefix?: string;
   hasErrors?: boolean;
   callType?: CallType;
@@ -39,23 +20,17 @@ export interface SessionSearch {
   limit?: number;
 }
 
-const MAX_LIMIT = 5000;
-
-/** Sessions with activity in [from, to], newest first, with their counts and call type. */
+/**
+ * Sessions with activity in [from, to], newest first, with their counts and call type. Callers
+ * check the search with the sessions query's descriptor (`checkQuery`) first.
+ */
 export async function searchSessions(store: Store, s: SessionSearch): Promise<SessionRow[]> {
-  const limit = s.limit ?? DEFAULT_SESSIONS_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new QueryInputError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
-  }
+  const limit = s.limit ?? QUERY_DESCRIPTORS.sessions.defaults.limit;
   if (s.projects.length === 0) {
     return [];
   }
   const params: Array<string | number | string[]> = [s.projects, s.from, s.to];
   const where: string[] = ['project = ANY($1::text[])'];
-  if (s.sessionId) {
-    params.push(s.sessionId);
-    where.push(`session_id = $${params.length}`);
-  }
   if (s.sessionIdPrefix) {
     params.push(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%');
     where.push(`session_id LIKE $${params.length}`);

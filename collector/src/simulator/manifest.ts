@@ -1,8 +1,7 @@
-import type { CallType } from '@model';
+import type { CallType, FailureAction } from '@model';
 import type { ClientInfo } from '../model/records';
 
 export type Shape = 'one-to-one' | 'multiparty' | 'broadcast' | 'one-to-zero';
-export type CountedAction = 'connect' | 'publish' | 'subscribe';
 
 export interface ActionCounts {
   attempts: number;
@@ -30,7 +29,7 @@ export interface MeetingTruth {
   streams: number;
   subscribers: number;
   callType: CallType;
-  actions: Record<CountedAction, ActionCounts>;
+  actions: Record<FailureAction, ActionCounts>;
 }
 
 /** Ground truth for one simulated session: what the collector's derivations must find. */
@@ -51,7 +50,7 @@ export interface SessionTruth {
     end: number;
   }>;
   subscribers: Array<{ subscriberId: string; streamId: string; connectionId: string; success: boolean }>;
-  actions: Record<CountedAction, ActionCounts>;
+  actions: Record<FailureAction, ActionCounts>;
   /** Failure events (the error count). */
   errors: number;
   reconnects: number;

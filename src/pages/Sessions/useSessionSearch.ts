@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
-import type { SessionSearchResult } from '../../datasource/datasource';
-import type { CallType } from '../../model';
+import type { CallType, SessionSearchResponse } from '../../model';
 import { errorMessage, findDataSource } from '../../utils/dataSource';
 
 export type SearchState =
   | { status: 'loading' }
   | { status: 'no-datasource' }
   | { status: 'error'; message: string }
-  | { status: 'done'; sessions: SessionSearchResult['sessions'] };
+  | { status: 'done'; sessions: SessionSearchResponse['sessions'] };
 
 /** I1 filters besides the id prefix and the time window. */
 export interface SessionFilters {
@@ -44,7 +43,7 @@ export function useSessionSearch(prefix: string, hours: number, filters: Session
       if (f.minSize) {
         params.minSize = f.minSize;
       }
-      const res = await ds.getResource<SessionSearchResult>('sessions', params);
+      const res = await ds.getResource<SessionSearchResponse>('sessions', params);
       return { status: 'done', sessions: res.sessions };
     })().then(
       (state) => !cancelled && setAnswer({ key, state }),
