@@ -8,9 +8,10 @@ import {
   type SessionSearchResponse,
   type WireQueryRequest,
 } from '@model';
-import { listProjects, QueryInputError } from '../query/context';
+import { QueryInputError } from '../query/context';
+import { listProjects } from '../store/projects';
 import { runQueries } from '../query/runQueries';
-import { searchSessions } from '../query/sessions';
+import { searchSessions } from '../query/shared/sessionSearch';
 import { VERSION } from '../version';
 import { AuthError, authenticate, readableProjects, type Principal } from './auth';
 import type { AppDeps } from './appDeps';

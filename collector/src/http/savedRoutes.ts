@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REST, ROLE_HEADER, USER_HEADER } from '@model';
-import { listProjects } from '../query/context';
+import { listProjects } from '../store/projects';
 import {
   deleteSaved,
   editSaved,

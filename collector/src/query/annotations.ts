@@ -1,8 +1,9 @@
 import { errorEventSql, isErrorEvent, matchesFilter, parseFilter, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import type { QueryContext } from './context';
-import { scopedSession } from './scope';
+import { scopedSession } from './shared/scope';
 import { storedEventText } from './shared/eventText';
+import { SqlWhere } from './shared/where';
 
 const FLEET_LIMIT = 500;
 
@@ -30,6 +31,7 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
     if (ctx.projects.length === 0) {
       return [];
     }
+    const where = new SqlWhere().scope(ctx.projects, ctx.from, ctx.to).add(errorEventSql());
     const found = await ctx.store.query<{
       ts: number;
       session_id: string;
@@ -43,10 +45,9 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
       message: string | null;
     }>(
       `SELECT ts::float8 AS ts, session_id, action, variation, client_id, connection_id, stream_id, reason, code, message
-       FROM all_events WHERE project = ANY($1::text[]) AND ts >= $2::bigint AND ts <= $3::bigint
-         AND ${errorEventSql()}
+       FROM all_events WHERE ${where}
        ORDER BY ts DESC LIMIT ${FLEET_LIMIT}`,
-      [ctx.projects, ctx.from, ctx.to]
+      where.params
     );
     rows = found
       .map((r) => ({

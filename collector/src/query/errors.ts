@@ -3,7 +3,7 @@ import { frame } from '../frames/frame';
 import { userIdLinks } from '../frames/links';
 import { statsOf } from '../model/sessionStats';
 import type { QueryContext } from './context';
-import { scopedSession } from './scope';
+import { scopedSession } from './shared/scope';
 
 /** I5: every error (failures and exceptions) in time order. */
 export async function errorsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {

@@ -2,7 +2,7 @@ import { eventName, matchesFilter, parseFilter, type DataFrameJSON } from '@mode
 import { frame } from '../frames/frame';
 import { streamIdLinks, userIdLinks } from '../frames/links';
 import type { QueryContext } from './context';
-import { scopedSession } from './scope';
+import { scopedSession } from './shared/scope';
 import { storedEventText } from './shared/eventText';
 
 /** I7: the event log in time order, with the stacked + / - text filter and a user filter. */

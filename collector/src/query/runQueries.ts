@@ -8,7 +8,8 @@ import {
 } from '@model';
 import type { CollectorConfig } from '../config/config';
 import type { Store } from '../store/store';
-import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';
+import { listProjects } from '../store/projects';
+import { buildContext, QueryInputError, type QueryContext } from './context';
 import { annotationsQuery } from './annotations';
 import { errorsQuery, failureRatesQuery } from './errors';
 import { eventsQuery } from './events';

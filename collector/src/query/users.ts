@@ -2,19 +2,15 @@ import { isErrorEvent, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { streamIdLinks, userIdLinks } from '../frames/links';
 import type { QueryContext } from './context';
-import { scopedSession } from './scope';
-import { endpointOf } from './summary';
+import { endpointOf, type ClientColumns } from './shared/endpoint';
+import { scopedSession } from './shared/scope';
 
-interface UserRow {
+interface UserRow extends ClientColumns {
   client_id: string;
-  sdk: string | null;
-  browser: string | null;
-  browser_version: string | null;
   os: string | null;
   device: string | null;
   country: string | null;
   city: string | null;
-  sip: boolean;
 }
 
 /**

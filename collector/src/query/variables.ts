@@ -1,8 +1,9 @@
 import type { DataFrameJSON, VariableKind } from '@model';
 import { frame } from '../frames/frame';
-import { listProjects, type QueryContext } from './context';
-import { scopedSession } from './scope';
-import { searchSessions } from './sessions';
+import { listProjects } from '../store/projects';
+import type { QueryContext } from './context';
+import { scopedSession } from './shared/scope';
+import { searchSessions } from './shared/sessionSearch';
 
 type Pairs = Array<[string, string]>;
 

@@ -34,11 +34,6 @@ export async function openPostgres(url: string, schema?: string): Promise<Store>
         client.release();
       }
     },
-    async close() {
-      if (schema && schema.startsWith('si_test_')) {
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      }
-      await pool.end();
-    },
+    close: () => pool.end(),
   };
 }

@@ -1,4 +1,4 @@
-import type { QueryContext } from './context';
+import type { QueryContext } from '../context';
 import { loadSession, scopedEvents, type SessionData } from './sessionData';
 
 /** A session-scoped query's events: its meeting, its time range and its user, if it names them. */

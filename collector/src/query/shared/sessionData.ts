@@ -1,6 +1,6 @@
-import { deriveMeetings, meetingAt, type ConnectionSpan, type Meeting } from '../model/meetings';
-import type { StoredEvent } from '../model/sessionStats';
-import { QueryInputError, type QueryContext } from './context';
+import { deriveMeetings, meetingAt, type ConnectionSpan, type Meeting } from '../../model/meetings';
+import type { StoredEvent } from '../../model/sessionStats';
+import { QueryInputError, type QueryContext } from '../context';
 
 export interface SessionData {
   sessionId: string;

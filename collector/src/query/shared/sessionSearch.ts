@@ -1,0 +1,96 @@
+import { classifyCallType, errorEventSql, QUERY_DESCRIPTORS, type CallType, type SessionRow } from '@model';
+import { listSaved } from '../../store/savedSessions';
+import type { Store } from '../../store/store';
+import { SqlWhere } from './where';
+
+export interface SessionSearch {
+  projects: string[];
+  from: number;
+  to: number;
+  sessionIdPrefix?: string;
+  hasErrors?: boolean;
+  callType?: CallType;
+  minSize?: number;
+  /** Only saved sessions (true) or only unsaved ones (false). */
+  saved?: boolean;
+  /** Only saved sessions carrying this tag (case-insensitive). */
+  tag?: string;
+  limit?: number;
+}
+
+/**
+ * Sessions with activity in [from, to], newest first, with their counts and call type. Callers
+ * check the search with the sessions query's descriptor (`checkQuery`) first.
+ */
+export async function searchSessions(store: Store, s: SessionSearch): Promise<SessionRow[]> {
+  const limit = s.limit ?? QUERY_DESCRIPTORS.sessions.defaults.limit;
+  if (s.projects.length === 0) {
+    return [];
+  }
+  const where = new SqlWhere();
+  where.add(`project = ANY(${where.param(s.projects)}::text[])`);
+  const from = where.param(s.from);
+  const to = where.param(s.to);
+  if (s.sessionIdPrefix) {
+    where.add(`session_id LIKE ${where.param(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')}`);
+  }
+  const rows = await store.query<{
+    project: string;
+    session_id: string;
+    start: number;
+    end: number;
+    connections: number;
+    users: number;
+    publishers: number;
+    streams: number;
+    subscribers: number;
+    errors: number;
+  }>(
+    `SELECT project, session_id, min(ts)::float8 AS start, max(ts)::float8 AS "end",
+       count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
+       count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
+       count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
+       count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
+       count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
+       count(*) FILTER (WHERE ${errorEventSql()})::float8 AS errors
+     FROM all_events
+     WHERE ${where}
+     GROUP BY project, session_id
+     HAVING min(ts) <= ${to}::bigint AND max(ts) >= ${from}::bigint
+     ORDER BY max(ts) DESC, session_id`,
+    where.params
+  );
+  const saved = new Map(
+    (await listSaved(store, s.projects)).map((x) => [`${x.project}\u0000${x.sessionId}`, x] as const)
+  );
+  const tag = s.tag?.trim().toLowerCase();
+  return rows
+    .map((r): SessionRow => {
+      const mark = saved.get(`${r.project}\u0000${r.session_id}`);
+      return {
+        project: r.project,
+        sessionId: r.session_id,
+        start: r.start,
+        end: r.end,
+        durationS: Math.round((r.end - r.start) / 1000),
+        connections: r.connections,
+        users: r.users,
+        publishers: r.publishers,
+        streams: r.streams,
+        subscribers: r.subscribers,
+        errors: r.errors,
+        callType: classifyCallType(r.users, r.publishers),
+        savedName: mark?.name ?? null,
+        tags: mark?.tags ?? [],
+      };
+    })
+    .filter(
+      (r) =>
+        (!s.hasErrors || r.errors > 0) &&
+        (!s.callType || r.callType === s.callType) &&
+        (s.minSize === undefined || r.connections >= s.minSize) &&
+        (s.saved === undefined || (r.savedName !== null) === s.saved) &&
+        (!tag || r.tags.some((t) => t.toLowerCase() === tag))
+    )
+    .slice(0, limit);
+}
