@@ -33,7 +33,7 @@ export async function sessionsQuery(ctx: QueryContext) {
         { name: Fields.streams, kind: 'number', values: col('streams') },
         { name: Fields.subscribers, kind: 'number', values: col('subscribers') },
         { name: Fields.errors, kind: 'number', values: col('errors') },
-        { name: Fields.savedName, kind: 'string', values: col('savedName') },
+        { name: Fields.savedName, kind: 'nullableString', values: col('savedName') },
         { name: Fields.tags, kind: 'string', values: rows.map((r) => r.tags.join(', ')) },
       ],
       { name: 'sessions', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }

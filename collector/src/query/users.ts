@@ -152,7 +152,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         { name: 'connectionId', kind: 'string', values: col(strs, ([, s]) => s.connectionId) },
         { name: 'videoType', kind: 'string', values: col(strs, ([, s]) => s.videoType) },
         { name: 'start', kind: 'time', values: col(strs, ([, s]) => s.start) },
-        { name: 'end', kind: 'time', values: col(strs, ([, s]) => s.end) },
+        { name: 'end', kind: 'nullableTime', values: col(strs, ([, s]) => s.end) },
       ],
       { name: 'streams', refId: ctx.refId }
     ),
