@@ -1,15 +1,20 @@
 import { lastValueFrom } from 'rxjs';
 import {
-  CoreApp,
   dateTime,
   type DataFrame,
-  type DataQueryRequest,
   type DataSourceInstanceSettings,
   type ScopedVars,
   type TimeRange,
 } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
-import { QUERY_MODEL_VERSION, QueryType, type SessionSearchResponse, type VariableKind } from '../model';
+import { queryRequest } from '../data/queryRequest';
+import {
+  QUERY_MODEL_VERSION,
+  QueryType,
+  type SessionSearchParams,
+  type SessionSearchResponse,
+  type VariableKind,
+} from '../model';
 import { annotationSupport } from './annotations';
 import { DEFAULT_QUERY, interpolateQuery, migrateQuery, queryProblem } from './queryModel';
 import type { SessionDataSourceOptions, SessionQuery, ValueOption, ValueScope, ValueSource } from './types';
@@ -62,18 +67,15 @@ export class SessionDataSource
       variable: kind,
       ...scope,
     };
-    const request = {
-      targets: [target],
-      range: { from, to, raw: { from, to } },
-      interval: '1s',
-      intervalMs: 1000,
-      maxDataPoints: 1000,
-      scopedVars: {},
-      timezone: 'browser',
-      app: CoreApp.Unknown,
-      requestId: `si-values-${kind}`,
-      startTime: Date.now(),
-    } as DataQueryRequest<SessionQuery>;
+    const request = queryRequest(
+      [target],
+      { from: from.valueOf(), to: to.valueOf() },
+      {
+        maxDataPoints: 1000,
+        intervalMs: 1000,
+        requestId: `si-values-${kind}`,
+      }
+    );
     const res = await lastValueFrom(this.query(request));
     if (res.errors?.length) {
       throw new Error(res.errors[0].message ?? `cannot list ${kind}`);
@@ -84,18 +86,12 @@ export class SessionDataSource
     return value.map((v, i) => ({ value: v, text: text[i] ?? v }));
   }
 
-  /** Session search through the backend's resource proxy (GET /api/v1/sessions). */
-  searchSessions(params: {
-    q?: string;
-    from?: number;
-    to?: number;
-    limit?: number;
-    project?: string;
-  }): Promise<SessionSearchResponse> {
+  /** Session search through the backend's resource proxy (GET /api/v1/sessions); empty parameters are left out. */
+  searchSessions(params: SessionSearchParams): Promise<SessionSearchResponse> {
     const clean: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(params)) {
       if (v !== undefined && v !== '') {
-        clean[k] = v;
+        clean[k] = typeof v === 'boolean' ? String(v) : v;
       }
     }
     return this.getResource<SessionSearchResponse>('sessions', clean);

@@ -120,6 +120,20 @@ export interface SessionRow {
   tags: string[];
 }
 
+/** The query string of `GET /api/v1/sessions` (the sessions query's filters; `q` is the id prefix). */
+export interface SessionSearchParams {
+  q?: string;
+  project?: string;
+  from?: number;
+  to?: number;
+  callType?: CallType;
+  hasErrors?: boolean;
+  minSize?: number;
+  saved?: boolean;
+  tag?: string;
+  limit?: number;
+}
+
 /** `GET /api/v1/sessions`: the sessions with activity in [from, to] (epoch ms), newest first. */
 export interface SessionSearchResponse {
   from: number;

@@ -1,7 +1,7 @@
 import { Limits } from '../../model';
-import { frameRows, num, str } from '../../utils/frames';
+import { frameRows, num, str } from '../../data/frames';
 import type { DataFrame } from '@grafana/data';
-import type { TimeWindow } from '../../utils/useQueries';
+import type { TimeWindow } from '../../data/queryRequest';
 
 export interface MeetingRow {
   meetingId: string;

@@ -5,8 +5,8 @@ import { Badge, useStyles2 } from '@grafana/ui';
 import type { SessionRow } from '../../model';
 import { testIds } from '../../components/testIds';
 import { getTableStyles } from '../../components/Table/tableStyles';
-import { formatDuration } from '../../utils/format';
-import { inspectorUrl } from '../../utils/inspectorState';
+import { formatDuration } from '../../components/format';
+import { inspectorUrl } from '../../state/inspectorState';
 import { TableHead } from '../../components/Table/TableHead';
 
 /** What the table shows of a session (the panel builds it from a sessions frame). */

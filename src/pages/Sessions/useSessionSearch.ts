@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CallType, SessionSearchResponse } from '../../model';
-import { errorMessage, findDataSource } from '../../utils/dataSource';
+import { errorMessage } from '../../data/errorMessage';
+import { findDataSource } from '../../data/findDataSource';
 
 export type SearchState =
   | { status: 'loading' }
@@ -29,21 +30,15 @@ export function useSessionSearch(prefix: string, hours: number, filters: Session
         return { status: 'no-datasource' };
       }
       const to = Date.now();
-      // GET /api/v1/sessions through the backend's resource proxy, with the I1 filters.
-      const params: Record<string, string | number> = { from: to - h * 3_600_000, to, limit: 200 };
-      if (q) {
-        params.q = q;
-      }
-      if (f.hasErrors) {
-        params.hasErrors = 'true';
-      }
-      if (f.callType) {
-        params.callType = f.callType;
-      }
-      if (f.minSize) {
-        params.minSize = f.minSize;
-      }
-      const res = await ds.getResource<SessionSearchResponse>('sessions', params);
+      const res = await ds.searchSessions({
+        from: to - h * 3_600_000,
+        to,
+        limit: 200,
+        q,
+        hasErrors: f.hasErrors || undefined,
+        callType: f.callType,
+        minSize: f.minSize || undefined,
+      });
       return { status: 'done', sessions: res.sessions };
     })().then(
       (state) => !cancelled && setAnswer({ key, state }),

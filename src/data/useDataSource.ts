@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SessionDataSource } from '../datasource/datasource';
-import { errorMessage, findDataSource } from './dataSource';
+import { errorMessage } from './errorMessage';
+import { findDataSource } from './findDataSource';
 
 export type DataSourceState =
   | { status: 'loading' }

@@ -1,19 +1,13 @@
 import { useEffect, useState } from 'react';
 import { lastValueFrom } from 'rxjs';
-import { CoreApp, dateTime, type DataFrame, type DataQueryRequest, type DataQueryResponse } from '@grafana/data';
+import type { DataFrame, DataQueryResponse } from '@grafana/data';
 import type { SessionDataSource } from '../datasource/datasource';
 import type { SessionQuery } from '../datasource/types';
-import { errorMessage } from './dataSource';
+import { errorMessage } from './errorMessage';
+import { queryRequest, type TimeWindow } from './queryRequest';
 
 export type ModuleState =
   { status: 'loading' } | { status: 'error'; message: string } | { status: 'done'; frames: DataFrame[] };
-
-export interface TimeWindow {
-  from: number;
-  to: number;
-}
-
-let requestSeq = 0;
 
 /** One request to the data source (so to the Go backend and the collector) for several queries. */
 export async function runQueries(
@@ -22,22 +16,7 @@ export async function runQueries(
   range: TimeWindow,
   maxDataPoints: number
 ): Promise<DataQueryResponse> {
-  const from = dateTime(range.from);
-  const to = dateTime(range.to);
-  const intervalMs = Math.max(1000, Math.ceil((range.to - range.from) / maxDataPoints));
-  const request: DataQueryRequest<SessionQuery> = {
-    app: CoreApp.Unknown,
-    requestId: `session-inspector-${++requestSeq}`,
-    interval: `${intervalMs}ms`,
-    intervalMs,
-    maxDataPoints,
-    range: { from, to, raw: { from, to } },
-    scopedVars: {},
-    targets,
-    timezone: 'browser',
-    startTime: Date.now(),
-  };
-  return lastValueFrom(ds.query(request));
+  return lastValueFrom(ds.query(queryRequest(targets, range, { maxDataPoints })));
 }
 
 /** Splits a response per refId: each module shows its own error without failing its siblings. */

@@ -11,12 +11,3 @@ export async function findDataSource(): Promise<SessionDataSource | undefined> {
   return chosen ? ((await getDataSourceSrv().get(chosen.uid)) as unknown as SessionDataSource) : undefined;
 }
 /* eslint-enable @typescript-eslint/no-deprecated */
-
-/** The message a user can act on, from a backendSrv error, a query error or anything thrown. */
-export function errorMessage(err: unknown): string {
-  if (typeof err === 'object' && err !== null) {
-    const e = err as { data?: { error?: string; message?: string }; message?: string };
-    return e.data?.error ?? e.data?.message ?? e.message ?? 'Unknown error';
-  }
-  return String(err);
-}
