@@ -2,7 +2,8 @@
  * Fails when a module of `src/` or `collector/src/` imports itself through others (an import
  * circle), counting type-only imports too: a circle of types is still two modules that cannot be
  * understood or moved apart. Imports are resolved by the TypeScript compiler with each tree's own
- * tsconfig (so `@model` resolves as the collector sees it). Part of `npm run lint`.
+ * tsconfig (so `@model` resolves as the collector sees it). Also fails when a query handler of the
+ * collector imports another handler instead of `query/shared/`. Part of `npm run lint`.
  */
 import path from 'node:path';
 import ts from 'typescript';
@@ -75,9 +76,22 @@ function circles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** Handler modules of the collector's query folder: every module there but the dispatcher and the context. */
+const QUERY_DIR = path.join(ROOT, 'collector/src/query');
+const isHandler = (f: string) =>
+  path.dirname(f) === QUERY_DIR && !['runQueries.ts', 'context.ts'].includes(path.basename(f));
+
 let failed = false;
 for (const { tsconfig, dir } of TREES) {
   const graph = graphOf(tsconfig, dir);
+  for (const [file, targets] of graph) {
+    for (const target of targets.filter((t) => isHandler(file) && isHandler(t))) {
+      failed = true;
+      console.error(
+        `  ${path.relative(ROOT, file)} imports the handler ${path.relative(ROOT, target)}: use query/shared/`
+      );
+    }
+  }
   const found = circles(graph);
   const edges = [...graph.values()].reduce((n, targets) => n + targets.length, 0);
   console.log(`${dir}: ${graph.size} modules, ${edges} imports, ${found.length} import circles`);
