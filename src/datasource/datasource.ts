@@ -7,7 +7,7 @@ import {
   type TimeRange,
 } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
-import { queryRequest } from '../data/queryRequest';
+import { queryRequest } from '../dataAccess/queryRequest';
 import {
   QUERY_MODEL_VERSION,
   QueryType,

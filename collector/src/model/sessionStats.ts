@@ -16,15 +16,19 @@ export interface StoredEvent {
   reason: string | null;
 }
 
-export interface ActionStats {
+export interface ActionCounts {
   attempts: number;
   successes: number;
   failures: number;
+}
+
+export interface ActionStats extends ActionCounts {
   /** failures / attempts, 0 when there was no attempt. */
   failureRate: number;
 }
 
-export interface SessionStats {
+/** Who took part in a set of events and when (the simulator's ground truth states the same counts). */
+export interface ParticipationCounts {
   start: number;
   end: number;
   users: number;
@@ -32,9 +36,12 @@ export interface SessionStats {
   publishers: number;
   streams: number;
   subscribers: number;
+  callType: CallType;
+}
+
+export interface SessionStats extends ParticipationCounts {
   errors: number;
   reconnects: number;
-  callType: CallType;
   actions: Record<FailureAction, ActionStats>;
 }
 

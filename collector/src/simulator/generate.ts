@@ -1,6 +1,7 @@
 import { classifyCallType, type FailureAction } from '@model';
 import type { Action, ClientInfo, EventRecord, IngestRecord, QualitySampleRecord, Variation } from '../model/records';
-import type { ActionCounts, DegradationWindow, MeetingTruth, SessionTruth, Shape } from './manifest';
+import type { ActionCounts } from '../model/sessionStats';
+import type { DegradationWindow, MeetingTruth, SessionTruth, Shape } from './manifest';
 import { DISCONNECT_REASONS, FAILURES, sipClient, webOrNativeClient } from './profiles';
 import { Random } from './random';
 

@@ -1,13 +1,8 @@
 import type { CallType, FailureAction } from '@model';
 import type { ClientInfo } from '../model/records';
+import type { ActionCounts, ParticipationCounts } from '../model/sessionStats';
 
 export type Shape = 'one-to-one' | 'multiparty' | 'broadcast' | 'one-to-zero';
-
-export interface ActionCounts {
-  attempts: number;
-  successes: number;
-  failures: number;
-}
 
 export interface DegradationWindow {
   streamId: string;
@@ -20,15 +15,7 @@ export interface DegradationWindow {
   value: number;
 }
 
-export interface MeetingTruth {
-  start: number;
-  end: number;
-  users: number;
-  connections: number;
-  publishers: number;
-  streams: number;
-  subscribers: number;
-  callType: CallType;
+export interface MeetingTruth extends ParticipationCounts {
   actions: Record<FailureAction, ActionCounts>;
 }
 

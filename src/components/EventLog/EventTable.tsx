@@ -1,6 +1,6 @@
 import React from 'react';
 import { useStyles2 } from '@grafana/ui';
-import { str, num, type Row } from '../../data/frames';
+import { str, num, type Row } from '../../dataAccess/frames';
 import { formatTime } from '../format';
 import { getTableStyles } from '../Table/tableStyles';
 import { testIds } from '../testIds';

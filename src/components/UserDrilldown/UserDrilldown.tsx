@@ -3,7 +3,7 @@ import type { DataFrame } from '@grafana/data';
 import { Badge, Button, IconButton, useStyles2 } from '@grafana/ui';
 import { testIds } from '../testIds';
 import { getTableStyles } from '../Table/tableStyles';
-import { frameNamed, frameRows, num, str, type Row } from '../../data/frames';
+import { frameNamed, frameRows, num, str, type Row } from '../../dataAccess/frames';
 import { formatDuration, formatTime } from '../format';
 import { TableHead } from '../Table/TableHead';
 

@@ -1,7 +1,7 @@
 import type { SessionDataSource } from '../../datasource/datasource';
 import type { SessionQuery } from '../../datasource/types';
 import { QUERY_DESCRIPTORS, type QueryType } from '../../model';
-import type { TimeWindow } from '../../data/queryRequest';
+import type { TimeWindow } from '../../dataAccess/queryRequest';
 
 /** What every Inspector module is narrowed to: the session, its meeting, a user, a time range. */
 export interface InspectorScope {

@@ -1,7 +1,7 @@
 import { Limits } from '../../model';
-import { frameRows, num, str } from '../../data/frames';
+import { frameRows, num, str } from '../../dataAccess/frames';
 import type { DataFrame } from '@grafana/data';
-import type { TimeWindow } from '../../data/queryRequest';
+import type { TimeWindow } from '../../dataAccess/queryRequest';
 
 export interface MeetingRow {
   meetingId: string;

@@ -4,8 +4,8 @@ import { Alert, Button, Checkbox, LoadingPlaceholder, Stack, TagList, useStyles2
 import { testIds } from '../../components/testIds';
 import { getTableStyles } from '../../components/Table/tableStyles';
 import type { SavedSession } from '../../model';
-import { errorMessage } from '../../data/errorMessage';
-import { findDataSource } from '../../data/findDataSource';
+import { errorMessage } from '../../dataAccess/errorMessage';
+import { findDataSource } from '../../dataAccess/findDataSource';
 import { formatTime } from '../../components/format';
 import { inspectorUrl } from '../../state/inspectorState';
 import { deleteManySaved, listSaved } from '../../rest/savedSessions';

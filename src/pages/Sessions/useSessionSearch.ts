@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CallType, SessionSearchResponse } from '../../model';
-import { errorMessage } from '../../data/errorMessage';
-import { findDataSource } from '../../data/findDataSource';
+import { errorMessage } from '../../dataAccess/errorMessage';
+import { findDataSource } from '../../dataAccess/findDataSource';
 
 export type SearchState =
   | { status: 'loading' }
@@ -30,6 +30,7 @@ export function useSessionSearch(prefix: string, hours: number, filters: Session
         return { status: 'no-datasource' };
       }
       const to = Date.now();
+      // GET /api/v1/sessions through the backend's resource proxy, with the I1 filters.
       const res = await ds.searchSessions({
         from: to - h * 3_600_000,
         to,

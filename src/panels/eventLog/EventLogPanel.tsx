@@ -5,7 +5,7 @@ import { EventTable } from '../../components/EventLog/EventTable';
 import { FilterTerms } from '../../components/EventLog/FilterTerms';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
-import { frameNamed, frameRows } from '../../data/frames';
+import { frameNamed, frameRows } from '../../dataAccess/frames';
 import { eventText, formatFilter, matchesFilter, parseFilter, type FilterTerm } from '../../model';
 import { panelState, WrongQuery } from '../PanelState';
 import type { EventLogOptions } from './types';

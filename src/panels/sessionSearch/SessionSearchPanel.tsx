@@ -5,7 +5,7 @@ import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
 import type { CallType } from '../../model';
 import { SessionsTable, type SessionTableRow } from '../../pages/Sessions/SessionsTable';
-import { frameNamed, frameRows, num, str } from '../../data/frames';
+import { frameNamed, frameRows, num, str } from '../../dataAccess/frames';
 import { panelState, WrongQuery } from '../PanelState';
 import type { SessionSearchOptions } from './types';
 

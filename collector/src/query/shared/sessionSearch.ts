@@ -1,22 +1,28 @@
-import { classifyCallType, errorEventSql, QUERY_DESCRIPTORS, type CallType, type SessionRow } from '@model';
+import { classifyCallType, errorEventSql, QUERY_DESCRIPTORS, type SessionQueryModel, type SessionRow } from '@model';
 import { listSaved } from '../../store/savedSessions';
 import type { Store } from '../../store/store';
 import { SqlWhere } from './where';
 
-export interface SessionSearch {
-  projects: string[];
-  from: number;
-  to: number;
-  sessionIdPrefix?: string;
-  hasErrors?: boolean;
-  callType?: CallType;
-  minSize?: number;
-  /** Only saved sessions (true) or only unsaved ones (false). */
-  saved?: boolean;
-  /** Only saved sessions carrying this tag (case-insensitive). */
-  tag?: string;
-  limit?: number;
-}
+/** The sessions query's filters, over the granted projects and [from, to]. */
+export type SessionSearch = Pick<
+  SessionQueryModel,
+  'sessionIdPrefix' | 'hasErrors' | 'callType' | 'minSize' | 'saved' | 'tag' | 'limit'
+> & { projects: string[]; from: number; to: number };
+
+/** What the search reads from the events; the rest of a row is derived. */
+type CountedRow = Pick<
+  SessionRow,
+  | 'project'
+  | 'sessionId'
+  | 'start'
+  | 'end'
+  | 'connections'
+  | 'users'
+  | 'publishers'
+  | 'streams'
+  | 'subscribers'
+  | 'errors'
+>;
 
 /**
  * Sessions with activity in [from, to], newest first, with their counts and call type. Callers
@@ -34,19 +40,8 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
   if (s.sessionIdPrefix) {
     where.add(`session_id LIKE ${where.param(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')}`);
   }
-  const rows = await store.query<{
-    project: string;
-    session_id: string;
-    start: number;
-    end: number;
-    connections: number;
-    users: number;
-    publishers: number;
-    streams: number;
-    subscribers: number;
-    errors: number;
-  }>(
-    `SELECT project, session_id, min(ts)::float8 AS start, max(ts)::float8 AS "end",
+  const rows = await store.query<CountedRow>(
+    `SELECT project, session_id AS "sessionId", min(ts)::float8 AS start, max(ts)::float8 AS "end",
        count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
        count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
        count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
@@ -66,19 +61,10 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
   const tag = s.tag?.trim().toLowerCase();
   return rows
     .map((r): SessionRow => {
-      const mark = saved.get(`${r.project}\u0000${r.session_id}`);
+      const mark = saved.get(`${r.project}\u0000${r.sessionId}`);
       return {
-        project: r.project,
-        sessionId: r.session_id,
-        start: r.start,
-        end: r.end,
+        ...r,
         durationS: Math.round((r.end - r.start) / 1000),
-        connections: r.connections,
-        users: r.users,
-        publishers: r.publishers,
-        streams: r.streams,
-        subscribers: r.subscribers,
-        errors: r.errors,
         callType: classifyCallType(r.users, r.publishers),
         savedName: mark?.name ?? null,
         tags: mark?.tags ?? [],
