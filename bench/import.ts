@@ -4,7 +4,6 @@
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/import.ts
 // (with TEST_DATABASE_URL set it measures PostgreSQL too)
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join } from 'node:path';
@@ -12,6 +11,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { importDump, type ImportProgress } from '../collector/src/importers/importDump';
 import { openStore } from '../collector/src/store/openStore';
+import { dropSchemas, throwawaySchema } from '../collector/test/schemas';
 
 const DOC = 'docs/benchmarks.md';
 const BEGIN = '<!-- bench:import:begin -->';
@@ -77,11 +77,9 @@ function* bigInternals(): Generator<string> {
 
 /** Child mode: import one file into a fresh store, sampling memory, and print the figures. */
 async function one(path: string, store: 'PGlite' | 'PostgreSQL') {
-  const s = await openStore({
-    databaseUrl: store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined,
-    dataDir: 'memory://',
-    schema: store === 'PostgreSQL' ? `si_test_bench_${randomBytes(4).toString('hex')}` : undefined,
-  });
+  const databaseUrl = store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined;
+  const schema = databaseUrl ? throwawaySchema('si_test_bench') : undefined;
+  const s = await openStore({ databaseUrl, dataDir: 'memory://', schema });
   let peakRss = 0;
   let peakHeap = 0;
   const sample = () => {
@@ -109,6 +107,9 @@ async function one(path: string, store: 'PGlite' | 'PostgreSQL') {
   sample();
   clearInterval(timer);
   await s.close();
+  if (databaseUrl && schema) {
+    await dropSchemas(databaseUrl, [schema]);
+  }
   const figures: Figures = {
     bytes: statSync(path).size,
     records: r.events + r.samples,

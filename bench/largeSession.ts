@@ -3,7 +3,6 @@
 // query over HTTP, then rewrites its own section of docs/benchmarks.md.
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/largeSession.ts
 // With TEST_DATABASE_URL set, PostgreSQL is measured beside PGlite in the same run.
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { WireQuery } from '@model';
@@ -11,6 +10,7 @@ import { storedTokens, type CollectorConfig, type TokenSpec } from '../collector
 import { startServer } from '../collector/src/server';
 import { generateSession } from '../collector/src/simulator/generate';
 import { writeRecords } from '../collector/src/simulator/writer';
+import { dropSchemas, throwawaySchema } from '../collector/test/schemas';
 
 const SUBSCRIBERS = 1000;
 const MINUTES = 60;
@@ -43,6 +43,7 @@ function median(xs: number[]): number {
 
 async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeof generateSession>['records']) {
   const databaseUrl = store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined;
+  const schema = databaseUrl ? throwawaySchema('si_bench') : undefined;
   const c = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -53,7 +54,7 @@ async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeo
     retentionDays: 20,
     savedRetentionMonths: 24,
     purgeIntervalMs: 0,
-    schema: databaseUrl ? `si_bench_${randomBytes(4).toString('hex')}` : undefined,
+    schema,
   });
   try {
     const t0 = performance.now();
@@ -89,6 +90,9 @@ async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeo
     return { ingestMs, rows };
   } finally {
     await c.close();
+    if (databaseUrl && schema) {
+      await dropSchemas(databaseUrl, [schema]);
+    }
   }
 }
 

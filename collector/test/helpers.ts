@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
 import type { DataFrameJSON, WireQuery, WireQueryResponse } from '@model';
 import { storedTokens, type CollectorConfig, type TokenSpec } from '../src/config/config';
 import type { IngestRecord } from '../src/model/records';
 import { startServer, type RunningCollector } from '../src/server';
+import { dropSchemas, throwawaySchema } from './schemas';
 
 /**
  * Tokens every test collector accepts: projects A and B, each with its own ingest and read token;
@@ -18,9 +19,22 @@ export const TOKENS: TokenSpec[] = [
   { token: 'admin-1', kind: 'admin' },
 ];
 
+/** Schemas this test file's stores were given: dropped once all of its tests are done. */
+const schemas = new Set<string>();
+after(async () => {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (databaseUrl && schemas.size > 0) {
+    await dropSchemas(databaseUrl, schemas);
+  }
+});
+
 /** The store the suite runs on: PostgreSQL when TEST_DATABASE_URL is set, PGlite otherwise. */
 export function testConfig(overrides: Partial<CollectorConfig> = {}): CollectorConfig {
   const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
+  const schema = databaseUrl ? throwawaySchema() : undefined;
+  if (schema) {
+    schemas.add(schema);
+  }
   return {
     host: '127.0.0.1',
     port: 0,
@@ -31,7 +45,7 @@ export function testConfig(overrides: Partial<CollectorConfig> = {}): CollectorC
     retentionDays: 20,
     savedRetentionMonths: 24,
     purgeIntervalMs: 0,
-    schema: databaseUrl ? `si_test_${randomBytes(6).toString('hex')}` : undefined,
+    schema,
     ...overrides,
   };
 }

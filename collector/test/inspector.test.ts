@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Limits, type DataFrameJSON, type WireQuery, type WireResult } from '@model';
-import { matchesTextFilter, parseTextFilter } from '../src/model/eventFilter';
+import { Limits, matchesFilter, parseFilter, type DataFrameJSON, type WireQuery, type WireResult } from '@model';
 import type { RunningCollector } from '../src/server';
 import { generateSession, type SessionSpec } from '../src/simulator/generate';
 import type { SimulationManifest } from '../src/simulator/manifest';
@@ -311,14 +310,19 @@ describe('meeting edges', () => {
 
 describe('text filter', () => {
   test('terms are case-insensitive word starts, includes and excludes stack', () => {
-    const f = (text: string) => parseTextFilter(text);
-    assert.deepEqual(f('+Connect  -attempt foo'), { include: ['connect', 'foo'], exclude: ['attempt'] });
-    assert.ok(matchesTextFilter('Connect Success u1', f('+connect')));
-    assert.ok(!matchesTextFilter('Disconnect clientDisconnected u1', f('+connect')));
-    assert.ok(!matchesTextFilter('Reconnected u1', f('connect')));
-    assert.ok(matchesTextFilter('Subscribe Failure 1600 WebRTC subscriber error', f('+sub +1600')));
-    assert.ok(!matchesTextFilter('Subscribe Failure 1600', f('+sub -1600')));
-    assert.ok(matchesTextFilter('Connect Attempt user-7 conn-1', f('+user-7')));
-    assert.ok(matchesTextFilter('anything', f('   ')));
+    const f = (text: string) => parseFilter(text);
+    assert.deepEqual(f('+Connect  -attempt foo'), [
+      { sign: '+', term: 'Connect' },
+      { sign: '-', term: 'attempt' },
+      { sign: '+', term: 'foo' },
+    ]);
+    assert.ok(matchesFilter('connect success u1', f('+Connect')));
+    assert.ok(matchesFilter('Connect Success u1', f('+connect')));
+    assert.ok(!matchesFilter('Disconnect clientDisconnected u1', f('+connect')));
+    assert.ok(!matchesFilter('Reconnected u1', f('connect')));
+    assert.ok(matchesFilter('Subscribe Failure 1600 WebRTC subscriber error', f('+sub +1600')));
+    assert.ok(!matchesFilter('Subscribe Failure 1600', f('+sub -1600')));
+    assert.ok(matchesFilter('Connect Attempt user-7 conn-1', f('+user-7')));
+    assert.ok(matchesFilter('anything', f('   ')));
   });
 });

@@ -190,6 +190,36 @@ describe('queries', () => {
     assert.match(r.F.error!, /project 'proj-b' is not granted/);
   });
 
+  test('every field a query type reads is checked by its descriptor before the query runs, API and REST alike', async () => {
+    const res = await query(c, 'read-a', [
+      wire('A', { queryType: 'sessions', minSize: -1 }),
+      wire('B', { queryType: 'sessions', hasErrors: 'yes' }),
+      wire('C', { queryType: 'quality', sessionId: 'pair-1', role: 'viewer' }),
+      wire('D', { queryType: 'fleet', fleetMetric: 'failureRate', action: 'unpublish' }),
+      wire('E', { queryType: 'fleet', limit: -1, sessionId: 7 }),
+    ]);
+    const r = res.body.results;
+    assert.deepEqual(
+      ['A', 'B', 'C', 'D'].map((id) => [r[id].status, r[id].error]),
+      [
+        [400, "minSize must be a whole number, 0 or more, got '-1'"],
+        [400, "hasErrors must be true or false, got 'yes'"],
+        [400, "role must be one of publisher, subscriber, got 'viewer'"],
+        [400, "action must be one of connect, publish, subscribe, got 'unpublish'"],
+      ]
+    );
+    assert.equal(r.E.status, 200, 'fields a type does not read are ignored');
+    for (const [params, error] of [
+      ['minSize=-1', "minSize must be a whole number, 0 or more, got '-1'"],
+      ['callType=huge', "callType must be one of one-to-one, multiparty, one-to-zero, broadcast, got 'huge'"],
+      ['limit=0', "limit must be a whole number from 1 to 5000, got '0'"],
+    ]) {
+      const rest = await http<{ error: string }>(`${c.url}/api/v1/sessions?${params}`, { token: 'read-a' });
+      assert.equal(rest.status, 400, params);
+      assert.equal(rest.body.error, error, params);
+    }
+  });
+
   test('isolation: a token for project A gets nothing of project B, on every path', async () => {
     const sessionsB = await query(c, 'read-b', [wire('A', { queryType: 'sessions' })]);
     assert.deepEqual(col(sessionsB.body.results.A.frames![0], 'sessionId'), ['other-project']);

@@ -3,51 +3,70 @@ package plugin
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"net/http"
 	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
-	"time"
-
-	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 )
 
-var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/*.jsonc from the current output")
-
-// goldenRefIDs: one query of every query type (fleet in both formats), recorded from the real
-// collector over fixed fixture sessions into testdata/collector-answer.json.
-var goldenRefIDs = []string{
-	"sessions", "meetings", "summary", "users", "errors", "failureRates", "events", "quality",
-	"largeSession", "fleet", "fleetNumeric", "annotations", "variables",
+// TestFramesGolden replays every golden answer the collector's own runQueries wrote
+// (testdata/frames/<refId>.json, one query of every query type: collector/test/golden.test.ts,
+// rewritten by `npm run golden -w collector`) through QueryData, and checks that what the backend
+// hands Grafana is that answer unchanged: frames decoded into typed fields and encoded again keep
+// their field types, labels, units, data links, data-plane types and values, and a refused query
+// keeps its status, message and error source.
+func TestFramesGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/frames/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 14 {
+		t.Fatalf("%d golden answers in testdata/frames, want one per query type (14)", len(files))
+	}
+	for _, file := range files {
+		refID := strings.TrimSuffix(filepath.Base(file), ".json")
+		t.Run(refID, func(t *testing.T) {
+			answer, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := json.Marshal(map[string]map[string]json.RawMessage{"results": {refID: answer}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(body) })
+			res, err := newTestDatasource(t, f.URL, "").QueryData(context.Background(), request(refID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Responses[refID]
+			if r.Error == nil && len(r.Frames) == 0 {
+				t.Fatalf("%s: no frames", refID)
+			}
+			got, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, have any
+			if err := json.Unmarshal(answer, &want); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(got, &have); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(want, have) {
+				t.Fatalf("%s changed on its way through the backend\ncollector: %s\nbackend:   %s", refID, compact(answer), got)
+			}
+		})
+	}
 }
 
-// TestFramesGolden feeds the recorded collector answer through QueryData and compares the
-// frames of every query type with their golden file: field types, labels, units, data links,
-// data-plane types and values survive the trip through the backend.
-func TestFramesGolden(t *testing.T) {
-	answer, err := os.ReadFile("testdata/collector-answer.json")
-	if err != nil {
-		t.Fatal(err)
+func compact(raw []byte) string {
+	var out strings.Builder
+	for _, line := range strings.Split(string(raw), "\n") {
+		out.WriteString(strings.TrimSpace(line))
 	}
-	f := newFake(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(answer) })
-	req := &backend.QueryDataRequest{PluginContext: backend.PluginContext{User: &backend.User{Login: "ann", Role: "Viewer"}}}
-	for _, id := range append(goldenRefIDs, "bad") {
-		req.Queries = append(req.Queries, backend.DataQuery{RefID: id, JSON: json.RawMessage(`{}`), TimeRange: backend.TimeRange{From: time.UnixMilli(0), To: time.UnixMilli(1)}})
-	}
-	res, err := newTestDatasource(t, f.URL, "").QueryData(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, refID := range goldenRefIDs {
-		r := res.Responses[refID]
-		if r.Error != nil || len(r.Frames) == 0 {
-			t.Fatalf("%s: %v, %d frames", refID, r.Error, len(r.Frames))
-		}
-		experimental.CheckGoldenJSONResponse(t, "testdata", refID, &r, *updateGolden)
-	}
-	// The golden reader cannot load error responses, so the per-query error is checked here.
-	if bad := res.Responses["bad"]; bad.Error == nil || bad.Error.Error() != "quality needs a sessionId" || bad.Status != 400 || bad.ErrorSource != backend.ErrorSourceDownstream {
-		t.Fatalf("bad = %+v", bad)
-	}
+	return out.String()
 }

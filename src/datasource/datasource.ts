@@ -1,51 +1,32 @@
 import { lastValueFrom } from 'rxjs';
 import {
-  CoreApp,
   dateTime,
   type DataFrame,
-  type DataQueryRequest,
   type DataSourceInstanceSettings,
   type ScopedVars,
   type TimeRange,
 } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
-import { QUERY_MODEL_VERSION, QueryType, type VariableKind } from '../model';
+import { queryRequest } from '../dataAccess/queryRequest';
+import {
+  QUERY_MODEL_VERSION,
+  QueryType,
+  type SessionSearchParams,
+  type SessionSearchResponse,
+  type VariableKind,
+} from '../model';
 import { annotationSupport } from './annotations';
 import { DEFAULT_QUERY, interpolateQuery, migrateQuery, queryProblem } from './queryModel';
-import type { SessionDataSourceOptions, SessionQuery } from './types';
+import type { SessionDataSourceOptions, SessionQuery, ValueOption, ValueScope, ValueSource } from './types';
 import { SessionVariableSupport } from './variableSupport';
-
-export interface SessionSearchResult {
-  from: number;
-  to: number;
-  sessions: Array<{
-    project: string;
-    sessionId: string;
-    callType: string;
-    start: number;
-    end: number;
-    durationS: number;
-    users: number;
-    connections: number;
-    streams: number;
-    subscribers: number;
-    errors: number;
-  }>;
-}
-
-/** A choice for an editor's select: what the collector lists for a variable kind. */
-export interface ValueOption {
-  text: string;
-  value: string;
-}
-
-/** The narrowing a list of values is taken within (a session's users, a project's sessions...). */
-export type ValueScope = Pick<SessionQuery, 'project' | 'sessionId' | 'meetingId'>;
 
 const DEFAULT_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
 /** Session Telemetry: every query runs in the Go backend, which forwards it to the collector. */
-export class SessionDataSource extends DataSourceWithBackend<SessionQuery, SessionDataSourceOptions> {
+export class SessionDataSource
+  extends DataSourceWithBackend<SessionQuery, SessionDataSourceOptions>
+  implements ValueSource
+{
   constructor(
     instanceSettings: DataSourceInstanceSettings<SessionDataSourceOptions>,
     private readonly templateSrv: TemplateSrv = getTemplateSrv()
@@ -86,18 +67,15 @@ export class SessionDataSource extends DataSourceWithBackend<SessionQuery, Sessi
       variable: kind,
       ...scope,
     };
-    const request = {
-      targets: [target],
-      range: { from, to, raw: { from, to } },
-      interval: '1s',
-      intervalMs: 1000,
-      maxDataPoints: 1000,
-      scopedVars: {},
-      timezone: 'browser',
-      app: CoreApp.Unknown,
-      requestId: `si-values-${kind}`,
-      startTime: Date.now(),
-    } as DataQueryRequest<SessionQuery>;
+    const request = queryRequest(
+      [target],
+      { from: from.valueOf(), to: to.valueOf() },
+      {
+        maxDataPoints: 1000,
+        intervalMs: 1000,
+        requestId: `si-values-${kind}`,
+      }
+    );
     const res = await lastValueFrom(this.query(request));
     if (res.errors?.length) {
       throw new Error(res.errors[0].message ?? `cannot list ${kind}`);
@@ -108,20 +86,14 @@ export class SessionDataSource extends DataSourceWithBackend<SessionQuery, Sessi
     return value.map((v, i) => ({ value: v, text: text[i] ?? v }));
   }
 
-  /** Session search through the backend's resource proxy (GET /api/v1/sessions). */
-  searchSessions(params: {
-    q?: string;
-    from?: number;
-    to?: number;
-    limit?: number;
-    project?: string;
-  }): Promise<SessionSearchResult> {
+  /** Session search through the backend's resource proxy (GET /api/v1/sessions); empty parameters are left out. */
+  searchSessions(params: SessionSearchParams): Promise<SessionSearchResponse> {
     const clean: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(params)) {
       if (v !== undefined && v !== '') {
-        clean[k] = v;
+        clean[k] = typeof v === 'boolean' ? String(v) : v;
       }
     }
-    return this.getResource<SessionSearchResult>('sessions', clean);
+    return this.getResource<SessionSearchResponse>('sessions', clean);
   }
 }

@@ -1,15 +1,4 @@
-import {
-  ALL_VARIABLE_VALUE,
-  FLEET_FORMATS,
-  FLEET_GROUPS,
-  FLEET_STATS,
-  FleetMetric,
-  QUERY_FIELDS,
-  QUERY_MODEL_VERSION,
-  QueryType,
-  SESSION_SCOPED,
-  VARIABLE_KINDS,
-} from '../model';
+import { ALL_VARIABLE_VALUE, checkQuery, QUERY_DESCRIPTORS, QUERY_MODEL_VERSION, QueryType } from '../model';
 import type { SessionQuery } from './types';
 
 export const DEFAULT_QUERY: Partial<SessionQuery> = {
@@ -29,46 +18,9 @@ export const INTERPOLATED_FIELDS = [
   'tag',
 ] as const;
 
-/** Variable kinds listed within one session. */
-const SESSION_VARIABLES = ['meetings', 'users', 'streams'];
-
-/** Why a query cannot run yet, or undefined when it can. */
+/** Why a query cannot run yet, in the editor's words, or undefined when it can (the collector runs the same checks). */
 export function queryProblem(q: Partial<SessionQuery>): string | undefined {
-  if (!q.queryType) {
-    return 'Choose a query type';
-  }
-  if (SESSION_SCOPED.includes(q.queryType) && !q.sessionId) {
-    return 'Choose a session (or a variable such as $session)';
-  }
-  if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 1)) {
-    return 'Limit must be a whole number above 0';
-  }
-  if (q.minSize !== undefined && (!Number.isInteger(q.minSize) || q.minSize < 0)) {
-    return 'Min connections must be a whole number, 0 or more';
-  }
-  if (q.queryType === QueryType.Variables) {
-    if (!q.variable || !VARIABLE_KINDS.includes(q.variable)) {
-      return `Choose what to list: ${VARIABLE_KINDS.join(', ')}`;
-    }
-    if (SESSION_VARIABLES.includes(q.variable) && !q.sessionId) {
-      return `Listing ${q.variable} needs a session (or a variable such as $session)`;
-    }
-  }
-  if (q.queryType === QueryType.Fleet) {
-    if (q.fleetMetric && !Object.values(FleetMetric).includes(q.fleetMetric)) {
-      return `Unknown fleet metric '${q.fleetMetric}'`;
-    }
-    if (q.stat && !FLEET_STATS.includes(q.stat)) {
-      return `Unknown statistic '${q.stat}'`;
-    }
-    if (q.groupBy && !FLEET_GROUPS.includes(q.groupBy)) {
-      return `Cannot group by '${q.groupBy}'`;
-    }
-    if (q.format && !FLEET_FORMATS.includes(q.format)) {
-      return `Unknown format '${q.format}'`;
-    }
-  }
-  return undefined;
+  return checkQuery(q)?.hint;
 }
 
 /**
@@ -81,7 +33,14 @@ export function migrateQuery(q: SessionQuery): SessionQuery {
     return q;
   }
   const queryType = q.queryType ?? QueryType.Sessions;
-  const keep = new Set<string>([...QUERY_FIELDS[queryType], 'refId', 'hide', 'datasource', 'key', 'queryType']);
+  const keep = new Set<string>([
+    ...QUERY_DESCRIPTORS[queryType].fields,
+    'refId',
+    'hide',
+    'datasource',
+    'key',
+    'queryType',
+  ]);
   const migrated: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(q)) {
     if (keep.has(k)) {

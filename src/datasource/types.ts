@@ -1,6 +1,7 @@
 import type { DataQuery } from '@grafana/schema';
-import type { DataSourceJsonData } from '@grafana/data';
-import type { SessionQueryModel } from '../model';
+import type { Observable } from 'rxjs';
+import type { DataQueryRequest, DataQueryResponse, DataSourceApi, DataSourceJsonData, TimeRange } from '@grafana/data';
+import type { SessionQueryModel, VariableKind } from '../model';
 
 /** A saved query: Grafana's DataQuery plus the one shared query model. */
 export interface SessionQuery extends DataQuery, Omit<SessionQueryModel, 'queryType'> {
@@ -16,4 +17,23 @@ export interface SessionDataSourceOptions extends DataSourceJsonData {
 /** secureJsonData: never sent back to the browser. */
 export interface SessionSecureJsonData {
   readToken?: string;
+}
+
+/** A choice for an editor's select: what the collector lists for a variable kind. */
+export interface ValueOption {
+  text: string;
+  value: string;
+}
+
+/** The narrowing a list of values is taken within (a session's users, a project's sessions...). */
+export type ValueScope = Pick<SessionQuery, 'project' | 'sessionId' | 'meetingId'>;
+
+/**
+ * What the editors and the variable support need of the data source. They depend on this, not on
+ * the class, which constructs them (no import circle).
+ */
+export interface ValueSource extends DataSourceApi<SessionQuery, SessionDataSourceOptions> {
+  query(request: DataQueryRequest<SessionQuery>): Observable<DataQueryResponse>;
+  listValues(kind: VariableKind, scope: ValueScope, range?: TimeRange): Promise<ValueOption[]>;
+  variableNames(): string[];
 }

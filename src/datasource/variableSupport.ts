@@ -2,18 +2,17 @@ import type { Observable } from 'rxjs';
 import { CustomVariableSupport, type DataQueryRequest, type DataQueryResponse } from '@grafana/data';
 import { QUERY_MODEL_VERSION, QueryType } from '../model';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
-import type { SessionDataSource } from './datasource';
-import type { SessionQuery } from './types';
+import type { SessionQuery, ValueSource } from './types';
 
 /**
  * G2: template variables listing projects, sessions, meetings, users and streams. Chaining comes
  * from the query's own fields: `sessionId: $session` lists the meetings of the chosen session.
  * The collector answers `text` / `value` frames, which Grafana turns into the variable's options.
  */
-export class SessionVariableSupport extends CustomVariableSupport<SessionDataSource, SessionQuery> {
+export class SessionVariableSupport extends CustomVariableSupport<ValueSource, SessionQuery> {
   editor = VariableQueryEditor;
 
-  constructor(private readonly datasource: SessionDataSource) {
+  constructor(private readonly datasource: ValueSource) {
     super();
   }
 

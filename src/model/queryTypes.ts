@@ -39,13 +39,6 @@ export type QualityMetric = (typeof QualityMetric)[keyof typeof QualityMetric];
 
 export const ALL_QUALITY_METRICS: QualityMetric[] = Object.values(QualityMetric);
 
-/** What a quality query without `metrics` returns: the Inspector's three charts (I6). */
-export const DEFAULT_QUALITY_METRICS: QualityMetric[] = [
-  QualityMetric.Bitrate,
-  QualityMetric.PacketLoss,
-  QualityMetric.Latency,
-];
-
 /**
  * I6: which link a publisher's quality describes. Without scalable video the media router
  * forwards one encoding, so the publisher adapts to (and its stats reflect) the worst
@@ -89,7 +82,9 @@ export type FleetFormat = (typeof FLEET_FORMATS)[number];
 export const VARIABLE_KINDS = ['projects', 'sessions', 'meetings', 'users', 'streams'] as const;
 export type VariableKind = (typeof VARIABLE_KINDS)[number];
 
-export type FailureAction = 'connect' | 'publish' | 'subscribe';
+/** Actions whose attempts and outcomes are counted (failure rates). */
+export const FAILURE_ACTIONS = ['connect', 'publish', 'subscribe'] as const;
+export type FailureAction = (typeof FAILURE_ACTIONS)[number];
 
 /** Bump when a saved query's shape changes; `migrateQuery` upgrades older ones. */
 export const QUERY_MODEL_VERSION = 1;
@@ -107,7 +102,7 @@ export interface SessionQueryModel {
   sessionId?: string;
   /** Session-scoped queries: one meeting (`m1`, `m2`...) instead of the whole session. */
   meetingId?: string;
-  /** events: `+term` keeps, `-term` drops; terms stack (see collector/src/model/eventFilter.ts). */
+  /** events: `+term` keeps, `-term` drops; terms stack (see eventFilter.ts). */
   textFilter?: string;
   /** sessions: match session ids starting with this text (case-sensitive, ids are opaque). */
   sessionIdPrefix?: string;
@@ -147,7 +142,7 @@ export interface SessionQueryModel {
   variable?: VariableKind;
 }
 
-/** Which fields of `SessionQueryModel` each query type reads. Drives editors and validation. */
+/** Which fields of `SessionQueryModel` each query type reads (its descriptor's `fields`, queryDescriptors.ts). */
 export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   sessions: ['project', 'sessionIdPrefix', 'hasErrors', 'callType', 'minSize', 'saved', 'tag', 'limit'],
   meetings: ['project', 'sessionId'],
@@ -162,17 +157,3 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
   variables: ['project', 'variable', 'sessionId', 'meetingId', 'userId'],
 };
-
-/** Query types that cannot run without a session id. */
-export const SESSION_SCOPED: QueryType[] = [
-  QueryType.Meetings,
-  QueryType.Summary,
-  QueryType.Users,
-  QueryType.Errors,
-  QueryType.FailureRates,
-  QueryType.Events,
-  QueryType.Quality,
-  QueryType.LargeSession,
-];
-
-export const DEFAULT_SESSIONS_LIMIT = 100;

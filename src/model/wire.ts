@@ -1,4 +1,4 @@
-import type { SessionQueryModel } from './queryTypes';
+import type { CallType, SessionQueryModel } from './queryTypes';
 
 /**
  * The collector's query endpoint, `POST /api/v1/query`. The Go backend builds the request from
@@ -99,6 +99,46 @@ export interface SavedSession {
   savedAt: number;
   updatedAt: number;
   savedBy: string | null;
+}
+
+/** One session found by a search: a row of `GET /api/v1/sessions` and of the sessions query. */
+export interface SessionRow {
+  project: string;
+  sessionId: string;
+  start: number;
+  end: number;
+  durationS: number;
+  connections: number;
+  users: number;
+  publishers: number;
+  streams: number;
+  subscribers: number;
+  errors: number;
+  callType: CallType;
+  /** The saved session's name and tags, when it is saved (I9). */
+  savedName: string | null;
+  tags: string[];
+}
+
+/** The query string of `GET /api/v1/sessions` (the sessions query's filters; `q` is the id prefix). */
+export interface SessionSearchParams {
+  q?: string;
+  project?: string;
+  from?: number;
+  to?: number;
+  callType?: CallType;
+  hasErrors?: boolean;
+  minSize?: number;
+  saved?: boolean;
+  tag?: string;
+  limit?: number;
+}
+
+/** `GET /api/v1/sessions`: the sessions with activity in [from, to] (epoch ms), newest first. */
+export interface SessionSearchResponse {
+  from: number;
+  to: number;
+  sessions: SessionRow[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import React from 'react';
 import { LoadingState, type DataFrame, type PanelData } from '@grafana/data';
-import type { ModuleState } from '../utils/useQueries';
+import type { ModuleState } from '../dataAccess/useQueries';
 
 /** A dashboard panel's data as the Inspector modules' loading / error / done state. */
 export function panelState(data: PanelData): ModuleState {

@@ -1,10 +1,12 @@
 import type { DataFrameJSON, FieldSchema, FieldTypeName, GoTypeName } from '@model';
 
 /** Column kinds we emit, each mapped once to Grafana's field type and Go frame type. */
-export type ColumnKind = 'time' | 'number' | 'nullableNumber' | 'int' | 'string' | 'nullableString' | 'bool';
+export type ColumnKind =
+  'time' | 'nullableTime' | 'number' | 'nullableNumber' | 'int' | 'string' | 'nullableString' | 'bool';
 
 const KINDS: Record<ColumnKind, { type: FieldTypeName; frame: GoTypeName; nullable?: boolean }> = {
   time: { type: 'time', frame: 'time.Time' },
+  nullableTime: { type: 'time', frame: 'time.Time', nullable: true },
   number: { type: 'number', frame: 'float64' },
   nullableNumber: { type: 'number', frame: 'float64', nullable: true },
   int: { type: 'number', frame: 'int64' },
@@ -44,8 +46,11 @@ export function frame(columns: Column[], options: FrameOptions = {}): DataFrameJ
     }
     return field;
   });
+  // Grafana's SDK stamps typeVersion [0, 0] on a meta that has none: stamped here too, so the
+  // answer is exactly what Grafana receives (the golden round trip in pkg/plugin checks it).
+  const meta = options.meta ? { meta: { typeVersion: [0, 0], ...options.meta } } : {};
   return {
-    schema: { ...options, fields },
+    schema: { ...options, ...meta, fields },
     data: { values: columns.map((c) => c.values) },
   };
 }

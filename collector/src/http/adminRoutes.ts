@@ -3,7 +3,7 @@ import { REST } from '@model';
 import { purgeConfigured } from '../store/retention';
 import { forbidden } from '../errors';
 import { authenticate, type Principal } from './auth';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 /** Operator endpoints (admin token only). */
 export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {

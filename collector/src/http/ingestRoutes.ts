@@ -5,10 +5,10 @@ import { admissionHook } from '../ingest/admission';
 import { validateBatch } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import { authenticate, writableProject, type Principal } from './auth';
+import type { AppDeps } from './appDeps';
 import { registerIngestCors } from './cors';
 import { parseJsonText } from './jsonBody';
 import { textParam } from './params';
-import type { AppDeps } from './server';
 
 /** Reads a JSON `{records: [...]}` body or NDJSON text into raw records. */
 function parseBody(body: unknown): unknown[] {

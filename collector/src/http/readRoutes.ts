@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CallType, Limits, QUERY_PATH, REST } from '@model';
-import { forbidden } from '../errors';
-import { listProjects } from '../query/context';
+import { checkQuery, Limits, QUERY_PATH, QueryType, REST, type CallType, type SessionSearchResponse } from '@model';
+import { forbidden, invalidField } from '../errors';
+import { listProjects } from '../store/projects';
 import { runQueries } from '../query/runQueries';
-import { searchSessions } from '../query/sessions';
+import { searchSessions } from '../query/shared/sessionSearch';
 import { checkQueryField } from '../query/validateQuery';
 import { VERSION } from '../version';
 import { authenticate, readableProjects, type Principal } from './auth';
 import { boolParam, numberParam, textParam } from './params';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Epoch ms a JavaScript Date can hold. */
@@ -55,10 +55,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
     const time = { min: -MAX_TIME, max: MAX_TIME };
     const to = numberParam(q, 'to', time) ?? Date.now();
     const from = numberParam(q, 'from', time) ?? to - DAY;
-    const sessions = await searchSessions(store, {
-      projects: project ? [project] : projects,
-      from,
-      to,
+    // The same search as the sessions query, checked by its descriptor.
+    const search = {
       sessionIdPrefix,
       hasErrors: boolParam(q, 'hasErrors') ?? false,
       callType: callType as CallType | undefined,
@@ -66,7 +64,13 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
       saved: boolParam(q, 'saved'),
       tag,
       limit: numberParam(q, 'limit', { min: 1, max: Limits.maxSessionsLimit, integer: true }),
-    });
-    return { from, to, sessions };
+    };
+    const problem = checkQuery({ queryType: QueryType.Sessions, ...search });
+    if (problem) {
+      throw invalidField(problem.field, problem.message);
+    }
+    const sessions = await searchSessions(store, { projects: project ? [project] : projects, from, to, ...search });
+    const answer: SessionSearchResponse = { from, to, sessions };
+    return answer;
   });
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Limits, REST, ROLE_HEADER, USER_HEADER } from '@model';
 import { forbidden, invalidBody, invalidField, notFound } from '../errors';
-import { listProjects } from '../query/context';
+import { listProjects } from '../store/projects';
 import { deleteSaved, editSaved, listSaved, saveSession, type SavedSessionInput } from '../store/savedSessions';
 import { authenticate, readableProjects, type Principal } from './auth';
 import { textParam } from './params';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 const WRITER_ROLES = ['Editor', 'Admin'];
 

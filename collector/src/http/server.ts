@@ -2,9 +2,9 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
+import type { AppDeps } from './appDeps';
 import { CollectorError, ErrorCode, errorBody, logInternal, tooLarge } from '../errors';
-import { defaultAdmission, type IngestAdmission } from '../ingest/admission';
-import type { Store } from '../store/store';
+import { defaultAdmission } from '../ingest/admission';
 import { registerAdminRoutes } from './adminRoutes';
 import { tokenTable } from './auth';
 import { registerIngestRoutes } from './ingestRoutes';
@@ -13,13 +13,6 @@ import { checkRequestParams } from './params';
 import { registerReadRoutes } from './readRoutes';
 import { registerUploadRoutes } from './uploadRoutes';
 import { registerSavedRoutes } from './savedRoutes';
-
-export interface AppDeps {
-  store: Store;
-  config: CollectorConfig;
-  /** Backpressure shared by every route that writes telemetry. */
-  admission: IngestAdmission;
-}
 
 /** A session id of `maxIdChars` UTF-16 units, percent-encoded (up to 12 characters for an astral one). */
 const MAX_PARAM_LENGTH = Limits.maxIdChars * 12;

@@ -11,7 +11,7 @@ import { DUMP_FORMATS, importDump } from '../importers/importDump';
 import { admissionHook } from '../ingest/admission';
 import { authenticate, writableProject, type Principal } from './auth';
 import { textParam } from './params';
-import type { AppDeps } from './server';
+import type { AppDeps } from './appDeps';
 
 /** Copies the upload to a file (the importer reads it twice), refusing more than the limit. */
 async function spool(body: Readable | undefined, path: string): Promise<void> {

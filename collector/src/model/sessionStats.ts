@@ -1,4 +1,4 @@
-import { classifyCallType, type CallType } from '@model';
+import { classifyCallType, FAILURE_ACTIONS, isErrorEvent, isOneOf, type CallType, type FailureAction } from '@model';
 import type { Action, Variation } from './records';
 
 /** An event as the store returns it (snake case columns mapped to the record's names). */
@@ -16,18 +16,19 @@ export interface StoredEvent {
   reason: string | null;
 }
 
-export type CountedAction = 'connect' | 'publish' | 'subscribe';
-export const COUNTED_ACTIONS: CountedAction[] = ['connect', 'publish', 'subscribe'];
-
-export interface ActionStats {
+export interface ActionCounts {
   attempts: number;
   successes: number;
   failures: number;
+}
+
+export interface ActionStats extends ActionCounts {
   /** failures / attempts, 0 when there was no attempt. */
   failureRate: number;
 }
 
-export interface SessionStats {
+/** Who took part in a set of events and when (the simulator's ground truth states the same counts). */
+export interface ParticipationCounts {
   start: number;
   end: number;
   users: number;
@@ -35,10 +36,13 @@ export interface SessionStats {
   publishers: number;
   streams: number;
   subscribers: number;
+  callType: CallType;
+}
+
+export interface SessionStats extends ParticipationCounts {
   errors: number;
   reconnects: number;
-  callType: CallType;
-  actions: Record<CountedAction, ActionStats>;
+  actions: Record<FailureAction, ActionStats>;
 }
 
 /** Counts of a set of events (a session or one of its meetings); see docs/collector.md. */
@@ -49,8 +53,8 @@ export function statsOf(events: StoredEvent[]): SessionStats {
   const streams = new Set<string>();
   const subscribers = new Set<string>();
   const actions = Object.fromEntries(
-    COUNTED_ACTIONS.map((a) => [a, { attempts: 0, successes: 0, failures: 0, failureRate: 0 }])
-  ) as Record<CountedAction, ActionStats>;
+    FAILURE_ACTIONS.map((a) => [a, { attempts: 0, successes: 0, failures: 0, failureRate: 0 }])
+  ) as Record<FailureAction, ActionStats>;
   let errors = 0;
   let reconnects = 0;
   let start = Infinity;
@@ -58,13 +62,13 @@ export function statsOf(events: StoredEvent[]): SessionStats {
   for (const e of events) {
     start = Math.min(start, e.ts);
     end = Math.max(end, e.ts);
-    if (e.variation === 'failure' || e.action === 'exception') {
+    if (isErrorEvent(e)) {
       errors++;
     }
     if (e.action === 'reconnected') {
       reconnects++;
     }
-    if (e.variation && (e.action === 'connect' || e.action === 'publish' || e.action === 'subscribe')) {
+    if (e.variation && isOneOf(FAILURE_ACTIONS, e.action)) {
       const a = actions[e.action];
       if (e.variation === 'attempt') {
         a.attempts++;

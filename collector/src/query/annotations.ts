@@ -1,9 +1,9 @@
-import type { DataFrameJSON } from '@model';
+import { errorEventSql, isErrorEvent, matchesFilter, parseFilter, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
-import { matchesTextFilter, parseTextFilter } from '../model/eventFilter';
 import type { QueryContext } from './context';
-import { eventText } from './events';
-import { scopedSession } from './scope';
+import { scopedSession } from './shared/scope';
+import { storedEventText } from './shared/eventText';
+import { SqlWhere } from './shared/where';
 
 const FLEET_LIMIT = 500;
 
@@ -31,6 +31,7 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
     if (ctx.projects.length === 0) {
       return [];
     }
+    const where = new SqlWhere().scope(ctx.projects, ctx.from, ctx.to).add(errorEventSql());
     const found = await ctx.store.query<{
       ts: number;
       session_id: string;
@@ -44,10 +45,9 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
       message: string | null;
     }>(
       `SELECT ts::float8 AS ts, session_id, action, variation, client_id, connection_id, stream_id, reason, code, message
-       FROM all_events WHERE project = ANY($1::text[]) AND ts >= $2::bigint AND ts <= $3::bigint
-         AND (variation = 'failure' OR action = 'exception')
+       FROM all_events WHERE ${where}
        ORDER BY ts DESC LIMIT ${FLEET_LIMIT}`,
-      [ctx.projects, ctx.from, ctx.to]
+      where.params
     );
     rows = found
       .map((r) => ({
@@ -64,9 +64,8 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
       }))
       .reverse();
   }
-  const filter = parseTextFilter(ctx.query.textFilter);
-  const kept = rows.filter((e) => matchesTextFilter(eventText(e), filter));
-  const isError = (e: (typeof kept)[number]) => e.variation === 'failure' || e.action === 'exception';
+  const terms = parseFilter(ctx.query.textFilter);
+  const kept = rows.filter((e) => matchesFilter(storedEventText(e), terms));
   const title = (e: (typeof kept)[number]) =>
     `${e.action}${e.variation ? ` ${e.variation}` : ''}${e.code ? ` (${e.code})` : ''}`;
   return [
@@ -85,7 +84,7 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
         {
           name: 'tags',
           kind: 'string',
-          values: kept.map((e) => [e.action, ...(isError(e) ? ['error'] : []), e.sessionId].join(',')),
+          values: kept.map((e) => [e.action, ...(isErrorEvent(e) ? ['error'] : []), e.sessionId].join(',')),
         },
       ],
       { name: 'annotations', refId: ctx.refId }

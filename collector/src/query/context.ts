@@ -38,10 +38,3 @@ export function buildContext(
   const to = Math.ceil(timeRange.to);
   return { store, config, projects, query, from, to, maxDataPoints, intervalMs, refId: wire.refId };
 }
-
-export async function listProjects(store: Store): Promise<string[]> {
-  const rows = await store.query<{ project: string }>(
-    'SELECT DISTINCT project FROM users UNION SELECT DISTINCT project FROM all_events'
-  );
-  return rows.map((r) => r.project).sort();
-}

@@ -1,14 +1,14 @@
-import type { DataFrameJSON } from '@model';
+import { FAILURE_ACTIONS, isErrorEvent, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { userIdLinks } from '../frames/links';
-import { COUNTED_ACTIONS, statsOf } from '../model/sessionStats';
+import { statsOf } from '../model/sessionStats';
 import type { QueryContext } from './context';
-import { scopedSession } from './scope';
+import { scopedSession } from './shared/scope';
 
 /** I5: every error (failures and exceptions) in time order. */
 export async function errorsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const { events } = await scopedSession(ctx);
-  const errors = events.filter((e) => e.variation === 'failure' || e.action === 'exception');
+  const errors = events.filter(isErrorEvent);
   return [
     frame(
       [
@@ -32,14 +32,14 @@ export async function failureRatesQuery(ctx: QueryContext): Promise<DataFrameJSO
   return [
     frame(
       [
-        { name: 'action', kind: 'string', values: COUNTED_ACTIONS },
-        { name: 'attempts', kind: 'number', values: COUNTED_ACTIONS.map((a) => s.actions[a].attempts) },
-        { name: 'successes', kind: 'number', values: COUNTED_ACTIONS.map((a) => s.actions[a].successes) },
-        { name: 'failures', kind: 'number', values: COUNTED_ACTIONS.map((a) => s.actions[a].failures) },
+        { name: 'action', kind: 'string', values: [...FAILURE_ACTIONS] },
+        { name: 'attempts', kind: 'number', values: FAILURE_ACTIONS.map((a) => s.actions[a].attempts) },
+        { name: 'successes', kind: 'number', values: FAILURE_ACTIONS.map((a) => s.actions[a].successes) },
+        { name: 'failures', kind: 'number', values: FAILURE_ACTIONS.map((a) => s.actions[a].failures) },
         {
           name: 'failureRate',
           kind: 'number',
-          values: COUNTED_ACTIONS.map((a) => s.actions[a].failureRate),
+          values: FAILURE_ACTIONS.map((a) => s.actions[a].failureRate),
           config: { unit: 'percentunit' },
         },
       ],

@@ -1,36 +1,15 @@
-import type { DataFrameJSON } from '@model';
+import { eventName, matchesFilter, parseFilter, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { streamIdLinks, userIdLinks } from '../frames/links';
-import { matchesTextFilter, parseTextFilter } from '../model/eventFilter';
 import type { QueryContext } from './context';
-import { scopedSession } from './scope';
-
-const capital = (s: string | null) => (s ? s[0].toUpperCase() + s.slice(1) : '');
-
-/**
- * What the text filter reads of an event: its name, reason, error code and ids. Not the free-text
- * error message, so that `+connect` means connect events, not a publish error saying "not
- * connected"; search errors by code instead (`+1006`).
- */
-export function eventText(e: {
-  action: string;
-  variation: string | null;
-  reason: string | null;
-  code: string | null;
-  clientId: string;
-  connectionId: string | null;
-  streamId: string | null;
-}): string {
-  return [capital(e.action), capital(e.variation), e.reason, e.code, e.clientId, e.connectionId, e.streamId]
-    .filter(Boolean)
-    .join(' ');
-}
+import { scopedSession } from './shared/scope';
+import { storedEventText } from './shared/eventText';
 
 /** I7: the event log in time order, with the stacked + / - text filter and a user filter. */
 export async function eventsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const { events } = await scopedSession(ctx);
-  const filter = parseTextFilter(ctx.query.textFilter);
-  const rows = events.filter((e) => matchesTextFilter(eventText(e), filter));
+  const terms = parseFilter(ctx.query.textFilter);
+  const rows = events.filter((e) => matchesFilter(storedEventText(e), terms));
   return [
     frame(
       [
@@ -38,7 +17,7 @@ export async function eventsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         {
           name: 'event',
           kind: 'string',
-          values: rows.map((e) => `${capital(e.action)}${e.variation ? ` ${capital(e.variation)}` : ''}`),
+          values: rows.map((e) => eventName(e.action, e.variation)),
         },
         { name: 'userId', kind: 'string', values: rows.map((e) => e.clientId), config: userIdLinks(ctx) },
         { name: 'connectionId', kind: 'nullableString', values: rows.map((e) => e.connectionId) },

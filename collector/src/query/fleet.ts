@@ -1,8 +1,9 @@
-import { FleetMetric, type DataFrameJSON, type FleetGroup, type FleetStat } from '@model';
+import { FleetMetric, QUERY_DESCRIPTORS, type DataFrameJSON, type FleetGroup, type FleetStat } from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
 import type { QueryContext } from './context';
-import { bucketWidth } from './quality';
+import { bucketSql, bucketWidth } from './shared/buckets';
+import { SqlWhere } from './shared/where';
 
 /** The label columns of each grouping; session, stream and user also carry the project and session so links and alerts can name them. */
 const GROUP_LABELS: Record<FleetGroup, Record<string, string>> = {
@@ -44,22 +45,21 @@ interface Row {
  */
 export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const q = ctx.query;
-  const metric = q.fleetMetric ?? FleetMetric.PacketLoss;
-  const stat = q.stat ?? 'p95';
-  const groupBy = q.groupBy ?? 'none';
-  const format = q.format ?? 'timeseries';
-  const action = q.action ?? 'connect';
+  const d = QUERY_DESCRIPTORS.fleet.defaults;
+  const metric = q.fleetMetric ?? d.fleetMetric;
+  const stat = q.stat ?? d.stat;
+  const groupBy = q.groupBy ?? d.groupBy;
+  const format = q.format ?? d.format;
+  const action = q.action ?? d.action;
   if (ctx.projects.length === 0) {
     return [];
   }
   const numeric = format === 'numeric';
-  const params: Array<string | number | string[]> = [ctx.projects, ctx.from, ctx.to];
+  const where = new SqlWhere().scope(ctx.projects, ctx.from, ctx.to, 'x');
   // A numeric answer is one bucket spanning the range.
-  let bucket = '$2::float8';
-  if (!numeric) {
-    params.push(bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
-    bucket = `($2::float8 + floor((x.ts - $2::float8) / $4::float8) * $4::float8)`;
-  }
+  const bucket = numeric
+    ? `${where.param(ctx.from)}::float8`
+    : bucketSql(where, 'x.ts', ctx.from, bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
   const labelCols = Object.entries(GROUP_LABELS[groupBy]);
   const select = labelCols.map(([, sql], i) => `${sql} AS "l${i}"`);
   const groupCols = labelCols.map((_, i) => `"l${i}"`);
@@ -68,38 +68,24 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   let sql: string;
   let unit: string;
   if (metric === FleetMetric.FailureRate) {
-    params.push(action);
+    where.equalsIf('x.action', action);
     unit = 'percentunit';
     sql = `SELECT ${[...select, `${bucket} AS t`].join(', ')},
              count(*) FILTER (WHERE x.variation = 'failure')::float8 / count(*) FILTER (WHERE x.variation = 'attempt')::float8 AS v
            FROM all_events x ${join}
-           WHERE x.project = ANY($1::text[]) AND x.ts >= $2::bigint AND x.ts <= $3::bigint AND x.action = $${params.length}
+           WHERE ${where}
            GROUP BY ${[...groupCols, 't'].join(', ')} HAVING count(*) FILTER (WHERE x.variation = 'attempt') > 0
            ORDER BY ${[...groupCols, 't'].join(', ')}`;
   } else {
     const m = METRIC_COLUMN[metric];
     unit = m.unit;
-    const where = [
-      `x.project = ANY($1::text[])`,
-      `x.ts >= $2::bigint`,
-      `x.ts <= $3::bigint`,
-      `${m.column} IS NOT NULL`,
-    ];
-    for (const [value, column] of [
-      [q.media, 'x.media'],
-      [q.role, 'x.role'],
-    ] as const) {
-      if (value) {
-        params.push(value);
-        where.push(`${column} = $${params.length}`);
-      }
-    }
+    where.add(`${m.column} IS NOT NULL`).equalsIf('x.media', q.media).equalsIf('x.role', q.role);
     sql = `SELECT ${[...select, `${bucket} AS t`, `(${STAT_SQL[stat](m.column)})::float8 AS v`].join(', ')}
            FROM all_quality_samples x ${join}
-           WHERE ${where.join(' AND ')}
+           WHERE ${where}
            GROUP BY ${[...groupCols, 't'].join(', ')} ORDER BY ${[...groupCols, 't'].join(', ')}`;
   }
-  const rows = await ctx.store.query<Row>(sql, params);
+  const rows = await ctx.store.query<Row>(sql, where.params);
   const series = new Map<string, { labels: Record<string, string>; points: Array<{ t: number; v: number }> }>();
   for (const r of rows) {
     const labels: Record<string, string> = { metric, stat: metric === FleetMetric.FailureRate ? action : stat };

@@ -1,8 +1,8 @@
 import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import type { QueryContext } from './context';
-import { bucketWidth } from './quality';
-import { scopedSession } from './scope';
+import { bucketWidth } from './shared/buckets';
+import { scopedSession } from './shared/scope';
 
 const SERIES = [
   ['connect', 'attempt', 'connectAttempts'],

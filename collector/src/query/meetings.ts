@@ -2,7 +2,7 @@ import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { statsOf } from '../model/sessionStats';
 import type { QueryContext } from './context';
-import { loadSession } from './sessionData';
+import { loadSession } from './shared/sessionData';
 
 /** I2: the meetings of a session, with each meeting's counts. */
 export async function meetingsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {

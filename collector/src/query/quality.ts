@@ -1,16 +1,17 @@
 import {
-  DEFAULT_QUALITY_METRICS,
   Fields,
   PublisherQualityRule,
   QualityLabels,
   QualityMetric,
+  QUERY_DESCRIPTORS,
   type DataFrameJSON,
 } from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
-import { invalidField } from '../errors';
 import type { QueryContext } from './context';
-import { findMeeting, loadSession } from './sessionData';
+import { bucketSql, bucketWidth } from './shared/buckets';
+import { findMeeting, loadSession } from './shared/sessionData';
+import { SqlWhere } from './shared/where';
 
 const METRIC_COLUMNS: Record<QualityMetric, { sql: string; unit: string }> = {
   [QualityMetric.Bitrate]: { sql: 'avg(bitrate_kbps)', unit: 'Kbits' },
@@ -45,14 +46,6 @@ function ruleFor(scalable: Map<string, boolean>, streamId: string, media: string
     : PublisherQualityRule.WorstSubscriber;
 }
 
-/**
- * Bucket width so that [from, to] holds at most maxDataPoints buckets, never finer than the
- * panel's interval. Buckets are aligned to `from`.
- */
-export function bucketWidth(from: number, to: number, maxDataPoints: number, intervalMs: number): number {
-  return Math.max(Math.ceil(intervalMs), Math.ceil((to - from + 1) / maxDataPoints), 1);
-}
-
 /** One series: its labels, its bucket times and one array of bucket means per metric. */
 interface SeriesRow {
   session_id: string;
@@ -68,10 +61,10 @@ interface SeriesRow {
 /** Per-stream time series, one frame per series and metric, labelled for alert rules. */
 export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const q = ctx.query;
-  if (!q.sessionId) {
-    throw invalidField('query.sessionId', 'quality needs a sessionId');
-  }
-  const metrics = q.metrics && q.metrics.length > 0 ? q.metrics : DEFAULT_QUALITY_METRICS;
+  // The descriptor's checks ran before dispatch: a session is named, metrics, role and media
+  // are known values (metric names are SQL identifiers below).
+  const sessionId = q.sessionId!;
+  const metrics = q.metrics && q.metrics.length > 0 ? q.metrics : QUERY_DESCRIPTORS.quality.defaults.metrics;
   if (ctx.projects.length === 0) {
     return [];
   }
@@ -85,27 +78,20 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     from = Math.max(from, meeting.start);
     to = Math.min(to, meeting.end);
   }
-  const width = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
-  const params: Array<string | number | string[]> = [ctx.projects, q.sessionId, from, to, width];
-  const where = ['project = ANY($1::text[])', 'session_id = $2', 'ts >= $3::bigint', 'ts <= $4::bigint'];
-  const filters: Array<[string | undefined, string]> = [
-    [q.userId, 'client_id'],
-    [q.streamId, 'stream_id'],
-    [q.role, 'role'],
-    [q.media, 'media'],
-  ];
-  for (const [value, column] of filters) {
-    if (value) {
-      params.push(value);
-      where.push(`${column} = $${params.length}`);
-    }
-  }
+  const where = new SqlWhere()
+    .scope(ctx.projects, from, to)
+    .equalsIf('session_id', sessionId)
+    .equalsIf('client_id', q.userId)
+    .equalsIf('stream_id', q.streamId)
+    .equalsIf('role', q.role)
+    .equalsIf('media', q.media);
   if (q.sip !== undefined) {
     // SIP is a property of the user (client endpoint), recorded when it first connected.
-    where.push(
+    where.add(
       `${q.sip ? '' : 'NOT '}EXISTS (SELECT 1 FROM users u WHERE u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id AND u.sip)`
     );
   }
+  const bucket = bucketSql(where, 'ts', from, bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs));
   // One row per series with its buckets as arrays: thousands of subscribers come back as a few
   // thousand rows instead of one per bucket, which is what costs on the embedded store.
   const series = await ctx.store.query<SeriesRow>(
@@ -113,18 +99,18 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
        array_agg(t ORDER BY t) AS t, ${metrics.map((m) => `array_agg("${m}" ORDER BY t) AS "${m}"`).join(', ')}
      FROM (
        SELECT session_id, client_id, stream_id, role, media, coalesce(subscriber_id, '') AS subscriber_id,
-         ($3::float8 + floor((ts - $3::float8) / $5::float8) * $5::float8) AS t,
+         ${bucket} AS t,
          ${metrics.map((m) => `${METRIC_COLUMNS[m].sql}::float8 AS "${m}"`).join(', ')}
        FROM all_quality_samples x
-       WHERE ${where.join(' AND ')}
+       WHERE ${where}
        GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), t
      ) buckets
      GROUP BY session_id, client_id, stream_id, role, media, subscriber_id
      ORDER BY client_id, stream_id, role, media, subscriber_id`,
-    params
+    where.params
   );
 
-  const scalable = await publisherRules(ctx, q.sessionId);
+  const scalable = await publisherRules(ctx, sessionId);
   const frames: DataFrameJSON[] = [];
   for (const metric of metrics) {
     for (const row of series) {

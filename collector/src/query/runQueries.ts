@@ -1,4 +1,5 @@
 import {
+  checkQuery,
   ownEntry,
   type DataFrameJSON,
   type QueryType,
@@ -7,9 +8,10 @@ import {
   type WireResult,
 } from '@model';
 import type { CollectorConfig } from '../config/config';
-import { CollectorError, logInternal } from '../errors';
+import { CollectorError, invalidField, logInternal } from '../errors';
 import type { Store } from '../store/store';
-import { buildContext, listProjects, type QueryContext } from './context';
+import { listProjects } from '../store/projects';
+import { buildContext, type QueryContext } from './context';
 import { annotationsQuery } from './annotations';
 import { errorsQuery, failureRatesQuery } from './errors';
 import { eventsQuery } from './events';
@@ -50,9 +52,19 @@ async function runOne(
 ): Promise<WireResult> {
   try {
     const query = validateQueryModel(wire.query);
+    const ctx = buildContext(
+      store,
+      config,
+      granted,
+      { ...wire, ...validateQueryFrame(wire), query },
+      granted === '*' ? await allProjects() : []
+    );
+    // The query type's descriptor: fields it needs and their values, named after the time range and project.
+    const problem = checkQuery(query);
+    if (problem) {
+      throw invalidField(`query.${problem.field}`, problem.message);
+    }
     const handler = ownEntry(HANDLERS, query.queryType)!;
-    const checked = { ...wire, ...validateQueryFrame(wire), query };
-    const ctx = buildContext(store, config, granted, checked, granted === '*' ? await allProjects() : []);
     return { status: 200, frames: await handler(ctx) };
   } catch (err) {
     if (err instanceof CollectorError) {

@@ -1,120 +1,8 @@
-import { classifyCallType, DEFAULT_SESSIONS_LIMIT, Fields, type CallType } from '@model';
+import { Fields, type SessionRow } from '@model';
 import { frame } from '../frames/frame';
 import { sessionIdLinks } from '../frames/links';
-import { listSaved } from '../store/savedSessions';
-import type { Store } from '../store/store';
 import type { QueryContext } from './context';
-
-export interface SessionRow {
-  project: string;
-  sessionId: string;
-  start: number;
-  end: number;
-  durationS: number;
-  connections: number;
-  users: number;
-  publishers: number;
-  streams: number;
-  subscribers: number;
-  errors: number;
-  callType: CallType;
-  /** The saved session's name and tags, when it is saved (I9). */
-  savedName: string | null;
-  tags: string[];
-}
-
-export interface SessionSearch {
-  projects: string[];
-  from: number;
-  to: number;
-  sessionId?: string;
-  sessionIdPrefix?: string;
-  hasErrors?: boolean;
-  callType?: CallType;
-  minSize?: number;
-  /** Only saved sessions (true) or only unsaved ones (false). */
-  saved?: boolean;
-  /** Only saved sessions carrying this tag (case-insensitive). */
-  tag?: string;
-  limit?: number;
-}
-
-/** Sessions with activity in [from, to], newest first, with their counts and call type. */
-export async function searchSessions(store: Store, s: SessionSearch): Promise<SessionRow[]> {
-  const limit = s.limit ?? DEFAULT_SESSIONS_LIMIT;
-  if (s.projects.length === 0) {
-    return [];
-  }
-  const params: Array<string | number | string[]> = [s.projects, s.from, s.to];
-  const where: string[] = ['project = ANY($1::text[])'];
-  if (s.sessionId) {
-    params.push(s.sessionId);
-    where.push(`session_id = $${params.length}`);
-  }
-  if (s.sessionIdPrefix) {
-    params.push(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%');
-    where.push(`session_id LIKE $${params.length}`);
-  }
-  const rows = await store.query<{
-    project: string;
-    session_id: string;
-    start: number;
-    end: number;
-    connections: number;
-    users: number;
-    publishers: number;
-    streams: number;
-    subscribers: number;
-    errors: number;
-  }>(
-    `SELECT project, session_id, min(ts)::float8 AS start, max(ts)::float8 AS "end",
-       count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
-       count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
-       count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
-       count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
-       count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
-       count(*) FILTER (WHERE variation = 'failure' OR action = 'exception')::float8 AS errors
-     FROM all_events
-     WHERE ${where.join(' AND ')}
-     GROUP BY project, session_id
-     HAVING min(ts) <= $3::bigint AND max(ts) >= $2::bigint
-     ORDER BY max(ts) DESC, session_id`,
-    params
-  );
-  const saved = new Map(
-    (await listSaved(store, s.projects)).map((x) => [`${x.project}\u0000${x.sessionId}`, x] as const)
-  );
-  const tag = s.tag?.trim().toLowerCase();
-  return rows
-    .map((r): SessionRow => {
-      const mark = saved.get(`${r.project}\u0000${r.session_id}`);
-      return {
-        project: r.project,
-        sessionId: r.session_id,
-        start: r.start,
-        end: r.end,
-        durationS: Math.round((r.end - r.start) / 1000),
-        connections: r.connections,
-        users: r.users,
-        publishers: r.publishers,
-        streams: r.streams,
-        subscribers: r.subscribers,
-        errors: r.errors,
-        callType: classifyCallType(r.users, r.publishers),
-        savedName: mark?.name ?? null,
-        tags: mark?.tags ?? [],
-      };
-    })
-    .filter(
-      (r) =>
-        (!s.hasErrors || r.errors > 0) &&
-        (!s.callType || r.callType === s.callType) &&
-        (s.minSize === undefined || r.connections >= s.minSize) &&
-        (s.saved === undefined || (r.savedName !== null) === s.saved) &&
-        (!tag || r.tags.some((t) => t.toLowerCase() === tag))
-    )
-    .slice(0, limit);
-}
+import { searchSessions } from './shared/sessionSearch';
 
 export async function sessionsQuery(ctx: QueryContext) {
   const q = ctx.query;
@@ -145,7 +33,7 @@ export async function sessionsQuery(ctx: QueryContext) {
         { name: Fields.streams, kind: 'number', values: col('streams') },
         { name: Fields.subscribers, kind: 'number', values: col('subscribers') },
         { name: Fields.errors, kind: 'number', values: col('errors') },
-        { name: Fields.savedName, kind: 'string', values: col('savedName') },
+        { name: Fields.savedName, kind: 'nullableString', values: col('savedName') },
         { name: Fields.tags, kind: 'string', values: rows.map((r) => r.tags.join(', ')) },
       ],
       { name: 'sessions', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }

@@ -2,26 +2,10 @@ import { Thresholds, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { statsOf } from '../model/sessionStats';
 import type { QueryContext } from './context';
-import { scopedSession } from './scope';
+import { endpointOf, type ClientColumns } from './shared/endpoint';
+import { scopedSession } from './shared/scope';
 
-interface UserRow {
-  client_id: string;
-  sdk: string | null;
-  browser: string | null;
-  browser_version: string | null;
-  sip: boolean;
-}
-
-/** Endpoint as the Inspector shows it: browser and major version, the native SDK, or SIP. */
-export function endpointOf(u: Pick<UserRow, 'sdk' | 'browser' | 'browser_version' | 'sip'>): string {
-  if (u.sip) {
-    return 'SIP';
-  }
-  if (u.browser) {
-    return `${u.browser} ${u.browser_version ?? ''}`.trim();
-  }
-  return u.sdk ?? 'unknown';
-}
+type UserRow = ClientColumns & { client_id: string };
 
 function breakdown(values: string[]): Array<[string, number]> {
   const counts = new Map<string, number>();

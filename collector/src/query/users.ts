@@ -1,20 +1,16 @@
-import type { DataFrameJSON } from '@model';
+import { isErrorEvent, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { streamIdLinks, userIdLinks } from '../frames/links';
 import type { QueryContext } from './context';
-import { scopedSession } from './scope';
-import { endpointOf } from './summary';
+import { endpointOf, type ClientColumns } from './shared/endpoint';
+import { scopedSession } from './shared/scope';
 
-interface UserRow {
+interface UserRow extends ClientColumns {
   client_id: string;
-  sdk: string | null;
-  browser: string | null;
-  browser_version: string | null;
   os: string | null;
   device: string | null;
   country: string | null;
   city: string | null;
-  sip: boolean;
 }
 
 /**
@@ -47,7 +43,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   >();
   const errors = new Map<string, number>();
   for (const e of events) {
-    if (e.variation === 'failure' || e.action === 'exception') {
+    if (isErrorEvent(e)) {
       errors.set(e.clientId, (errors.get(e.clientId) ?? 0) + 1);
     }
     if (e.connectionId) {
@@ -156,7 +152,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         { name: 'connectionId', kind: 'string', values: col(strs, ([, s]) => s.connectionId) },
         { name: 'videoType', kind: 'string', values: col(strs, ([, s]) => s.videoType) },
         { name: 'start', kind: 'time', values: col(strs, ([, s]) => s.start) },
-        { name: 'end', kind: 'time', values: col(strs, ([, s]) => s.end) },
+        { name: 'end', kind: 'nullableTime', values: col(strs, ([, s]) => s.end) },
       ],
       { name: 'streams', refId: ctx.refId }
     ),

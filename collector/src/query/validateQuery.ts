@@ -7,6 +7,7 @@ import {
   FLEET_STATS,
   FleetMetric,
   isOneOf,
+  filterProblem,
   Limits,
   ownEntry,
   VARIABLE_KINDS,
@@ -14,7 +15,6 @@ import {
   type WireQuery,
 } from '@model';
 import { invalidBody, invalidField } from '../errors';
-import { textFilterProblem } from '../model/eventFilter';
 import { unstorableText } from '../model/storable';
 
 type Check = (value: unknown) => string | undefined;
@@ -47,7 +47,7 @@ const metrics: Check = (v) => {
     ? `holds unknown metrics: ${unknown.join(', ')} (known: ${ALL_QUALITY_METRICS.join(', ')})`
     : undefined;
 };
-const textFilter: Check = (v) => (typeof v === 'string' ? textFilterProblem(v) : 'must be a string');
+const textFilter: Check = (v) => (typeof v === 'string' ? (filterProblem(v) ?? unstorableText(v)) : 'must be a string');
 
 /** The type of every field of the query model; handlers then read fields they can trust. */
 const FIELD_CHECKS: { [K in keyof SessionQueryModel]-?: Check } = {

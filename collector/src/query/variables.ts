@@ -1,54 +1,49 @@
-import { VARIABLE_KINDS, type DataFrameJSON } from '@model';
-import { invalidField } from '../errors';
+import type { DataFrameJSON, VariableKind } from '@model';
 import { frame } from '../frames/frame';
-import { listProjects, type QueryContext } from './context';
-import { scopedSession } from './scope';
-import { searchSessions } from './sessions';
+import { listProjects } from '../store/projects';
+import type { QueryContext } from './context';
+import { scopedSession } from './shared/scope';
+import { searchSessions } from './shared/sessionSearch';
+
+type Pairs = Array<[string, string]>;
+
+/** Text / value pairs of each kind of list. */
+const LISTS: Record<VariableKind, (ctx: QueryContext) => Promise<Pairs>> = {
+  async projects(ctx) {
+    const all = await listProjects(ctx.store);
+    return all.filter((p) => ctx.projects.includes(p)).map((p) => [p, p]);
+  },
+  async sessions(ctx) {
+    const found = await searchSessions(ctx.store, { projects: ctx.projects, from: ctx.from, to: ctx.to, limit: 1000 });
+    return found.map((s) => [`${s.sessionId} (${s.callType}, ${s.users} users)`, s.sessionId]);
+  },
+  async meetings(ctx) {
+    const { data } = await scopedSession(ctx);
+    return (data?.meetings ?? []).map((m) => [
+      `${m.meetingId} (${new Date(m.start).toISOString().slice(0, 16).replace('T', ' ')})`,
+      m.meetingId,
+    ]);
+  },
+  async users(ctx) {
+    const { events } = await scopedSession(ctx, false);
+    return [
+      ...new Set(events.filter((e) => e.action === 'connect' && e.variation === 'success').map((e) => e.clientId)),
+    ].map((u) => [u, u]);
+  },
+  async streams(ctx) {
+    const { events } = await scopedSession(ctx);
+    return [
+      ...new Set(
+        events.filter((e) => e.action === 'publish' && e.variation === 'success' && e.streamId).map((e) => e.streamId!)
+      ),
+    ].map((s) => [s, s]);
+  },
+};
 
 /** G2: text / value pairs for template variables, chained by project, session and meeting. */
 export async function variablesQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
-  const kind = ctx.query.variable;
-  let pairs: Array<[string, string]>;
-  switch (kind) {
-    case 'projects': {
-      const all = await listProjects(ctx.store);
-      pairs = all.filter((p) => ctx.projects.includes(p)).map((p) => [p, p]);
-      break;
-    }
-    case 'sessions':
-      pairs = (
-        await searchSessions(ctx.store, { projects: ctx.projects, from: ctx.from, to: ctx.to, limit: 1000 })
-      ).map((s) => [`${s.sessionId} (${s.callType}, ${s.users} users)`, s.sessionId]);
-      break;
-    case 'meetings': {
-      const { data } = await scopedSession(ctx);
-      pairs = (data?.meetings ?? []).map((m) => [
-        `${m.meetingId} (${new Date(m.start).toISOString().slice(0, 16).replace('T', ' ')})`,
-        m.meetingId,
-      ]);
-      break;
-    }
-    case 'users': {
-      const { events } = await scopedSession(ctx, false);
-      pairs = [
-        ...new Set(events.filter((e) => e.action === 'connect' && e.variation === 'success').map((e) => e.clientId)),
-      ].map((u) => [u, u]);
-      break;
-    }
-    case 'streams': {
-      const { events } = await scopedSession(ctx);
-      pairs = [
-        ...new Set(
-          events
-            .filter((e) => e.action === 'publish' && e.variation === 'success' && e.streamId)
-            .map((e) => e.streamId!)
-        ),
-      ].map((s) => [s, s]);
-      break;
-    }
-    default:
-      throw invalidField('query.variable', `query.variable must be one of ${VARIABLE_KINDS.join(', ')}`);
-  }
+  // `variable` is required by the descriptor, checked before dispatch.
+  const pairs = await LISTS[ctx.query.variable!](ctx);
   return [
     frame(
       [

@@ -1,6 +1,7 @@
-import { classifyCallType } from '@model';
+import { classifyCallType, type FailureAction } from '@model';
 import type { Action, ClientInfo, EventRecord, IngestRecord, QualitySampleRecord, Variation } from '../model/records';
-import type { ActionCounts, CountedAction, DegradationWindow, MeetingTruth, SessionTruth, Shape } from './manifest';
+import type { ActionCounts } from '../model/sessionStats';
+import type { DegradationWindow, MeetingTruth, SessionTruth, Shape } from './manifest';
 import { DISCONNECT_REASONS, FAILURES, sipClient, webOrNativeClient } from './profiles';
 import { Random } from './random';
 
@@ -54,7 +55,7 @@ interface StreamPlan {
   videoType: 'camera' | 'screen';
 }
 
-const emptyCounts = (): Record<CountedAction, ActionCounts> => ({
+const emptyCounts = (): Record<FailureAction, ActionCounts> => ({
   connect: { attempts: 0, successes: 0, failures: 0 },
   publish: { attempts: 0, successes: 0, failures: 0 },
   subscribe: { attempts: 0, successes: 0, failures: 0 },
@@ -125,7 +126,7 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
         }
       }
     };
-    const fail = (action: CountedAction) => {
+    const fail = (action: FailureAction) => {
       const [code, message] = r.pick(FAILURES[action]);
       return { variation: 'failure' as const, code, message };
     };

@@ -1,14 +1,8 @@
-import type { CallType } from '@model';
+import type { CallType, FailureAction } from '@model';
 import type { ClientInfo } from '../model/records';
+import type { ActionCounts, ParticipationCounts } from '../model/sessionStats';
 
 export type Shape = 'one-to-one' | 'multiparty' | 'broadcast' | 'one-to-zero';
-export type CountedAction = 'connect' | 'publish' | 'subscribe';
-
-export interface ActionCounts {
-  attempts: number;
-  successes: number;
-  failures: number;
-}
 
 export interface DegradationWindow {
   streamId: string;
@@ -21,16 +15,8 @@ export interface DegradationWindow {
   value: number;
 }
 
-export interface MeetingTruth {
-  start: number;
-  end: number;
-  users: number;
-  connections: number;
-  publishers: number;
-  streams: number;
-  subscribers: number;
-  callType: CallType;
-  actions: Record<CountedAction, ActionCounts>;
+export interface MeetingTruth extends ParticipationCounts {
+  actions: Record<FailureAction, ActionCounts>;
 }
 
 /** Ground truth for one simulated session: what the collector's derivations must find. */
@@ -51,7 +37,7 @@ export interface SessionTruth {
     end: number;
   }>;
   subscribers: Array<{ subscriberId: string; streamId: string; connectionId: string; success: boolean }>;
-  actions: Record<CountedAction, ActionCounts>;
+  actions: Record<FailureAction, ActionCounts>;
   /** Failure events (the error count). */
   errors: number;
   reconnects: number;

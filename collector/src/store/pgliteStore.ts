@@ -71,11 +71,12 @@ export async function openPglite(
     kind: 'pglite',
     query: (sql, params) => serial(() => run(db, sql, params), 'read'),
     tx: (fn) =>
-      serial(() =>
-        db.transaction(async (t) => {
-          const q: Queryable = { query: (sql, params) => run(t, sql, params) };
-          return fn(q);
-        }),
+      serial(
+        () =>
+          db.transaction(async (t) => {
+            const q: Queryable = { query: (sql, params) => run(t, sql, params) };
+            return fn(q);
+          }),
         'write'
       ),
     close: () =>

@@ -10,7 +10,11 @@ types.setTypeParser(20, (v) => Number(v));
  * pools: transactions (ingest, saves, purges) use `writers` connections (plus two for saves and
  * purges), plain queries their own, so a query never waits for a connection behind ingest.
  */
-export async function openPostgres(url: string, schema?: string, writers: number = Limits.ingestWritersPostgres): Promise<Store> {
+export async function openPostgres(
+  url: string,
+  schema?: string,
+  writers: number = Limits.ingestWritersPostgres
+): Promise<Store> {
   const options = schema ? `-c search_path="${schema}"` : undefined;
   const pool = new Pool({ connectionString: url, max: Limits.queryConnectionsPostgres, options });
   const writePool = new Pool({ connectionString: url, max: writers + 2, options });
@@ -38,9 +42,6 @@ export async function openPostgres(url: string, schema?: string, writers: number
       }
     },
     async close() {
-      if (schema && schema.startsWith('si_test_')) {
-        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      }
       await Promise.all([pool.end(), writePool.end()]);
     },
   };

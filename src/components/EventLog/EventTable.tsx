@@ -1,7 +1,7 @@
 import React from 'react';
 import { useStyles2 } from '@grafana/ui';
-import { str, num, type Row } from '../../utils/frames';
-import { formatTime } from '../../utils/format';
+import { str, num, type Row } from '../../dataAccess/frames';
+import { formatTime } from '../format';
 import { getTableStyles } from '../Table/tableStyles';
 import { testIds } from '../testIds';
 import { TableHead } from '../Table/TableHead';

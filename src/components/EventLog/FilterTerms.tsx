@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, Input, Stack, Tag, useStyles2 } from '@grafana/ui';
-import { addTerm, removeTerm, type FilterTerm } from '../../utils/textFilter';
+import { addTerm, removeTerm, type FilterTerm } from '../../model';
 import { testIds } from '../testIds';
 
 const SIGN_BUTTONS = [

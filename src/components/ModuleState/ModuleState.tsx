@@ -1,7 +1,7 @@
 import React from 'react';
 import { Alert, LoadingPlaceholder } from '@grafana/ui';
 import type { DataFrame } from '@grafana/data';
-import type { ModuleState } from '../../utils/useQueries';
+import type { ModuleState } from '../../dataAccess/useQueries';
 import { testIds } from '../testIds';
 
 interface Props {

@@ -3,8 +3,8 @@ import type { DataFrame } from '@grafana/data';
 import { Badge, Button, IconButton, useStyles2 } from '@grafana/ui';
 import { testIds } from '../testIds';
 import { getTableStyles } from '../Table/tableStyles';
-import { frameNamed, frameRows, num, str, type Row } from '../../utils/frames';
-import { formatDuration, formatTime } from '../../utils/format';
+import { frameNamed, frameRows, num, str, type Row } from '../../dataAccess/frames';
+import { formatDuration, formatTime } from '../format';
 import { TableHead } from '../Table/TableHead';
 
 /** Users listed before "Show more": large sessions have thousands, and the heatmap shows them all. */

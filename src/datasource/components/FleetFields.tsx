@@ -1,6 +1,13 @@
 import React from 'react';
 import { InlineField, InlineFieldRow, RadioButtonGroup, Select } from '@grafana/ui';
-import { FleetMetric, type FailureAction, type FleetFormat, type FleetGroup, type FleetStat } from '../../model';
+import {
+  FleetMetric,
+  QUERY_DESCRIPTORS,
+  type FailureAction,
+  type FleetFormat,
+  type FleetGroup,
+  type FleetStat,
+} from '../../model';
 import { testIds } from '../testIds';
 import type { SessionQuery } from '../types';
 import { ACTIONS, FLEET_METRICS, FORMATS, GROUPS, LABEL_WIDTH, STATS } from './options';
@@ -11,9 +18,11 @@ interface Props {
   onChange: (patch: Partial<SessionQuery>, run?: boolean) => void;
 }
 
+const DEFAULTS = QUERY_DESCRIPTORS.fleet.defaults;
+
 /** Fleet metrics: a quality statistic or a failure rate across sessions, grouped, as series or numbers. */
 export function FleetFields({ query, onChange }: Props) {
-  const metric = query.fleetMetric ?? FleetMetric.PacketLoss;
+  const metric = query.fleetMetric ?? DEFAULTS.fleetMetric;
   const isRate = metric === FleetMetric.FailureRate;
   return (
     <>
@@ -43,7 +52,7 @@ export function FleetFields({ query, onChange }: Props) {
             <RadioButtonGroup<FailureAction>
               data-testid={testIds.queryEditor.action}
               options={ACTIONS}
-              value={query.action ?? 'connect'}
+              value={query.action ?? DEFAULTS.action}
               onChange={(v) => onChange({ action: v }, true)}
             />
           </InlineField>
@@ -54,7 +63,7 @@ export function FleetFields({ query, onChange }: Props) {
               aria-label="Statistic"
               width={12}
               options={STATS}
-              value={query.stat ?? 'p95'}
+              value={query.stat ?? DEFAULTS.stat}
               onChange={(v) => onChange({ stat: v.value }, true)}
             />
           </InlineField>
@@ -65,7 +74,7 @@ export function FleetFields({ query, onChange }: Props) {
             aria-label="Group by"
             width={16}
             options={GROUPS}
-            value={query.groupBy ?? 'none'}
+            value={query.groupBy ?? DEFAULTS.groupBy}
             onChange={(v) => onChange({ groupBy: v.value }, true)}
           />
         </InlineField>
@@ -76,8 +85,8 @@ export function FleetFields({ query, onChange }: Props) {
           <RadioButtonGroup<FleetFormat>
             data-testid={testIds.queryEditor.format}
             options={FORMATS}
-            value={query.format ?? 'timeseries'}
-            onChange={(v) => onChange({ format: v === 'timeseries' ? undefined : v }, true)}
+            value={query.format ?? DEFAULTS.format}
+            onChange={(v) => onChange({ format: v === DEFAULTS.format ? undefined : v }, true)}
           />
         </InlineField>
       </InlineFieldRow>

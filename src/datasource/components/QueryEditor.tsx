@@ -1,7 +1,7 @@
 import React, { useEffect } from 'react';
 import type { QueryEditorProps } from '@grafana/data';
 import { Alert, InlineField, InlineFieldRow, Input, Select, Stack, Text } from '@grafana/ui';
-import { QUERY_FIELDS, QUERY_MODEL_VERSION, QueryType, type SessionQueryModel } from '../../model';
+import { QUERY_DESCRIPTORS, QUERY_MODEL_VERSION, QueryType, type SessionQueryModel } from '../../model';
 import type { SessionDataSource } from '../datasource';
 import { migrateQuery, queryProblem } from '../queryModel';
 import { testIds } from '../testIds';
@@ -15,7 +15,7 @@ import { VariableKindField } from './VariableKindField';
 
 type Props = QueryEditorProps<SessionDataSource, SessionQuery, SessionDataSourceOptions>;
 
-/** Edits one query of any type; shows only the fields its query type reads (QUERY_FIELDS). */
+/** Edits one query of any type; shows only the fields its query type reads (its descriptor). */
 export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, range }: Props) {
   const query = migrateQuery(raw);
   // A query saved under an older model version is stored upgraded as soon as it is opened.
@@ -25,7 +25,8 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, rang
     }
   }, [query, raw, onChange]);
   const queryType = query.queryType ?? QueryType.Sessions;
-  const fields = new Set<keyof SessionQueryModel>(QUERY_FIELDS[queryType]);
+  const descriptor = QUERY_DESCRIPTORS[queryType];
+  const fields = new Set<keyof SessionQueryModel>(descriptor.fields);
   const problem = queryProblem(query);
   const update = (patch: Partial<SessionQuery>, run = false) => {
     onChange({ ...query, ...patch });
@@ -33,7 +34,6 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, rang
       onRunQuery();
     }
   };
-  const help = QUERY_TYPES.find((t) => t.value === queryType)?.description;
 
   return (
     <Stack direction="column" gap={0}>
@@ -48,7 +48,7 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, rang
             onChange={(v) => {
               // A new type starts clean: only the project and the session carry over.
               const next = v.value ?? QueryType.Sessions;
-              const sessionId = QUERY_FIELDS[next].includes('sessionId') ? query.sessionId : undefined;
+              const sessionId = QUERY_DESCRIPTORS[next].fields.includes('sessionId') ? query.sessionId : undefined;
               onChange({
                 refId: query.refId,
                 queryType: next,
@@ -60,11 +60,9 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, rang
             }}
           />
         </InlineField>
-        {help && (
-          <Text color="secondary" italic>
-            {help}
-          </Text>
-        )}
+        <Text color="secondary" italic>
+          {descriptor.description}
+        </Text>
       </InlineFieldRow>
       {fields.has('variable') && <VariableKindField query={query} onChange={update} />}
       <ScopeFields

@@ -2,9 +2,8 @@ import React from 'react';
 import type { TimeRange } from '@grafana/data';
 import { InlineField, InlineFieldRow, Select } from '@grafana/ui';
 import type { SessionQueryModel, VariableKind } from '../../model';
-import type { SessionDataSource } from '../datasource';
 import { testIds } from '../testIds';
-import type { SessionQuery } from '../types';
+import type { SessionQuery, ValueSource } from '../types';
 import { LABEL_WIDTH } from './options';
 import { useValueOptions } from './useValueOptions';
 
@@ -52,7 +51,7 @@ const SCOPE: Record<
 };
 
 interface Props {
-  datasource: SessionDataSource;
+  datasource: ValueSource;
   query: SessionQuery;
   fields: Set<keyof SessionQueryModel>;
   range?: TimeRange;

@@ -2,14 +2,13 @@ import React from 'react';
 import type { QueryEditorProps } from '@grafana/data';
 import { Alert, Stack } from '@grafana/ui';
 import { QUERY_MODEL_VERSION, QueryType, type SessionQueryModel, type VariableKind } from '../../model';
-import type { SessionDataSource } from '../datasource';
 import { queryProblem } from '../queryModel';
 import { testIds } from '../testIds';
-import type { SessionDataSourceOptions, SessionQuery } from '../types';
+import type { SessionDataSourceOptions, SessionQuery, ValueSource } from '../types';
 import { ScopeFields } from './ScopeFields';
 import { VariableKindField } from './VariableKindField';
 
-type Props = QueryEditorProps<SessionDataSource, SessionQuery, SessionDataSourceOptions, SessionQuery>;
+type Props = QueryEditorProps<ValueSource, SessionQuery, SessionDataSourceOptions, SessionQuery>;
 
 /** The scope each kind of list is narrowed by: sessions of a project, users of a session... */
 const SCOPE_OF: Record<VariableKind, Array<keyof SessionQueryModel>> = {

@@ -1,9 +1,11 @@
 import type { SelectableValue } from '@grafana/data';
 import {
   ALL_QUALITY_METRICS,
+  ALL_QUERY_TYPES,
   CallType,
   FleetMetric,
-  QueryType,
+  QUERY_DESCRIPTORS,
+  type QueryType,
   type FailureAction,
   type FleetFormat,
   type FleetGroup,
@@ -13,52 +15,11 @@ import {
 } from '../../model';
 
 /** Every query type, with the help text the editor shows. */
-export const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
-  { label: 'Sessions', value: QueryType.Sessions, description: 'Sessions with activity in the time range' },
-  {
-    label: 'Meetings',
-    value: QueryType.Meetings,
-    description: 'The meetings of a session (a reuse after the idle gap is a new meeting)',
-  },
-  {
-    label: 'Summary',
-    value: QueryType.Summary,
-    description: 'Call type, counts, streamed minutes, issues, SDKs and endpoints',
-  },
-  { label: 'Users', value: QueryType.Users, description: 'Users with their connections, streams and subscribers' },
-  { label: 'Errors', value: QueryType.Errors, description: 'Every failed connect, publish or subscribe' },
-  {
-    label: 'Failure rates',
-    value: QueryType.FailureRates,
-    description: 'Failures / attempts for connect, publish and subscribe',
-  },
-  { label: 'Events', value: QueryType.Events, description: 'The event log, with + / - text filters' },
-  {
-    label: 'Quality',
-    value: QueryType.Quality,
-    description: 'Bitrate, packet loss, latency, jitter, frame rate and resolution per stream over time',
-  },
-  {
-    label: 'Large session',
-    value: QueryType.LargeSession,
-    description: 'Connection and subscriber attempts, successes and failures over time',
-  },
-  {
-    label: 'Fleet',
-    value: QueryType.Fleet,
-    description: 'Quality percentiles or failure rates across sessions, for dashboards and alerts',
-  },
-  {
-    label: 'Annotations',
-    value: QueryType.Annotations,
-    description: "A session's events and errors, or failures across the fleet",
-  },
-  {
-    label: 'Variable values',
-    value: QueryType.Variables,
-    description: 'Projects, sessions, meetings, users or streams (text / value)',
-  },
-];
+export const QUERY_TYPES: Array<SelectableValue<QueryType>> = ALL_QUERY_TYPES.map((t) => ({
+  label: QUERY_DESCRIPTORS[t].label,
+  value: t,
+  description: QUERY_DESCRIPTORS[t].description,
+}));
 
 export const CALL_TYPES: Array<SelectableValue<CallType>> = Object.values(CallType).map((v) => ({
   label: v,

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SelectableValue, TimeRange } from '@grafana/data';
 import type { VariableKind } from '../../model';
-import type { SessionDataSource, ValueOption, ValueScope } from '../datasource';
+import type { ValueOption, ValueScope, ValueSource } from '../types';
 
 export interface ValueOptions {
   options: Array<SelectableValue<string>>;
@@ -21,7 +21,7 @@ interface Loaded {
  * loading.
  */
 export function useValueOptions(
-  datasource: SessionDataSource,
+  datasource: ValueSource,
   kind: VariableKind,
   scope: ValueScope,
   range: TimeRange | undefined,

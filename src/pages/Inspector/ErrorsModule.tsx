@@ -3,9 +3,9 @@ import { useStyles2 } from '@grafana/ui';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { getTableStyles } from '../../components/Table/tableStyles';
 import { testIds } from '../../components/testIds';
-import { frameNamed, frameRows, num, str } from '../../utils/frames';
-import { formatPercent, formatTime } from '../../utils/format';
-import { useQueries } from '../../utils/useQueries';
+import { frameNamed, frameRows, num, str } from '../../dataAccess/frames';
+import { formatPercent, formatTime } from '../../components/format';
+import { useQueries } from '../../dataAccess/useQueries';
 import { scopedQuery, type InspectorScope } from './scope';
 import { TableHead } from '../../components/Table/TableHead';
 

@@ -5,9 +5,9 @@ import { EventTable } from '../../components/EventLog/EventTable';
 import { FilterTerms } from '../../components/EventLog/FilterTerms';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
-import { frameNamed, frameRows } from '../../utils/frames';
-import { formatFilter, parseFilter } from '../../utils/textFilter';
-import { useQueries } from '../../utils/useQueries';
+import { frameNamed, frameRows } from '../../dataAccess/frames';
+import { formatFilter, parseFilter } from '../../model';
+import { useQueries } from '../../dataAccess/useQueries';
 import { scopedQuery, type InspectorScope } from './scope';
 
 interface Props {

@@ -7,12 +7,12 @@ import { Alert, Button, Combobox, EmptyState, Field, LoadingPlaceholder, Stack, 
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
 import { Limits } from '../../model';
-import { frameNamed, frameRows, num } from '../../utils/frames';
-import { formatTime } from '../../utils/format';
-import { inspectorSearch, parseInspectorState, type InspectorState } from '../../utils/inspectorState';
-import { rememberSession } from '../../utils/recentSessions';
-import { useDataSource } from '../../utils/useDataSource';
-import { useQueries } from '../../utils/useQueries';
+import { frameNamed, frameRows, num } from '../../dataAccess/frames';
+import { formatTime } from '../../components/format';
+import { inspectorSearch, parseInspectorState, type InspectorState } from '../../state/inspectorState';
+import { rememberSession } from '../../state/recentSessions';
+import { useDataSource } from '../../dataAccess/useDataSource';
+import { useQueries } from '../../dataAccess/useQueries';
 import type { SessionDataSource } from '../../datasource/datasource';
 import { ErrorsModule } from './ErrorsModule';
 import { EventsModule } from './EventsModule';

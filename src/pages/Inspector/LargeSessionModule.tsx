@@ -4,7 +4,7 @@ import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { TimeChart, type ChartSeries } from '../../components/TimeChart/TimeChart';
 import { testIds } from '../../components/testIds';
 import { QualityMetric } from '../../model';
-import { useQueries } from '../../utils/useQueries';
+import { useQueries } from '../../dataAccess/useQueries';
 import { heatmapColumns, heatmapRows } from './heatmapMatrix';
 import { scopedQuery, type InspectorScope } from './scope';
 import { SubscriberHeatmap } from './SubscriberHeatmap';

@@ -4,9 +4,9 @@ import { Alert, Button, Checkbox, Stack, useTheme2 } from '@grafana/ui';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { TimeChart } from '../../components/TimeChart/TimeChart';
 import { testIds } from '../../components/testIds';
-import { frameNamed, frameRows, str } from '../../utils/frames';
-import { QUALITY_SERIES_KINDS, type QualitySeriesKind } from '../../utils/inspectorState';
-import { useQueries } from '../../utils/useQueries';
+import { frameNamed, frameRows, str } from '../../dataAccess/frames';
+import { QUALITY_SERIES_KINDS, type QualitySeriesKind } from '../../state/inspectorState';
+import { useQueries } from '../../dataAccess/useQueries';
 import {
   describeFrame,
   guidesFor,

@@ -3,8 +3,8 @@ import { Alert, Badge, Button, ConfirmModal, Field, Input, Modal, Stack, TagsInp
 import { testIds } from '../../components/testIds';
 import type { SessionDataSource } from '../../datasource/datasource';
 import type { SavedSession } from '../../model';
-import { errorMessage } from '../../utils/dataSource';
-import { deleteSaved, editSaved, listSaved, saveSession } from '../../utils/savedSessions';
+import { errorMessage } from '../../dataAccess/errorMessage';
+import { deleteSaved, editSaved, listSaved, saveSession } from '../../rest/savedSessions';
 import { lookupWindow } from './sessionRange';
 
 interface Props {

@@ -4,7 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { Thresholds } from '../../model';
-import { formatTime } from '../../utils/format';
+import { formatTime } from '../../components/format';
 import type { HeatmapRow } from './heatmapMatrix';
 
 const ROW_PX = 2;

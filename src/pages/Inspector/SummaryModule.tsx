@@ -4,7 +4,7 @@ import type { DataFrame, GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { getTableStyles } from '../../components/Table/tableStyles';
-import { frameNamed, frameRows, num, str } from '../../utils/frames';
+import { frameNamed, frameRows, num, str } from '../../dataAccess/frames';
 import { TableHead } from '../../components/Table/TableHead';
 
 const STATS: Array<{ field: string; label: string }> = [

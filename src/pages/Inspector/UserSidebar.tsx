@@ -2,7 +2,7 @@ import React from 'react';
 import { Combobox, RadioButtonList } from '@grafana/ui';
 import type { DataFrame } from '@grafana/data';
 import { testIds } from '../../components/testIds';
-import { frameNamed, frameRows, str } from '../../utils/frames';
+import { frameNamed, frameRows, str } from '../../dataAccess/frames';
 
 interface Props {
   roster: DataFrame[];

@@ -1,7 +1,7 @@
 import React from 'react';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { UserDrilldown } from '../../components/UserDrilldown/UserDrilldown';
-import type { ModuleState } from '../../utils/useQueries';
+import type { ModuleState } from '../../dataAccess/useQueries';
 
 /** I4 in the Inspector: the drilldown over the page's `users` answer. */
 export function UsersModule({ state }: { state: ModuleState }) {

@@ -1,7 +1,7 @@
 import type { DataFrame } from '@grafana/data';
 import { PublisherQualityRule, QualityLabels, QualityMetric, Thresholds } from '../../model';
 import type { ChartSeries, Guide } from '../../components/TimeChart/TimeChart';
-import type { QualitySeriesKind } from '../../utils/inspectorState';
+import type { QualitySeriesKind } from '../../state/inspectorState';
 
 export interface QualityFrameInfo {
   metric: string;

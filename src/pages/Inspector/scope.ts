@@ -1,7 +1,7 @@
 import type { SessionDataSource } from '../../datasource/datasource';
 import type { SessionQuery } from '../../datasource/types';
-import { QUERY_FIELDS, type QueryType } from '../../model';
-import type { TimeWindow } from '../../utils/useQueries';
+import { QUERY_DESCRIPTORS, type QueryType } from '../../model';
+import type { TimeWindow } from '../../dataAccess/queryRequest';
 
 /** What every Inspector module is narrowed to: the session, its meeting, a user, a time range. */
 export interface InspectorScope {
@@ -20,7 +20,7 @@ export function scopedQuery(
   queryType: QueryType,
   extra: Partial<SessionQuery> = {}
 ): SessionQuery {
-  const fields = QUERY_FIELDS[queryType];
+  const fields = QUERY_DESCRIPTORS[queryType].fields;
   const q: SessionQuery = { refId, queryType, sessionId: scope.sessionId, ...extra };
   const put = <K extends keyof SessionQuery>(k: K, v: SessionQuery[K] | undefined) => {
     if (v !== undefined && v !== '' && (fields as string[]).includes(k as string)) {

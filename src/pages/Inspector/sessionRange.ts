@@ -1,7 +1,7 @@
 import { Limits } from '../../model';
-import { frameRows, num, str } from '../../utils/frames';
+import { frameRows, num, str } from '../../dataAccess/frames';
 import type { DataFrame } from '@grafana/data';
-import type { TimeWindow } from '../../utils/useQueries';
+import type { TimeWindow } from '../../dataAccess/queryRequest';
 
 export interface MeetingRow {
   meetingId: string;

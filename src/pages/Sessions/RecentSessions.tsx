@@ -3,9 +3,9 @@ import { Link } from 'react-router-dom';
 import { useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { getTableStyles } from '../../components/Table/tableStyles';
-import { formatTime } from '../../utils/format';
-import { inspectorUrl } from '../../utils/inspectorState';
-import { recentSessions } from '../../utils/recentSessions';
+import { formatTime } from '../../components/format';
+import { inspectorUrl } from '../../state/inspectorState';
+import { recentSessions } from '../../state/recentSessions';
 import { TableHead } from '../../components/Table/TableHead';
 
 /** I1: the sessions this Grafana user opened in the Inspector, from this browser. */

@@ -4,10 +4,11 @@ import { Alert, Button, Checkbox, LoadingPlaceholder, Stack, TagList, useStyles2
 import { testIds } from '../../components/testIds';
 import { getTableStyles } from '../../components/Table/tableStyles';
 import type { SavedSession } from '../../model';
-import { errorMessage, findDataSource } from '../../utils/dataSource';
-import { formatTime } from '../../utils/format';
-import { inspectorUrl } from '../../utils/inspectorState';
-import { deleteManySaved, listSaved } from '../../utils/savedSessions';
+import { errorMessage } from '../../dataAccess/errorMessage';
+import { findDataSource } from '../../dataAccess/findDataSource';
+import { formatTime } from '../../components/format';
+import { inspectorUrl } from '../../state/inspectorState';
+import { deleteManySaved, listSaved } from '../../rest/savedSessions';
 import { TableHead } from '../../components/Table/TableHead';
 
 type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'done'; saved: SavedSession[] };

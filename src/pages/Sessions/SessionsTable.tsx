@@ -2,21 +2,35 @@ import React from 'react';
 import { Link } from 'react-router-dom';
 import { dateTimeFormat } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
-import type { SessionSearchResult } from '../../datasource/datasource';
+import type { SessionRow } from '../../model';
 import { testIds } from '../../components/testIds';
 import { getTableStyles } from '../../components/Table/tableStyles';
-import { formatDuration } from '../../utils/format';
-import { inspectorUrl } from '../../utils/inspectorState';
+import { formatDuration } from '../../components/format';
+import { inspectorUrl } from '../../state/inspectorState';
 import { TableHead } from '../../components/Table/TableHead';
 
-export type SessionRow = SessionSearchResult['sessions'][number];
+/** What the table shows of a session (the panel builds it from a sessions frame). */
+export type SessionTableRow = Pick<
+  SessionRow,
+  | 'project'
+  | 'sessionId'
+  | 'callType'
+  | 'start'
+  | 'end'
+  | 'durationS'
+  | 'users'
+  | 'connections'
+  | 'streams'
+  | 'subscribers'
+  | 'errors'
+>;
 
 /** Sessions, newest first; each id opens the Inspector. */
 export function SessionsTable({
   sessions,
   testId = testIds.sessions.table,
 }: {
-  sessions: SessionRow[];
+  sessions: SessionTableRow[];
   testId?: string;
 }) {
   const t = useStyles2(getTableStyles);

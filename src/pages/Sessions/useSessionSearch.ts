@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { SessionSearchResult } from '../../datasource/datasource';
-import type { CallType } from '../../model';
-import { errorMessage, findDataSource } from '../../utils/dataSource';
+import type { CallType, SessionSearchResponse } from '../../model';
+import { errorMessage } from '../../dataAccess/errorMessage';
+import { findDataSource } from '../../dataAccess/findDataSource';
 
 export type SearchState =
   | { status: 'loading' }
   | { status: 'no-datasource' }
   | { status: 'error'; message: string }
-  | { status: 'done'; sessions: SessionSearchResult['sessions'] };
+  | { status: 'done'; sessions: SessionSearchResponse['sessions'] };
 
 /** I1 filters besides the id prefix and the time window. */
 export interface SessionFilters {
@@ -31,20 +31,15 @@ export function useSessionSearch(prefix: string, hours: number, filters: Session
       }
       const to = Date.now();
       // GET /api/v1/sessions through the backend's resource proxy, with the I1 filters.
-      const params: Record<string, string | number> = { from: to - h * 3_600_000, to, limit: 200 };
-      if (q) {
-        params.q = q;
-      }
-      if (f.hasErrors) {
-        params.hasErrors = 'true';
-      }
-      if (f.callType) {
-        params.callType = f.callType;
-      }
-      if (f.minSize) {
-        params.minSize = f.minSize;
-      }
-      const res = await ds.getResource<SessionSearchResult>('sessions', params);
+      const res = await ds.searchSessions({
+        from: to - h * 3_600_000,
+        to,
+        limit: 200,
+        q,
+        hasErrors: f.hasErrors || undefined,
+        callType: f.callType,
+        minSize: f.minSize || undefined,
+      });
       return { status: 'done', sessions: res.sessions };
     })().then(
       (state) => !cancelled && setAnswer({ key, state }),

@@ -5,10 +5,9 @@ import { EventTable } from '../../components/EventLog/EventTable';
 import { FilterTerms } from '../../components/EventLog/FilterTerms';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
-import { frameNamed, frameRows } from '../../utils/frames';
-import { formatFilter, matchesFilter, parseFilter, type FilterTerm } from '../../utils/textFilter';
+import { frameNamed, frameRows } from '../../dataAccess/frames';
+import { eventText, formatFilter, matchesFilter, parseFilter, type FilterTerm } from '../../model';
 import { panelState, WrongQuery } from '../PanelState';
-import { eventText } from './eventText';
 import type { EventLogOptions } from './types';
 
 /** The event log on any dashboard: the option's terms, then the viewer's own, stacked. */

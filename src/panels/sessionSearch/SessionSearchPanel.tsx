@@ -3,16 +3,17 @@ import type { PanelProps } from '@grafana/data';
 import { Input, Stack } from '@grafana/ui';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
-import { SessionsTable, type SessionRow } from '../../pages/Sessions/SessionsTable';
-import { frameNamed, frameRows, num, str } from '../../utils/frames';
+import type { CallType } from '../../model';
+import { SessionsTable, type SessionTableRow } from '../../pages/Sessions/SessionsTable';
+import { frameNamed, frameRows, num, str } from '../../dataAccess/frames';
 import { panelState, WrongQuery } from '../PanelState';
 import type { SessionSearchOptions } from './types';
 
-function toSession(r: Record<string, unknown>): SessionRow {
+function toSession(r: Record<string, unknown>): SessionTableRow {
   return {
     project: str(r.project),
     sessionId: str(r.sessionId),
-    callType: str(r.callType),
+    callType: str(r.callType) as CallType,
     start: num(r.start),
     end: num(r.end),
     durationS: num(r.durationS),

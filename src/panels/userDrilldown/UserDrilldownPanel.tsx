@@ -5,7 +5,7 @@ import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
 import { UserDrilldown } from '../../components/UserDrilldown/UserDrilldown';
 import type { SessionQuery } from '../../datasource/types';
-import { inspectorUrl } from '../../utils/inspectorState';
+import { inspectorUrl } from '../../state/inspectorState';
 import { panelState, WrongQuery } from '../PanelState';
 import type { UserDrilldownOptions } from './types';
 

@@ -6,7 +6,7 @@ import type { SessionQuery } from '../../../src/datasource/types';
 import { plugin as eventLog } from '../../../src/panels/eventLog/module';
 import { plugin as sessionSearch } from '../../../src/panels/sessionSearch/module';
 import { plugin as userDrilldown } from '../../../src/panels/userDrilldown/module';
-import { runQueries } from '../../../src/utils/useQueries';
+import { runQueries } from '../../../src/dataAccess/useQueries';
 
 const PANELS: Record<string, PanelPlugin> = { sessionSearch, userDrilldown, eventLog } as unknown as Record<
   string,

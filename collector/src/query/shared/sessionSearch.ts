@@ -1,0 +1,82 @@
+import { classifyCallType, errorEventSql, QUERY_DESCRIPTORS, type SessionQueryModel, type SessionRow } from '@model';
+import { listSaved } from '../../store/savedSessions';
+import type { Store } from '../../store/store';
+import { SqlWhere } from './where';
+
+/** The sessions query's filters, over the granted projects and [from, to]. */
+export type SessionSearch = Pick<
+  SessionQueryModel,
+  'sessionIdPrefix' | 'hasErrors' | 'callType' | 'minSize' | 'saved' | 'tag' | 'limit'
+> & { projects: string[]; from: number; to: number };
+
+/** What the search reads from the events; the rest of a row is derived. */
+type CountedRow = Pick<
+  SessionRow,
+  | 'project'
+  | 'sessionId'
+  | 'start'
+  | 'end'
+  | 'connections'
+  | 'users'
+  | 'publishers'
+  | 'streams'
+  | 'subscribers'
+  | 'errors'
+>;
+
+/**
+ * Sessions with activity in [from, to], newest first, with their counts and call type. Callers
+ * check the search with the sessions query's descriptor (`checkQuery`) first.
+ */
+export async function searchSessions(store: Store, s: SessionSearch): Promise<SessionRow[]> {
+  const limit = s.limit ?? QUERY_DESCRIPTORS.sessions.defaults.limit;
+  if (s.projects.length === 0) {
+    return [];
+  }
+  const where = new SqlWhere();
+  where.add(`project = ANY(${where.param(s.projects)}::text[])`);
+  const from = where.param(s.from);
+  const to = where.param(s.to);
+  if (s.sessionIdPrefix) {
+    where.add(`session_id LIKE ${where.param(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')}`);
+  }
+  const rows = await store.query<CountedRow>(
+    `SELECT project, session_id AS "sessionId", min(ts)::float8 AS start, max(ts)::float8 AS "end",
+       count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
+       count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
+       count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
+       count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
+       count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
+       count(*) FILTER (WHERE ${errorEventSql()})::float8 AS errors
+     FROM all_events
+     WHERE ${where}
+     GROUP BY project, session_id
+     HAVING min(ts) <= ${to}::bigint AND max(ts) >= ${from}::bigint
+     ORDER BY max(ts) DESC, session_id`,
+    where.params
+  );
+  const saved = new Map(
+    (await listSaved(store, s.projects)).map((x) => [`${x.project}\u0000${x.sessionId}`, x] as const)
+  );
+  const tag = s.tag?.trim().toLowerCase();
+  return rows
+    .map((r): SessionRow => {
+      const mark = saved.get(`${r.project}\u0000${r.sessionId}`);
+      return {
+        ...r,
+        durationS: Math.round((r.end - r.start) / 1000),
+        callType: classifyCallType(r.users, r.publishers),
+        savedName: mark?.name ?? null,
+        tags: mark?.tags ?? [],
+      };
+    })
+    .filter(
+      (r) =>
+        (!s.hasErrors || r.errors > 0) &&
+        (!s.callType || r.callType === s.callType) &&
+        (s.minSize === undefined || r.connections >= s.minSize) &&
+        (s.saved === undefined || (r.savedName !== null) === s.saved) &&
+        (!tag || r.tags.some((t) => t.toLowerCase() === tag))
+    )
+    .slice(0, limit);
+}
