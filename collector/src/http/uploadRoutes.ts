@@ -78,7 +78,12 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps, tokens
         return await importDump(
           deps.store,
           { path, name, size: (await stat(path)).size },
-          { project, sessionId: session, format: format as DumpFormat | 'auto' }
+          {
+            project,
+            sessionId: session,
+            format: format as DumpFormat | 'auto',
+            retentionDays: deps.config.retentionDays,
+          }
         );
       } catch (err) {
         if (err instanceof DumpError) {

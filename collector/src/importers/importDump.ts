@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { Limits } from '@model';
 import { RecordError, validateRecord } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import type { IngestRecord } from '../model/records';
+import { recordImport } from '../store/imports';
+import { DAY_MS } from '../store/partitions';
 import type { Store } from '../store/store';
 import { internalsEntries } from './internalsDump';
 import { rtcstatsEntries } from './rtcstatsDump';
@@ -26,7 +29,10 @@ export interface ImportOptions {
   sessionId: string;
   /** 'auto' (default) detects the format from the first bytes. */
   format?: DumpFormat | 'auto';
+  /** The collector's RETENTION_DAYS: the imported session is kept that long from now. */
+  retentionDays?: number;
   onProgress?: (p: ImportProgress) => void;
+  now?: number;
 }
 
 export interface ImportResult {
@@ -40,6 +46,10 @@ export interface ImportResult {
   samples: number;
   accepted: number;
   duplicates: number;
+  /** When the import was recorded; its retention counts from here, whatever the dump's dates. */
+  importedAt: number;
+  /** Until when the imported session is kept (unless saved). */
+  keptUntil: number;
 }
 
 /** Which format the dump is, from its first non-blank characters. */
@@ -124,8 +134,12 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     throw new DumpError(`${file.name}: the dump holds no peer connection and no getUserMedia call: nothing to import`);
   }
 
-  // Pass 2: the same records, now with the final user id and client description, in batches.
+  // Pass 2: the same records, now with the final user id and client description, in batches,
+  // into the kept tables. The import is recorded first, so that a purge running meanwhile keeps
+  // the batches already written.
   const userId = `dump-${hash.digest('hex').slice(0, 16)}`;
+  const importedAt = options.now ?? Date.now();
+  await recordImport(store, options.project, options.sessionId, importedAt);
   const result: ImportResult = {
     file: file.name,
     format: detected,
@@ -136,10 +150,12 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     samples: 0,
     accepted: 0,
     duplicates: 0,
+    importedAt,
+    keptUntil: importedAt + (options.retentionDays ?? Limits.retentionDays) * DAY_MS,
   };
   let batch: IngestRecord[] = [];
   const write = async () => {
-    const r = await writeBatch(store, options.project, batch);
+    const r = await writeBatch(store, options.project, batch, { kept: true });
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     batch = [];

@@ -21,6 +21,8 @@ export interface SessionRow {
   /** The saved session's name and tags, when it is saved (I9). */
   savedName: string | null;
   tags: string[];
+  /** When it was last imported from a dump (C5), if it was. */
+  importedAt: number | null;
 }
 
 export interface SessionSearch {
@@ -41,7 +43,10 @@ export interface SessionSearch {
 
 const MAX_LIMIT = 5000;
 
-/** Sessions with activity in [from, to], newest first, with their counts and call type. */
+/**
+ * Sessions with activity in [from, to], or imported in it (a dump keeps its recorded dates,
+ * which may be long ago), newest first, with their counts and call type.
+ */
 export async function searchSessions(store: Store, s: SessionSearch): Promise<SessionRow[]> {
   const limit = s.limit ?? DEFAULT_SESSIONS_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
@@ -71,8 +76,9 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
     streams: number;
     subscribers: number;
     errors: number;
+    imported_at: number | null;
   }>(
-    `SELECT project, session_id, min(ts)::float8 AS start, max(ts)::float8 AS "end",
+    `WITH s AS (SELECT project, session_id, min(ts) AS start, max(ts) AS "end",
        count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
        count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
        count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
@@ -81,9 +87,12 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
        count(*) FILTER (WHERE variation = 'failure' OR action = 'exception')::float8 AS errors
      FROM all_events
      WHERE ${where.join(' AND ')}
-     GROUP BY project, session_id
-     HAVING min(ts) <= $3::bigint AND max(ts) >= $2::bigint
-     ORDER BY max(ts) DESC, session_id`,
+     GROUP BY project, session_id)
+     SELECT s.project, s.session_id, s.start::float8 AS start, s."end"::float8 AS "end", s.connections, s.users,
+       s.publishers, s.streams, s.subscribers, s.errors, i.imported_at::float8 AS imported_at
+     FROM s LEFT JOIN imports i ON i.project = s.project AND i.session_id = s.session_id
+     WHERE (s.start <= $3::bigint AND s."end" >= $2::bigint) OR i.imported_at BETWEEN $2::bigint AND $3::bigint
+     ORDER BY greatest(s."end", coalesce(i.imported_at, 0)) DESC, s.session_id`,
     params
   );
   const saved = new Map(
@@ -108,6 +117,7 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
         callType: classifyCallType(r.users, r.publishers),
         savedName: mark?.name ?? null,
         tags: mark?.tags ?? [],
+        importedAt: r.imported_at,
       };
     })
     .filter(
