@@ -30,6 +30,8 @@ export interface SessionSearchResult {
     streams: number;
     subscribers: number;
     errors: number;
+    /** When the session was imported from a dump, if it was (it keeps its recorded times). */
+    importedAt: number | null;
   }>;
 }
 

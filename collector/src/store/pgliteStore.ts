@@ -11,6 +11,8 @@ import type { Queryable, SqlParam, Store } from './store';
  */
 const PGLITE_SETTINGS = ['max_wal_size=64MB', 'min_wal_size=32MB'];
 const CHECKPOINT_AFTER_BYTES = 48 * 1024 * 1024;
+/** The log is measured after every this many transactions: the measure costs a query. */
+const CHECK_EVERY_TX = 10;
 
 /** Embedded PostgreSQL (WebAssembly), persisted to a directory or kept in memory. */
 export async function openPglite(dataDir: string, schema?: string): Promise<Store> {
@@ -32,7 +34,12 @@ export async function openPglite(dataDir: string, schema?: string): Promise<Stor
   };
   const run = async <T>(q: Pick<PGlite, 'query'>, sql: string, params?: SqlParam[]): Promise<T[]> =>
     (await q.query<T>(sql, params)).rows;
+  let txSinceCheck = 0;
   const checkpointIfDue = async () => {
+    if (++txSinceCheck < CHECK_EVERY_TX) {
+      return;
+    }
+    txSinceCheck = 0;
     const [{ since }] = await run<{ since: number }>(
       db,
       'SELECT (pg_current_wal_insert_lsn() - redo_lsn)::float8 AS since FROM pg_control_checkpoint()'

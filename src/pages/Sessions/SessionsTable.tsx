@@ -44,7 +44,20 @@ export function SessionsTable({
             </td>
             <td>{x.project}</td>
             <td>{x.callType}</td>
-            <td>{dateTimeFormat(x.start)}</td>
+            <td>
+              {dateTimeFormat(x.start)}
+              {x.importedAt !== null && (
+                <>
+                  {' '}
+                  <Badge
+                    color="purple"
+                    icon="import"
+                    text="imported"
+                    tooltip={`Imported ${dateTimeFormat(x.importedAt)}; kept from then for the retention period`}
+                  />
+                </>
+              )}
+            </td>
             <td>{formatDuration(x.durationS)}</td>
             <td>{x.users}</td>
             <td>{x.connections}</td>

@@ -21,6 +21,8 @@ function toSession(r: Record<string, unknown>): SessionRow {
     streams: num(r.streams),
     subscribers: num(r.subscribers),
     errors: num(r.errors),
+    // The sessions frame does not carry the import time (the REST search does).
+    importedAt: null,
   };
 }
 
