@@ -11,12 +11,18 @@ import { TableHead } from '../../components/Table/TableHead';
 
 export type SessionRow = SessionSearchResult['sessions'][number];
 
+/** A session whose last event is this recent is still going on. */
+const LIVE_WITHIN_MS = 2 * 60_000;
+
 /** Sessions, newest first; each id opens the Inspector. */
 export function SessionsTable({
   sessions,
+  asOf,
   testId = testIds.sessions.table,
 }: {
   sessions: SessionRow[];
+  /** When the search ran: a session with an event this close to it is live. */
+  asOf: number;
   testId?: string;
 }) {
   const t = useStyles2(getTableStyles);
@@ -28,6 +34,7 @@ export function SessionsTable({
           'Project',
           'Call type',
           'Started',
+          'Ended',
           'Duration',
           'Users',
           'Connections',
@@ -56,6 +63,13 @@ export function SessionsTable({
                     tooltip={`Imported ${dateTimeFormat(x.importedAt)}; kept from then for the retention period`}
                   />
                 </>
+              )}
+            </td>
+            <td>
+              {asOf - x.end < LIVE_WITHIN_MS ? (
+                <Badge color="green" icon="circle" text="live" tooltip="An event arrived in the last two minutes" />
+              ) : (
+                dateTimeFormat(x.end)
               )}
             </td>
             <td>{formatDuration(x.durationS)}</td>

@@ -7,7 +7,7 @@ export type SearchState =
   | { status: 'loading' }
   | { status: 'no-datasource' }
   | { status: 'error'; message: string }
-  | { status: 'done'; sessions: SessionSearchResult['sessions'] };
+  | { status: 'done'; sessions: SessionSearchResult['sessions']; asOf: number };
 
 /** I1 filters besides the id prefix and the time window. */
 export interface SessionFilters {
@@ -45,7 +45,7 @@ export function useSessionSearch(prefix: string, hours: number, filters: Session
         params.minSize = f.minSize;
       }
       const res = await ds.getResource<SessionSearchResult>('sessions', params);
-      return { status: 'done', sessions: res.sessions };
+      return { status: 'done', sessions: res.sessions, asOf: res.to };
     })().then(
       (state) => !cancelled && setAnswer({ key, state }),
       (err) => !cancelled && setAnswer({ key, state: { status: 'error', message: errorMessage(err) } })

@@ -52,7 +52,7 @@ export function SessionSearchPanel({ data, options, width, height }: PanelProps<
                 />
               )}
               {rows.length > 0 ? (
-                <SessionsTable sessions={rows} testId={testIds.sessions.table} />
+                <SessionsTable sessions={rows} asOf={data.timeRange.to.valueOf()} testId={testIds.sessions.table} />
               ) : (
                 <p role="status">No session id starts with &quot;{prefix}&quot;.</p>
               )}

@@ -10,7 +10,9 @@ import { importDump } from '../../../collector/src/importers/importDump';
 import { SHARED_DATA } from '../../../collector/test/sharedData';
 import { startServer } from '../../../collector/src/server';
 import type { SessionTruth } from '../../../collector/src/simulator/manifest';
+import { generateSession } from '../../../collector/src/simulator/generate';
 import { simulate } from '../../../collector/src/simulator/simulate';
+import { writeRecords } from '../../../collector/src/simulator/writer';
 import { handleDsQuery, handleResource, type CollectorTarget } from './grafanaApi';
 
 export interface StackInfo {
@@ -24,6 +26,8 @@ export interface StackInfo {
     Pick<SessionTruth, 'sessionId' | 'callType'> & { users: number; errors: number; subscribers: number }
   >;
   broadcast?: { sessionId: string; subscribers: number };
+  /** A 12-user multiparty call (20 minutes, ended half an hour ago): the screenshots' mid-size call. */
+  twelveUsers: string;
   /** A real Chrome dump recorded in 2020, imported when the stack started. */
   imported: { sessionId: string; userId: string; importedAt: number };
 }
@@ -76,6 +80,23 @@ async function main() {
     });
     broadcast = { sessionId: big.sessions[0].sessionId, subscribers: broadcastSubscribers };
   }
+
+  const twelveUsers = '1_MX4-twelve-users-call';
+  const twelve = generateSession(
+    {
+      sessionId: twelveUsers,
+      shape: 'multiparty',
+      start: now - 50 * 60_000,
+      meetings: 1,
+      reuseGapMs: 0,
+      minutes: 20,
+      users: 12,
+      sampleIntervalMs: 30_000,
+      trouble: 1,
+    },
+    12
+  );
+  await writeRecords({ url: collector.url, token: 'harness-ingest' }, twelve.records);
 
   const dump = await importDump(
     collector.store,
@@ -133,6 +154,7 @@ async function main() {
       subscribers: s.subscribers.length,
     })),
     broadcast,
+    twelveUsers,
     imported,
   };
   const out = process.env.HARNESS_STACK_FILE;
