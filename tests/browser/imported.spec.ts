@@ -17,7 +17,7 @@ test('an imported dump recorded years ago is listed by its import time and opens
   await expect(page.getByRole('radio', { name: '24 h' })).toBeChecked();
   const row = table.locator('tr', { hasText: imported.sessionId });
   await expect(row).toHaveCount(1);
-  await expect(row.getByText('imported')).toBeVisible();
+  await expect(row.getByText('imported', { exact: true })).toBeVisible();
   await expect(row).toContainText('2020-11-12');
 
   await row.getByRole('link', { name: imported.sessionId }).click();
