@@ -12,11 +12,12 @@ import { gunzipSync } from 'node:zlib';
 import { importDump, type ImportProgress } from '../collector/src/importers/importDump';
 import { openStore } from '../collector/src/store/openStore';
 import { dropSchemas, throwawaySchema } from '../collector/test/schemas';
+import { SHARED_DATA } from '../collector/test/sharedData';
 
 const DOC = 'docs/benchmarks.md';
 const BEGIN = '<!-- bench:import:begin -->';
 const END = '<!-- bench:import:end -->';
-const DATA = join(__dirname, '../../shared/data');
+const DATA = SHARED_DATA;
 const REAL = join(DATA, 'rtcstats/dumps/google-standard-stats-p2p.jsonl');
 const INTERNALS = join(DATA, 'chromium/chromium156-two-calls.webrtc-internals.json.gz');
 const TARGET = 100 * 1024 * 1024;

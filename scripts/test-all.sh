@@ -65,6 +65,7 @@ step go-vet check go vet ./...
 step build check npm run build
 step build-backend check npm run build:backend
 step go-test go go test -count=1 -v ./...
+step compose go bash -c 'cd tests/compose && go test -count=1 -v ./...'
 step collector-pglite node npm run test -w collector
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   step collector-postgres node npm run test:pg -w collector
@@ -72,6 +73,7 @@ else
   failed=$((failed + 1))
   report+=("FAIL  collector-postgres: TEST_DATABASE_URL is not set (TEST_DATABASE_URL=\$(bash .ci/start-postgres.sh))")
 fi
+step readme node node --import tsx --test tests/readme/quickstart.test.ts
 step browser playwright npm run test:browser
 if command -v plugincheck2 >/dev/null; then
   step package-validate check npm run validate

@@ -1,6 +1,6 @@
 import { loadConfig, readTokenSpecs, storedTokens, type TokenSpec } from './config/config';
 import { startServer } from './server';
-import { simulate } from './simulator/simulate';
+import { simulate, type BackfillProgress } from './simulator/simulate';
 
 export const DEMO_TOKENS: TokenSpec[] = [
   { token: 'demo-ingest', kind: 'ingest', project: 'demo' },
@@ -8,9 +8,51 @@ export const DEMO_TOKENS: TokenSpec[] = [
   { token: 'demo-admin', kind: 'admin' },
 ];
 
+/** Milliseconds between quality samples of the demo's simulated streams. */
+export const DEMO_SAMPLE_INTERVAL_MS = 10_000;
+
+/** At most one progress line per this many milliseconds (plus the first and the last). */
+const PROGRESS_EVERY_MS = 5_000;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function describeToken(t: TokenSpec): string {
+  const name = 'token' in t ? t.token : `sha256:${t.sha256.slice(0, 8)}…`;
+  switch (t.kind) {
+    case 'ingest':
+      return `${name} (ingest into ${t.project})`;
+    case 'read':
+      return `${name} (read ${t.projects.join(', ')})`;
+    default:
+      return `${name} (admin)`;
+  }
+}
+
+/** Prints backfill progress, and the quick start's `curl` once the newest sessions are stored. */
+export function backfillReporter(curl: string, log: (line: string) => void, started = Date.now()) {
+  let last = 0;
+  let ready = false;
+  return (p: BackfillProgress) => {
+    const now = Date.now();
+    const done = p.sessions === p.totalSessions;
+    if (p.sessions === 1 || done || now - last >= PROGRESS_EVERY_MS) {
+      last = now;
+      const pct = p.totalRecords ? Math.floor((100 * p.records) / p.totalRecords) : 100;
+      log(
+        `backfill: ${p.sessions}/${p.totalSessions} sessions, ${count(p.records)} of ${count(p.totalRecords)} records (${pct} %), ${Math.round((now - started) / 1000)} s`
+      );
+    }
+    if (!ready) {
+      ready = true;
+      log(`ready: the newest sessions are stored (the rest follow, oldest last). In another terminal:\n  ${curl}`);
+    }
+  };
+}
+
 /**
- * The collector on its embedded store with simulated sessions: six hours of backfill (skipped
- * when the store already has data, so a restart keeps what it had) and live sessions after.
+ * The collector on its embedded store with simulated sessions: six hours of backfill, newest
+ * sessions first (skipped when the store already has data, so a restart keeps what it had),
+ * and live sessions after.
  */
 export async function demoCommand(): Promise<number> {
   const env: Record<string, string | undefined> = { DATA_DIR: './data/demo', ...process.env };
@@ -27,29 +69,38 @@ export async function demoCommand(): Promise<number> {
   console.log(
     `collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`
   );
+  console.log(`tokens: ${specs.map(describeToken).join(', ')}`);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const [{ n }] = await running.store.query<{ n: number }>('SELECT count(*)::float8 AS n FROM events');
+  const curl = `curl -H 'Authorization: Bearer ${read.token}' ${running.url}/api/v1/sessions`;
+  const [{ n }] = await running.store.query<{ n: number }>('SELECT count(*)::float8 AS n FROM all_events');
   const hours = Number(env.DEMO_HOURS ?? 6);
-  const sessions = Number(env.DEMO_SESSIONS ?? 60);
-  console.log(
-    n > 0
-      ? `store already holds ${n} events: skipping the backfill, producing live sessions`
-      : `simulating ${sessions} sessions over the last ${hours} hours, then live sessions`
-  );
-  console.log(`try: curl -H 'Authorization: Bearer ${read.token}' ${running.url}/api/v1/sessions`);
+  const sessions = n > 0 ? 0 : Number(env.DEMO_SESSIONS ?? 60);
+  if (sessions === 0) {
+    console.log(`store already holds ${count(n)} events: skipping the backfill, producing live sessions`);
+    console.log(`ready. In another terminal:\n  ${curl}`);
+  } else {
+    console.log(`backfill: simulating ${sessions} sessions over the last ${hours} hours, newest first`);
+  }
+  const report = backfillReporter(curl, (line) => console.log(line));
+  // Stopping during the backfill aborts its current batch: that is a clean stop, not a failure.
   await simulate({
     url: running.url,
     token: ingest.token,
     seed: 1,
-    sessions: n > 0 ? 0 : sessions,
+    sessions,
     hours,
-    sampleIntervalMs: 10_000,
+    sampleIntervalMs: DEMO_SAMPLE_INTERVAL_MS,
     live: true,
     signal: controller.signal,
     log: (line) => console.log(line),
+    onBackfill: report,
+  }).catch((err: unknown) => {
+    if (!controller.signal.aborted) {
+      throw err;
+    }
   });
   await running.close();
   return 0;

@@ -94,8 +94,10 @@ export async function query(c: RunningCollector, token: string, queries: WireQue
   return http<WireQueryResponse>(`${c.url}/api/v1/query`, { token, body: { queries } });
 }
 
+/** Rows stored, wherever they live: daily partitions or kept tables (saved, imported). */
 export async function countRows(c: RunningCollector, table: 'events' | 'quality_samples' | 'users'): Promise<number> {
-  const rows = await c.store.query<{ n: number }>(`SELECT count(*)::float8 AS n FROM ${table}`);
+  const from = table === 'users' ? table : `all_${table}`;
+  const rows = await c.store.query<{ n: number }>(`SELECT count(*)::float8 AS n FROM ${from}`);
   return rows[0].n;
 }
 

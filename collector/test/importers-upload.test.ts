@@ -9,8 +9,9 @@ import { Limits, REST } from '@model';
 import type { ImportResult } from '../src/importers/importDump';
 import type { RunningCollector } from '../src/server';
 import { countRows, startTestCollector } from './helpers';
+import { SHARED_DATA } from './sharedData';
 
-const DATA = join(__dirname, '../../../shared/data');
+const DATA = SHARED_DATA;
 const INTERNALS = join(DATA, 'chromium/chromium156-two-calls.webrtc-internals.json.gz');
 const CLI = join(__dirname, '../bin/collector.mjs');
 const run = promisify(execFile);
@@ -44,7 +45,7 @@ describe('dump upload endpoint and CLI', () => {
     assert.equal(res.body.peerConnections, 2);
     assert.equal(res.body.accepted, res.body.events + res.body.samples);
     const stored = await c.store.query<{ n: number }>(
-      `SELECT count(*)::float8 AS n FROM quality_samples WHERE project = 'proj-a' AND session_id = 'up-1'`
+      `SELECT count(*)::float8 AS n FROM all_quality_samples WHERE project = 'proj-a' AND session_id = 'up-1'`
     );
     assert.equal(stored[0].n, res.body.samples);
   });

@@ -10,8 +10,9 @@ import { PC_FAILED } from '../src/importers/sessionMapper';
 import { CollectorError, ErrorCode } from '../src/errors';
 import type { RunningCollector } from '../src/server';
 import { col, countRows, query, startTestCollector } from './helpers';
+import { SHARED_DATA } from './sharedData';
 
-const DATA = join(__dirname, '../../../shared/data');
+const DATA = SHARED_DATA;
 const DUMPS = join(DATA, 'rtcstats/dumps');
 const EXPECTED = join(DATA, 'rtcstats/expected');
 
@@ -79,11 +80,11 @@ interface Measured {
 async function measured(c: RunningCollector, sessionId: string, userId: string): Promise<Map<string, Measured>> {
   const sums = await c.store.query<{ connection_id: string; role: string; packets: number; lost: number }>(
     `SELECT connection_id, role, coalesce(sum(packets), 0)::float8 AS packets, coalesce(sum(packets_lost), 0)::float8 AS lost
-     FROM quality_samples WHERE project = 'proj-a' AND session_id = $1 GROUP BY 1, 2`,
+     FROM all_quality_samples WHERE project = 'proj-a' AND session_id = $1 GROUP BY 1, 2`,
     [sessionId]
   );
   const events = await c.store.query<{ connection_id: string; action: string; variation: string | null; ts: number }>(
-    `SELECT connection_id, action, variation, ts::float8 AS ts FROM events
+    `SELECT connection_id, action, variation, ts::float8 AS ts FROM all_events
      WHERE project = 'proj-a' AND session_id = $1 AND connection_id IS NOT NULL ORDER BY ts`,
     [sessionId]
   );
@@ -359,7 +360,7 @@ describe('dump importers', () => {
     assert.deepEqual([r.format, r.peerConnections, r.samples], ['rtcstats-v3', 1, 3]);
     const rows = await c.store.query(
       `SELECT ts::float8 AS ts, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms, frame_rate, width, height
-       FROM quality_samples WHERE session_id = 'v3-codes' ORDER BY ts`
+       FROM all_quality_samples WHERE session_id = 'v3-codes' ORDER BY ts`
     );
     const T0 = 1795400000000;
     const common = { role: 'publisher', media: 'video', rtt_ms: 40, frame_rate: 30, width: 640, height: 360 };
@@ -370,7 +371,7 @@ describe('dump importers', () => {
       { ts: T0 + 3000, ...common, bitrate_kbps: 800, packets: 100, packets_lost: null, loss_pct: null },
     ]);
     const events = await c.store.query<{ action: string; variation: string | null; reason: string | null; ts: number }>(
-      `SELECT action, variation, reason, ts::float8 AS ts FROM events WHERE session_id = 'v3-codes' ORDER BY ts, id`
+      `SELECT action, variation, reason, ts::float8 AS ts FROM all_events WHERE session_id = 'v3-codes' ORDER BY ts, id`
     );
     assert.deepEqual(
       events.map((e) => [e.ts - T0, e.action, e.variation ?? e.reason]),
@@ -407,7 +408,7 @@ describe('dump importers', () => {
     try {
       const r = await importDump(c.store, dumpFile(path), { project: 'proj-a', sessionId: 'ice-only' });
       const connects = await c.store.query<{ connection_id: string; variation: string; ts: number }>(
-        `SELECT connection_id, variation, ts::float8 AS ts FROM events WHERE session_id = 'ice-only' AND action = 'connect' AND variation <> 'attempt'`
+        `SELECT connection_id, variation, ts::float8 AS ts FROM all_events WHERE session_id = 'ice-only' AND action = 'connect' AND variation <> 'attempt'`
       );
       // PC_0's ICE connects at 1647265402095; PC_1 and PC_2 only ever reach ICE 'disconnected'.
       assert.deepEqual(connects, [{ connection_id: `${r.userId}/PC_0`, variation: 'success', ts: 1647265402095 }]);
@@ -442,7 +443,7 @@ describe('dump importers', () => {
       loss_pct: number | null;
       rtt_ms: number | null;
     }>(
-      `SELECT ts::float8 AS ts, bitrate_kbps, loss_pct, rtt_ms FROM quality_samples
+      `SELECT ts::float8 AS ts, bitrate_kbps, loss_pct, rtt_ms FROM all_quality_samples
        WHERE session_id = 'internals' AND role = 'publisher' AND media = 'video' AND stream_id LIKE $1 ORDER BY ts`,
       [`${r.userId}/8-1/%`]
     );

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { migrate } from '../src/store/migrations';
 import { openStore } from '../src/store/openStore';
+import { openPglite } from '../src/store/pgliteStore';
 import { DAY_MS } from '../src/store/partitions';
 import { writeBatch } from '../src/ingest/writeBatch';
 import { SessionBuilder, T0 } from './fixtures';
@@ -15,8 +16,46 @@ describe('store', () => {
       const rows = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
       assert.deepEqual(
         rows.map((r) => r.version),
-        [1, 2]
+        [1, 2, 3]
       );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('the embedded store checkpoints its write-ahead log once it passes 48 MB and keeps at most 64 MB of it', async () => {
+    // Single-user PostgreSQL never checkpoints by itself: without the store's own checkpoints
+    // this log would hold every byte written since the store was opened.
+    const store = await openPglite('memory://');
+    const wal = async () =>
+      (
+        await store.query<{ since: number; at: number }>(
+          `SELECT (pg_current_wal_insert_lsn() - redo_lsn)::float8 AS since,
+             (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::float8 AS at FROM pg_control_checkpoint()`
+        )
+      )[0];
+    try {
+      const settings = await store.query<{ name: string; setting: string; unit: string }>(
+        `SELECT name, setting, unit FROM pg_settings WHERE name IN ('max_wal_size', 'min_wal_size') ORDER BY name`
+      );
+      assert.deepEqual(settings, [
+        { name: 'max_wal_size', setting: '64', unit: 'MB' },
+        { name: 'min_wal_size', setting: '32', unit: 'MB' },
+      ]);
+      await store.query('CREATE TABLE wal_filler (id text PRIMARY KEY, pad text)');
+      const start = (await wal()).at;
+      for (let i = 0; i < 20; i++) {
+        await store.tx((q) =>
+          q.query(
+            `INSERT INTO wal_filler SELECT md5(g::text) || $1, repeat('x', 200) FROM generate_series(1, 10000) g`,
+            [String(i)]
+          )
+        );
+      }
+      const end = await wal();
+      const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+      assert.ok(end.at - start > 64 * 1048576, `the batches wrote ${mb(end.at - start)} of log`);
+      assert.ok(end.since < 48 * 1048576, `${mb(end.since)} of log since the last checkpoint`);
     } finally {
       await store.close();
     }

@@ -7,8 +7,9 @@ export function formatDuration(seconds: number): string {
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
 }
 
+/** Grafana's full date format (an instance setting) in the user's time zone. */
 export function formatTime(ms: number): string {
-  return dateTimeFormat(ms, { format: 'YYYY-MM-DD HH:mm:ss' });
+  return dateTimeFormat(ms);
 }
 
 export function formatPercent(ratio: number): string {

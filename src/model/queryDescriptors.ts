@@ -177,12 +177,18 @@ interface FieldRule {
   hint?: (v: unknown) => string;
 }
 
+/** A client's value in a message: text as given, anything else as JSON, at most 64 characters. */
+function shown(v: unknown): string {
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? typeof v);
+  return s.length > 64 ? `${s.slice(0, 64)}…` : s;
+}
+
 function oneOf(label: string, values: readonly string[], hint?: (v: unknown) => string): FieldRule {
   return {
     label,
     valid: (v) => isOneOf(values, v),
     expected: `one of ${values.join(', ')}`,
-    hint: hint ?? ((v) => `Unknown ${label.toLowerCase()} '${String(v)}'`),
+    hint: hint ?? ((v) => `Unknown ${label.toLowerCase()} '${shown(v)}'`),
   };
 }
 
@@ -224,13 +230,16 @@ const FIELD_RULES: Record<Exclude<keyof SessionQueryModel, 'queryType' | 'versio
     expected: `a list of ${ALL_QUALITY_METRICS.join(', ')}`,
     message: (v) =>
       Array.isArray(v)
-        ? `unknown metrics: ${v.filter((m) => !isOneOf(ALL_QUALITY_METRICS, m)).join(', ')} (known: ${ALL_QUALITY_METRICS.join(', ')})`
+        ? `unknown metrics: ${v
+            .filter((m) => !isOneOf(ALL_QUALITY_METRICS, m))
+            .map(shown)
+            .join(', ')} (known: ${ALL_QUALITY_METRICS.join(', ')})`
         : `metrics must be a list of ${ALL_QUALITY_METRICS.join(', ')}`,
   },
   sip: bool('SIP users'),
   fleetMetric: oneOf('Fleet metric', Object.values(FleetMetric)),
   stat: oneOf('Statistic', FLEET_STATS),
-  groupBy: oneOf('Group by', FLEET_GROUPS, (v) => `Cannot group by '${String(v)}'`),
+  groupBy: oneOf('Group by', FLEET_GROUPS, (v) => `Cannot group by '${shown(v)}'`),
   action: oneOf('Action', FAILURE_ACTIONS),
   format: oneOf('Format', FLEET_FORMATS),
   variable: oneOf('List', VARIABLE_KINDS, () => `Choose what to list: ${VARIABLE_KINDS.join(', ')}`),
@@ -253,7 +262,7 @@ export function checkQuery(q: Partial<SessionQueryModel>): QueryProblem | undefi
   if (!isOneOf(ALL_QUERY_TYPES, q.queryType)) {
     return {
       field: 'queryType',
-      message: `unknown queryType '${String(q.queryType)}' (known: ${ALL_QUERY_TYPES.join(', ')})`,
+      message: `unknown queryType '${shown(q.queryType)}' (known: ${ALL_QUERY_TYPES.join(', ')})`,
       hint: 'Choose a query type',
     };
   }
@@ -276,7 +285,7 @@ export function checkQuery(q: Partial<SessionQueryModel>): QueryProblem | undefi
     if (missing ? d.required.includes(field) : !rule.valid(v)) {
       return {
         field,
-        message: rule.message?.(v) ?? `${field} must be ${rule.expected}${missing ? '' : `, got '${String(v)}'`}`,
+        message: rule.message?.(v) ?? `${field} must be ${rule.expected}${missing ? '' : `, got '${shown(v)}'`}`,
         hint: rule.hint?.(v) ?? `${rule.label} must be ${rule.expected}`,
       };
     }

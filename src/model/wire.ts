@@ -118,6 +118,8 @@ export interface SessionRow {
   /** The saved session's name and tags, when it is saved (I9). */
   savedName: string | null;
   tags: string[];
+  /** When it was last imported from a dump (C5), if it was. */
+  importedAt: number | null;
 }
 
 /** The query string of `GET /api/v1/sessions` (the sessions query's filters; `q` is the id prefix). */

@@ -155,13 +155,15 @@ test.describe('Inspector against the collector', () => {
   test('toggling subscribers off removes their series', async ({ page, harness }) => {
     const s = busySession(harness);
     await openInspector(page, harness, s.sessionId);
-    const chart = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps')));
+    const chart = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps-video')));
     const range = await shownRange(page);
     const quality = await harness.collectorQuery(
       { queryType: 'quality', sessionId: s.sessionId, project: harness.info.project, metrics: ['bitrateKbps'] },
       range
     );
-    const roles = (quality.frames ?? []).map((f) => f.schema.fields[1].labels?.role);
+    const roles = (quality.frames ?? [])
+      .filter((f) => f.schema.fields[1].labels?.media === 'video')
+      .map((f) => f.schema.fields[1].labels?.role);
     const publishers = roles.filter((r) => r === 'publisher').length;
     const subscribers = roles.filter((r) => r === 'subscriber').length;
     expect(subscribers).toBeGreaterThan(0);
@@ -193,8 +195,10 @@ test.describe('Inspector against the collector', () => {
         `${set.size} publisher ${media} stream`
       );
     }
-    // Legend entries are the series left: none is a subscriber's.
-    await expect(chart.locator('.u-legend .u-series').filter({ hasText: /^sub / })).toHaveCount(0);
+    // The legend counts what is left: no user receives a stream any more.
+    const legend = page.locator(tid(testIds.inspector.qualityLegend));
+    await expect(legend.getByText(/receives [1-9]/)).toHaveCount(0);
+    await expect(legend.getByText(/publishes [1-9]/).first()).toBeVisible();
   });
 
   test('dragging on a chart zooms every module to the dragged range', async ({ page, harness }) => {
@@ -205,7 +209,7 @@ test.describe('Inspector against the collector', () => {
     await expect(page.locator(tid(testIds.module.loading))).toHaveCount(0, { timeout: 30_000 });
     await expect(page.locator(tid(testIds.inspector.eventRow)).first()).toBeVisible();
     const eventsBefore = await page.locator(tid(testIds.inspector.eventRow)).count();
-    const over = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps'))).locator('.u-over');
+    const over = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps-video'))).locator('.u-over');
     await over.scrollIntoViewIfNeeded();
     const box = (await over.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
@@ -241,10 +245,12 @@ test.describe('Inspector against the collector', () => {
       { queryType: 'quality', sessionId: s.sessionId, project: harness.info.project, metrics: ['bitrateKbps'] },
       after
     );
-    await expect(page.locator(tid(testIds.inspector.qualityChart('bitrateKbps')))).toHaveAttribute(
-      'data-series',
-      String(quality.frames?.length ?? 0)
-    );
+    for (const media of ['video', 'audio']) {
+      await expect(page.locator(tid(testIds.inspector.qualityChart(`bitrateKbps-${media}`)))).toHaveAttribute(
+        'data-series',
+        String((quality.frames ?? []).filter((f) => f.schema.fields[1].labels?.media === media).length)
+      );
+    }
     const users = frameOf(
       await harness.collectorQuery(
         { queryType: 'users', sessionId: s.sessionId, project: harness.info.project },
@@ -280,6 +286,87 @@ test.describe('Inspector against the collector', () => {
     await expect(page.locator(tid(testIds.inspector.stat('users')))).toHaveText(String(column(summary, 'users')[0]));
     await expect(page.locator(tid(testIds.inspector.stat('meetings')))).toHaveText('1');
     await expect(page.locator(tid(testIds.inspector.userRow))).toHaveCount(column(summary, 'users')[0] as number);
+  });
+
+  test('the session id heads the page; the legend names every user; bitrate has an axis per media', async ({
+    page,
+    harness,
+  }) => {
+    const s = busySession(harness);
+    await openInspector(page, harness, s.sessionId);
+    await expect(page.locator(tid(testIds.inspector.sessionId))).toHaveText(s.sessionId);
+    const range = await shownRange(page);
+    const quality = await harness.collectorQuery(
+      { queryType: 'quality', sessionId: s.sessionId, project: harness.info.project },
+      range
+    );
+    const labels = (quality.frames ?? []).map((f) => ({
+      user: f.schema.fields[1].labels?.user ?? '',
+      media: f.schema.fields[1].labels?.media ?? '',
+      metric: f.schema.fields[1].name,
+    }));
+    const users = [...new Set(labels.map((l) => l.user))].sort();
+    const legend = page.locator(tid(testIds.inspector.qualityLegend));
+    await expect(legend.locator('[data-user]')).toHaveCount(users.length, { timeout: 30_000 });
+    expect(await legend.locator('[data-user]').evaluateAll((li) => li.map((x) => x.getAttribute('data-user')))).toEqual(
+      users
+    );
+    // Audio and video bitrates on their own charts (and axes), each with its own guide only.
+    for (const media of ['video', 'audio'] as const) {
+      const chart = page.locator(tid(testIds.inspector.qualityChart(`bitrateKbps-${media}`)));
+      const expected = labels.filter((l) => l.media === media && l.metric === 'bitrateKbps').length;
+      expect(expected).toBeGreaterThan(0);
+      await expect(chart).toHaveAttribute('data-series', String(expected));
+      await expect(chart).toHaveAttribute(`data-${media}`, String(expected));
+      await expect(chart).toHaveAttribute(`data-${media === 'video' ? 'audio' : 'video'}`, '0');
+    }
+    // Pointing at a line names its user, media and stream under the chart.
+    const chart = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps-video')));
+    await chart.scrollIntoViewIfNeeded();
+    const over = chart.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    const readout = chart.locator('[aria-live="polite"]');
+    let named = '';
+    for (let x = 0.1; x < 0.95 && !/ · video · (publishes|receives) /.test(named); x += 0.05) {
+      for (let y = 0.1; y < 0.95 && !/ · video · (publishes|receives) /.test(named); y += 0.1) {
+        await page.mouse.move(box.x + box.width * x, box.y + box.height * y);
+        named = (await readout.textContent()) ?? '';
+      }
+    }
+    expect(users.some((u) => named.startsWith(`${u} · video · `))).toBe(true);
+  });
+
+  test("times follow Grafana's date formats in the user's time zone", async ({ browser, harness }) => {
+    const context = await browser.newContext({ timezoneId: 'America/New_York' });
+    const page = await context.newPage();
+    const s = busySession(harness);
+    await openInspector(page, harness, s.sessionId);
+    const range = await shownRange(page);
+    const inZone = (ms: number) =>
+      new Intl.DateTimeFormat('sv-SE', {
+        timeZone: 'America/New_York',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(ms));
+    // The header says the range in Grafana's full date format, YYYY-MM-DD HH:mm:ss, New York time.
+    await expect(page.locator(tid(testIds.inspector.range))).toContainText(
+      `${inZone(range.from)} → ${inZone(range.to)}`
+    );
+    // The time axis ticks use Grafana's interval format (HH:mm for minutes), in the same zone.
+    const chart = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps-video')));
+    await expect(chart).toHaveAttribute('data-ticks', /^\d{2}:\d{2}(\|\d{2}:\d{2})+$/);
+    const ticks = (await chart.getAttribute('data-ticks'))!.split('|');
+    const first = inZone(range.from).slice(11, 16);
+    const last = inZone(range.to).slice(11, 16);
+    for (const t of ticks) {
+      expect(first <= last ? t >= first && t <= last : t >= first || t <= last).toBe(true);
+    }
+    await context.close();
   });
 
   test('an unknown session says so instead of showing empty modules', async ({ page, harness }) => {

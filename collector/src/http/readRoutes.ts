@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { checkQuery, Limits, QUERY_PATH, QueryType, REST, type CallType, type SessionSearchResponse } from '@model';
+import { checkQuery, QUERY_PATH, QueryType, REST, type CallType, type SessionSearchResponse } from '@model';
 import { forbidden, invalidField } from '../errors';
 import { listProjects } from '../store/projects';
 import { runQueries } from '../query/runQueries';
 import { searchSessions } from '../query/shared/sessionSearch';
-import { checkQueryField } from '../query/validateQuery';
 import { VERSION } from '../version';
 import { authenticate, readableProjects, type Principal } from './auth';
 import { boolParam, numberParam, textParam } from './params';
@@ -13,6 +12,13 @@ import type { AppDeps } from './appDeps';
 const DAY = 24 * 60 * 60 * 1000;
 /** Epoch ms a JavaScript Date can hold. */
 const MAX_TIME = 8.64e15;
+
+/** A number of the search as given: the descriptor then names a value that is not one (`limit=abc`). */
+function searchNumber(params: unknown, name: string): number | undefined {
+  const raw = textParam(params, name, 64);
+  const n = Number(raw);
+  return raw === undefined ? undefined : raw.trim() !== '' && Number.isFinite(n) ? n : (raw as unknown as number);
+}
 
 export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {
   const { store, config } = deps;
@@ -49,21 +55,20 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
       throw forbidden(`project '${project}' is not granted to this token`, 'project');
     }
     const callType = textParam(q, 'callType');
-    checkQueryField('callType', callType, 'callType');
     const sessionIdPrefix = textParam(q, 'q');
     const tag = textParam(q, 'tag');
     const time = { min: -MAX_TIME, max: MAX_TIME };
     const to = numberParam(q, 'to', time) ?? Date.now();
     const from = numberParam(q, 'from', time) ?? to - DAY;
-    // The same search as the sessions query, checked by its descriptor.
+    // The same search as the sessions query, checked by its descriptor (numbers only parsed here).
     const search = {
       sessionIdPrefix,
       hasErrors: boolParam(q, 'hasErrors') ?? false,
       callType: callType as CallType | undefined,
-      minSize: numberParam(q, 'minSize', { min: 0, max: 1_000_000, integer: true }),
+      minSize: searchNumber(q, 'minSize'),
       saved: boolParam(q, 'saved'),
       tag,
-      limit: numberParam(q, 'limit', { min: 1, max: Limits.maxSessionsLimit, integer: true }),
+      limit: searchNumber(q, 'limit'),
     };
     const problem = checkQuery({ queryType: QueryType.Sessions, ...search });
     if (problem) {

@@ -77,7 +77,13 @@ export function registerUploadRoutes(app: FastifyInstance, deps: AppDeps, tokens
         return await importDump(
           deps.store,
           { path, name, size: (await stat(path)).size },
-          { project, sessionId: session, format, writeSlot: (write) => deps.admission.write(write) }
+          {
+            project,
+            sessionId: session,
+            format,
+            retentionDays: deps.config.retentionDays,
+            writeSlot: (write) => deps.admission.write(write),
+          }
         );
       } finally {
         await rm(dir, { recursive: true, force: true });

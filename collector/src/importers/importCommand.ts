@@ -17,8 +17,10 @@ one session: one user per file. With --url and --token the files are uploaded to
 collector (POST ${REST.import}, an ingest token of the project); without them they are written
 to the collector's store configured from the environment (DATABASE_URL, or PGlite in DATA_DIR).`;
 
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 function summary(r: ImportResult): string {
-  return `${r.file}: ${r.format}, user ${r.userId}, ${r.peerConnections} peer connections, ${r.events} events, ${r.samples} quality samples; stored ${r.accepted}, already there ${r.duplicates}`;
+  return `${r.file}: ${r.format}, user ${r.userId}, ${r.peerConnections} peer connections, ${r.events} events, ${r.samples} quality samples; stored ${r.accepted}, already there ${r.duplicates}; kept until ${day(r.keptUntil)} (retention counts from the import)`;
 }
 
 /** Streams one file to the upload endpoint, reporting the bytes sent. */
@@ -102,7 +104,8 @@ export async function importCommand(argv: string[]): Promise<number> {
   const project = values.project as string;
   const sessionId = values.session as string;
   const format = values.format as DumpFormat | 'auto';
-  const store = values.url ? undefined : await openStore(loadConfig());
+  const config = values.url ? undefined : loadConfig();
+  const store = config && (await openStore(config));
   let failed = 0;
   try {
     for (const path of files) {
@@ -113,7 +116,13 @@ export async function importCommand(argv: string[]): Promise<number> {
           ? await importDump(
               store,
               { path, name: basename(path), size },
-              { project, sessionId, format, onProgress: (p) => bar.update(p) }
+              {
+                project,
+                sessionId,
+                format,
+                retentionDays: config?.retentionDays,
+                onProgress: (p) => bar.update(p),
+              }
             )
           : await upload(
               values.url as string,

@@ -4,6 +4,8 @@ import { CollectorError, invalidDump } from '../errors';
 import { validateClientInfo, validateRecord } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import type { ClientInfo, IngestRecord } from '../model/records';
+import { recordImport } from '../store/imports';
+import { DAY_MS } from '../store/partitions';
 import type { Store } from '../store/store';
 import { internalsEntries } from './internalsDump';
 import { rtcstatsEntries } from './rtcstatsDump';
@@ -28,9 +30,12 @@ export interface ImportOptions {
   sessionId: string;
   /** 'auto' (default) detects the format from the first bytes. */
   format?: DumpFormat | 'auto';
+  /** The collector's RETENTION_DAYS: the imported session is kept that long from now. */
+  retentionDays?: number;
   onProgress?: (p: ImportProgress) => void;
   /** Runs each batch's write (the server's ingest admission: batches take turns with ingest). */
   writeSlot?: <T>(write: () => Promise<T>) => Promise<T>;
+  now?: number;
 }
 
 export interface ImportResult {
@@ -44,6 +49,10 @@ export interface ImportResult {
   samples: number;
   accepted: number;
   duplicates: number;
+  /** When the import was recorded; its retention counts from here, whatever the dump's dates. */
+  importedAt: number;
+  /** Until when the imported session is kept (unless saved). */
+  keptUntil: number;
 }
 
 const HEAD = 12;
@@ -140,11 +149,15 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     throw invalidDump(`${file.name}: the dump holds no peer connection and no getUserMedia call: nothing to import`);
   }
 
-  // Pass 2: the same records, now with the final user id and client description, in batches.
+  // Pass 2: the same records, now with the final user id and client description, in batches,
+  // into the kept tables. The import is recorded first, so that a purge running meanwhile keeps
+  // the batches already written.
   const userId = `dump-${hash.digest('hex').slice(0, 16)}`;
   // The user's SDK is the dump format: it says where the data came from.
   const client = clientInfoOf(profile, detected);
   checkClientInfo(client, file.name);
+  const importedAt = options.now ?? Date.now();
+  await recordImport(store, options.project, options.sessionId, importedAt);
   const result: ImportResult = {
     file: file.name,
     format: detected,
@@ -155,6 +168,8 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     samples: 0,
     accepted: 0,
     duplicates: 0,
+    importedAt,
+    keptUntil: importedAt + (options.retentionDays ?? Limits.retentionDays) * DAY_MS,
   };
   let batch: IngestRecord[] = [];
   // Every row this import adds carries this receive time: what to take back if a write fails.
@@ -162,7 +177,7 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   const write = async () => {
     const records = batch;
     const slot = options.writeSlot ?? ((write) => write());
-    const r = await slot(() => writeBatch(store, options.project, records, receivedAt));
+    const r = await slot(() => writeBatch(store, options.project, records, { kept: true, now: receivedAt }));
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     batch = [];
@@ -216,7 +231,7 @@ function checkClientInfo(client: ClientInfo, name: string): void {
 /** Deletes the rows one import added (its user and receive time), and its user if nothing is left of it. */
 async function removeImported(store: Store, project: string, sessionId: string, userId: string, receivedAt: number) {
   await store.tx(async (q) => {
-    for (const table of ['events', 'quality_samples']) {
+    for (const table of ['saved_events', 'saved_quality_samples']) {
       await q.query(
         `DELETE FROM ${table} WHERE project = $1 AND session_id = $2 AND client_id = $3 AND received_at = $4::bigint`,
         [project, sessionId, userId, receivedAt]
@@ -224,7 +239,7 @@ async function removeImported(store: Store, project: string, sessionId: string, 
     }
     await q.query(
       `DELETE FROM users u WHERE project = $1 AND session_id = $2 AND client_id = $3
-         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.project = u.project AND e.session_id = u.session_id AND e.client_id = u.client_id)`,
+         AND NOT EXISTS (SELECT 1 FROM all_events e WHERE e.project = u.project AND e.session_id = u.session_id AND e.client_id = u.client_id)`,
       [project, sessionId, userId]
     );
   });

@@ -9,8 +9,8 @@ export interface IngestResult {
 
 // jsonb_to_recordset turns a whole batch into rows in one statement, on PGlite and PostgreSQL
 // alike, with one parameter whatever the batch size.
-const INSERT_EVENTS = `
-  INSERT INTO events (project, session_id, id, ts, received_at, action, variation, client_id,
+const insertEvents = (table: string) => `
+  INSERT INTO ${table} (project, session_id, id, ts, received_at, action, variation, client_id,
     connection_id, stream_id, subscriber_id, code, message, reason, stream, detail)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.action, r.variation, r.client_id, r.connection_id,
     r.stream_id, r.subscriber_id, r.code, r.message, r.reason, r.stream, r.detail
@@ -20,8 +20,8 @@ const INSERT_EVENTS = `
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
-const INSERT_QUALITY = `
-  INSERT INTO quality_samples (project, session_id, id, ts, received_at, client_id, connection_id,
+const insertQuality = (table: string) => `
+  INSERT INTO ${table} (project, session_id, id, ts, received_at, client_id, connection_id,
     stream_id, subscriber_id, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms,
     jitter_ms, frame_rate, width, height)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.client_id, r.connection_id, r.stream_id,
@@ -121,29 +121,40 @@ async function insert(q: Queryable, sql: string, project: string, now: number, r
   return inserted;
 }
 
-/**
- * Writes a validated batch in one transaction; records already stored are skipped. `now` is
- * the rows' receive time (an import gives all of its batches one, to find them again).
- */
+export interface WriteOptions {
+  /**
+   * Write to the kept tables (outside the daily partitions, so outside the purge of recorded
+   * days) instead: imported dumps, whose retention counts from their import (store/imports.ts).
+   */
+  kept?: boolean;
+  /** The rows' receive time (an import gives all of its batches one, to find them again). */
+  now?: number;
+}
+
+/** Writes a validated batch in one transaction; records already stored are skipped. */
 export async function writeBatch(
   store: Store,
   project: string,
   records: IngestRecord[],
-  now = Date.now()
+  options: WriteOptions = {}
 ): Promise<IngestResult> {
   const events = records.filter((r): r is EventRecord => r.kind === 'event');
   const samples = records.filter((r): r is QualitySampleRecord => r.kind === 'quality');
+  const now = options.now ?? Date.now();
+  const prefix = options.kept ? 'saved_' : '';
   const accepted = await store.tx(async (q) => {
-    await ensurePartitions(
-      q,
-      'events',
-      events.map((e) => e.ts)
-    );
-    await ensurePartitions(
-      q,
-      'quality_samples',
-      samples.map((s) => s.ts)
-    );
+    if (!options.kept) {
+      await ensurePartitions(
+        q,
+        'events',
+        events.map((e) => e.ts)
+      );
+      await ensurePartitions(
+        q,
+        'quality_samples',
+        samples.map((s) => s.ts)
+      );
+    }
     const users = events
       .filter((e) => e.client)
       .sort((a, b) => a.ts - b.ts)
@@ -152,8 +163,8 @@ export async function writeBatch(
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
     }
     return (
-      (await insert(q, INSERT_EVENTS, project, now, events.map(eventRow))) +
-      (await insert(q, INSERT_QUALITY, project, now, samples.map(qualityRow)))
+      (await insert(q, insertEvents(`${prefix}events`), project, now, events.map(eventRow))) +
+      (await insert(q, insertQuality(`${prefix}quality_samples`), project, now, samples.map(qualityRow)))
     );
   });
   return { accepted, duplicates: records.length - accepted };

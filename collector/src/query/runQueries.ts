@@ -22,7 +22,7 @@ import { qualityQuery } from './quality';
 import { sessionsQuery } from './sessions';
 import { summaryQuery } from './summary';
 import { usersQuery } from './users';
-import { validateQueryFrame, validateQueryList, validateQueryModel } from './validateQuery';
+import { queryObject, validateQueryFrame, validateQueryList, validateQueryModel } from './validateQuery';
 import { variablesQuery } from './variables';
 
 type Handler = (ctx: QueryContext) => Promise<DataFrameJSON[]>;
@@ -51,19 +51,19 @@ async function runOne(
   wire: WireQuery
 ): Promise<WireResult> {
   try {
-    const query = validateQueryModel(wire.query);
-    const ctx = buildContext(
-      store,
-      config,
-      granted,
-      { ...wire, ...validateQueryFrame(wire), query },
-      granted === '*' ? await allProjects() : []
-    );
-    // The query type's descriptor: fields it needs and their values, named after the time range and project.
-    const problem = checkQuery(query);
+    // The query type's descriptor names a bad field it reads (an unknown type before the time
+    // range, a bad field after); then every field is checked for values no handler may see.
+    const problem = checkQuery(queryObject(wire.query));
+    if (problem?.field === 'queryType') {
+      throw invalidField('query.queryType', problem.message);
+    }
+    const frame = validateQueryFrame(wire);
     if (problem) {
       throw invalidField(`query.${problem.field}`, problem.message);
     }
+    const query = validateQueryModel(wire.query);
+    const all = granted === '*' ? await allProjects() : [];
+    const ctx = buildContext(store, config, granted, { ...wire, ...frame, query }, all);
     const handler = ownEntry(HANDLERS, query.queryType)!;
     return { status: 200, frames: await handler(ctx) };
   } catch (err) {

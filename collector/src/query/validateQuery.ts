@@ -94,10 +94,7 @@ export function checkQueryField(name: keyof SessionQueryModel, value: unknown, f
  * alone, `null` treated as absent.
  */
 export function validateQueryModel(raw: unknown): SessionQueryModel & Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw invalidField('query', 'query must be an object with a queryType');
-  }
-  const model = raw as Record<string, unknown>;
+  const model = queryObject(raw) as Record<string, unknown>;
   if (!isOneOf(ALL_QUERY_TYPES, model.queryType)) {
     const shown = typeof model.queryType === 'string' ? model.queryType.slice(0, 64) : String(model.queryType);
     throw invalidField('query.queryType', `unknown queryType '${shown}' (known: ${ALL_QUERY_TYPES.join(', ')})`);
@@ -112,6 +109,14 @@ export function validateQueryModel(raw: unknown): SessionQueryModel & Record<str
     }
   }
   return clean as SessionQueryModel & Record<string, unknown>;
+}
+
+/** The query model as sent, refused unless it is a JSON object. */
+export function queryObject(raw: unknown): Partial<SessionQueryModel> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw invalidField('query', 'query must be an object with a queryType');
+  }
+  return raw;
 }
 
 /** Epoch ms a JavaScript Date can hold (about ±275,000 years): wider is a 400, not an SQL error. */

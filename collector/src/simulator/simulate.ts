@@ -23,6 +23,15 @@ export interface SimulateOptions {
   now?: number;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Called (and awaited) after each backfilled session is stored, newest sessions first. */
+  onBackfill?: (p: BackfillProgress) => void | Promise<void>;
+}
+
+export interface BackfillProgress {
+  sessions: number;
+  totalSessions: number;
+  records: number;
+  totalRecords: number;
 }
 
 /** Generates every planned session; the seed alone decides the content. */
@@ -50,12 +59,15 @@ export function generateBackfill(
   return specs.map((spec, i) => generateSession(spec, o.seed * 7919 + i));
 }
 
-/** Backfill, then (optionally) live sessions whose records are sent as their time comes. */
+/**
+ * Backfill, then (optionally) live sessions whose records are sent as their time comes. The
+ * backfill stores the newest sessions first, so a search of the last hours answers early.
+ */
 export async function simulate(o: SimulateOptions): Promise<SimulationManifest> {
   const log = o.log ?? (() => undefined);
   const now = o.now ?? Date.now();
   const generated = generateBackfill({ ...o, now });
-  const records = generated.flatMap((g) => g.records);
+  const totalRecords = generated.reduce((n, g) => n + g.records.length, 0);
   const manifest: SimulationManifest = {
     seed: o.seed,
     generatedFrom: generated.length ? Math.min(...generated.map((g) => g.truth.start)) : now,
@@ -65,10 +77,23 @@ export async function simulate(o: SimulateOptions): Promise<SimulationManifest> 
   if (o.manifestPath) {
     writeFileSync(o.manifestPath, JSON.stringify(manifest, null, 1));
   }
-  const result = await writeRecords(o, records);
+  const result = { accepted: 0, duplicates: 0, batches: 0 };
+  const newestFirst = [...generated].sort((a, b) => b.truth.end - a.truth.end);
+  for (const [i, g] of newestFirst.entries()) {
+    const r = await writeRecords(o, g.records);
+    result.accepted += r.accepted;
+    result.duplicates += r.duplicates;
+    result.batches += r.batches;
+    await o.onBackfill?.({
+      sessions: i + 1,
+      totalSessions: generated.length,
+      records: result.accepted + result.duplicates,
+      totalRecords,
+    });
+  }
   if (generated.length > 0) {
     log(
-      `backfill: ${generated.length} sessions, ${records.length} records (${result.accepted} new, ${result.duplicates} already stored) in ${result.batches} batches`
+      `backfill: ${generated.length} sessions, ${totalRecords} records (${result.accepted} new, ${result.duplicates} already stored) in ${result.batches} batches`
     );
   }
   if (o.live) {

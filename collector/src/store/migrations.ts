@@ -95,6 +95,19 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
       CREATE VIEW all_quality_samples AS SELECT * FROM quality_samples UNION ALL SELECT * FROM saved_quality_samples
     `,
   },
+  {
+    version: 3,
+    name: 'imported sessions: retention counted from the import',
+    sql: `
+      CREATE TABLE imports (
+        project text NOT NULL,
+        session_id text NOT NULL,
+        imported_at bigint NOT NULL,
+        PRIMARY KEY (project, session_id)
+      );
+      CREATE INDEX imports_imported_at ON imports (project, imported_at)
+    `,
+  },
 ];
 
 export async function migrate(store: Store): Promise<number[]> {

@@ -18,7 +18,7 @@ export async function purgeCommand(argv: string[]): Promise<number> {
       `dropped ${r.droppedPartitions.length} partitions${r.droppedPartitions.length ? ` (${r.droppedPartitions.join(', ')})` : ''}`
     );
     console.log(
-      `kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions expired`
+      `kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions and ${r.expiredImports} imported sessions expired`
     );
     return 0;
   } finally {

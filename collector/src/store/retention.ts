@@ -1,4 +1,5 @@
 import { Limits } from '@model';
+import { expireImports, KEPT_BY_SAVE_OR_IMPORT } from './imports';
 import { DAY_MS, PARTITIONED_TABLES } from './partitions';
 import type { Store } from './store';
 
@@ -12,6 +13,8 @@ export interface PurgeResult {
   droppedPartitions: string[];
   keptRowsOfSavedSessions: number;
   expiredSavedSessions: number;
+  /** Imported sessions whose import is older than the retention (their rows are deleted). */
+  expiredImports: number;
 }
 
 const MONTH_MS = 30 * DAY_MS;
@@ -20,11 +23,17 @@ const MONTH_MS = 30 * DAY_MS;
  * Retention (I10): drops every daily partition whose whole day is older than the retention, so
  * a purge costs a DROP TABLE, not a DELETE. Rows of saved sessions are first copied to the
  * kept tables (outside the purge path), where they stay inspectable until the saved-session
- * retention (24 months) ends.
+ * retention (24 months) ends. Imported dumps live in the kept tables from the start and go when
+ * their import is older than the retention (store/imports.ts).
  */
 export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult> {
   const cutoff = o.now - o.retentionDays * DAY_MS;
-  const result: PurgeResult = { droppedPartitions: [], keptRowsOfSavedSessions: 0, expiredSavedSessions: 0 };
+  const result: PurgeResult = {
+    droppedPartitions: [],
+    keptRowsOfSavedSessions: 0,
+    expiredSavedSessions: 0,
+    expiredImports: 0,
+  };
   for (const table of PARTITIONED_TABLES) {
     const parts = await store.query<{ name: string; upper: string }>(
       `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS upper
@@ -57,10 +66,9 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
       [savedCutoff]
     );
     result.expiredSavedSessions = expired.length;
+    result.expiredImports = await expireImports(q, cutoff);
     for (const t of ['saved_events', 'saved_quality_samples']) {
-      await q.query(
-        `DELETE FROM ${t} x WHERE NOT EXISTS (SELECT 1 FROM saved_sessions s WHERE s.project = x.project AND s.session_id = x.session_id)`
-      );
+      await q.query(`DELETE FROM ${t} x WHERE NOT ${KEPT_BY_SAVE_OR_IMPORT}`);
     }
     await q.query(
       `DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM all_events e WHERE e.project = u.project AND e.session_id = u.session_id)`
@@ -101,9 +109,9 @@ export function schedulePurge(
     running = true;
     try {
       const r = await purgeConfigured(store, config);
-      if (r.droppedPartitions.length || r.expiredSavedSessions) {
+      if (r.droppedPartitions.length || r.expiredSavedSessions || r.expiredImports) {
         log(
-          `retention: dropped ${r.droppedPartitions.join(', ') || 'no partitions'}; kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions expired`
+          `retention: dropped ${r.droppedPartitions.join(', ') || 'no partitions'}; kept ${r.keptRowsOfSavedSessions} rows of saved sessions; ${r.expiredSavedSessions} saved sessions and ${r.expiredImports} imported sessions expired`
         );
       }
     } catch (err) {

@@ -101,8 +101,10 @@ export async function saveSession(
   return store.tx(async (q) => {
     // Serialises saves of one project so that two concurrent saves cannot both pass the limit.
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`saved:${project}`]);
+    // Raw data in retention: rows in the daily partitions, or an import not yet expired.
     const live = await q.query<{ n: number }>(
-      'SELECT count(*)::float8 AS n FROM events WHERE project = $1 AND session_id = $2',
+      `SELECT (SELECT count(*) FROM events WHERE project = $1 AND session_id = $2)::float8
+         + (SELECT count(*) FROM imports WHERE project = $1 AND session_id = $2)::float8 AS n`,
       [project, sessionId]
     );
     if (live[0].n === 0) {
@@ -160,7 +162,10 @@ export async function editSaved(
   return toSaved(rows[0]);
 }
 
-/** Deletes saved sessions and their kept copies; answers which ones existed. */
+/**
+ * Deletes saved sessions and their kept copies (an imported session keeps its rows until its
+ * import expires); answers which ones existed.
+ */
 export async function deleteSaved(
   store: Store,
   items: Array<{ project: string; sessionId: string }>
@@ -175,7 +180,11 @@ export async function deleteSaved(
       if (gone.length > 0) {
         deleted.push({ project, sessionId });
         for (const table of ['saved_events', 'saved_quality_samples']) {
-          await q.query(`DELETE FROM ${table} WHERE project = $1 AND session_id = $2`, [project, sessionId]);
+          await q.query(
+            `DELETE FROM ${table} WHERE project = $1 AND session_id = $2
+             AND NOT EXISTS (SELECT 1 FROM imports WHERE project = $1 AND session_id = $2)`,
+            [project, sessionId]
+          );
         }
       }
     }

@@ -10,13 +10,25 @@ import { TableHead } from '../Table/TableHead';
 export function EventTable({ rows, maxRows = 500 }: { rows: Row[]; maxRows?: number }) {
   const t = useStyles2(getTableStyles);
   const shown = rows.slice(0, maxRows);
+  const failures = rows.filter(isFailure).length;
   return (
-    <>
+    <div className={t.scroll}>
       <table className={t.table} aria-label="Event log">
+        <caption data-testid={testIds.inspector.eventCount}>
+          {rows.length} event{rows.length === 1 ? '' : 's'}
+          {failures > 0 ? `, ${failures} failed` : ''}
+          {rows.length > shown.length ? ` (the first ${shown.length} shown)` : ''}
+        </caption>
         <TableHead columns={['Time', 'Event', 'User', 'Connection', 'Stream', 'Reason / code']} />
         <tbody>
           {shown.map((e, i) => (
-            <tr key={i} data-testid={testIds.inspector.eventRow} data-time={num(e.time)}>
+            <tr
+              key={i}
+              data-testid={testIds.inspector.eventRow}
+              data-time={num(e.time)}
+              data-failed={isFailure(e) || undefined}
+              className={isFailure(e) ? t.failed : undefined}
+            >
               <td>{formatTime(num(e.time))}</td>
               <td>{str(e.event)}</td>
               <td className={t.mono}>{str(e.userId)}</td>
@@ -32,6 +44,11 @@ export function EventTable({ rows, maxRows = 500 }: { rows: Row[]; maxRows?: num
           Showing the first {shown.length} of {rows.length} events: narrow with a filter, a user or a zoom.
         </p>
       )}
-    </>
+    </div>
   );
+}
+
+/** A failed connect, publish or subscribe (and exceptions): what an on-call engineer looks for. */
+function isFailure(e: Row): boolean {
+  return /failure|exception/i.test(str(e.event));
 }

@@ -2,13 +2,18 @@ import React, { useEffect, useRef } from 'react';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
+import { formatTicks, tzDateOf } from './timeAxis';
 
 export interface ChartSeries {
   label: string;
   times: number[];
   values: Array<number | null>;
+  /** A colour of the theme's palette, by name; by default the palette in series order. */
+  color?: string;
+  /** Dash pattern in pixels (e.g. subscribers dashed); solid by default. */
+  dash?: number[];
 }
 
 export interface Guide {
@@ -29,30 +34,54 @@ interface Props {
   testId?: string;
   /** Extra attributes for tests and assistive text (series counts per kind...). */
   dataAttributes?: Record<string, string | number>;
+  /** uPlot's legend of every series (default: up to 12 series); off when the caller has its own. */
+  seriesLegend?: boolean;
 }
 
-function drawGuides(u: uPlot, guides: Guide[]) {
+const LABEL_HEIGHT = 16;
+
+/**
+ * Threshold guides: a dashed line each, its label on a box of the chart's background at the
+ * left edge, above the line (below it when it would touch the previous label or the top).
+ */
+function drawGuides(u: uPlot, guides: Guide[], background: string) {
   const { ctx, bbox } = u;
+  const px = devicePixelRatio;
   ctx.save();
-  ctx.setLineDash([6, 4]);
-  ctx.font = `${11 * devicePixelRatio}px sans-serif`;
-  for (const g of guides) {
+  ctx.font = `${11 * px}px sans-serif`;
+  const placed: number[] = [];
+  const sorted = [...guides].sort((a, b) => b.value - a.value);
+  for (const g of sorted) {
     const y = u.valToPos(g.value, 'y', true);
     if (y < bbox.top || y > bbox.top + bbox.height) {
       continue;
     }
+    ctx.setLineDash([6 * px, 4 * px]);
     ctx.strokeStyle = g.color;
-    ctx.fillStyle = g.color;
+    ctx.lineWidth = px;
     ctx.beginPath();
     ctx.moveTo(bbox.left, y);
     ctx.lineTo(bbox.left + bbox.width, y);
     ctx.stroke();
-    ctx.fillText(g.label, bbox.left + bbox.width - ctx.measureText(g.label).width - 4, y - 4);
+    let top = y - (LABEL_HEIGHT + 2) * px;
+    if (top < bbox.top || placed.some((p) => Math.abs(p - top) < LABEL_HEIGHT * px)) {
+      top = y + 2 * px;
+    }
+    placed.push(top);
+    const width = ctx.measureText(g.label).width + 8 * px;
+    ctx.setLineDash([]);
+    ctx.fillStyle = background;
+    ctx.fillRect(bbox.left + 4 * px, top, width, LABEL_HEIGHT * px);
+    ctx.fillStyle = g.color;
+    ctx.fillText(g.label, bbox.left + 8 * px, top + 12 * px);
   }
   ctx.restore();
 }
 
-/** A uPlot time series chart, theme-aware, with threshold guides and drag-to-zoom. */
+/**
+ * A uPlot time series chart, theme-aware, with threshold guides, drag-to-zoom, a time axis in the
+ * user's time zone and Grafana's date formats, and a readout naming the series under the cursor.
+ */
 export function TimeChart({
   title,
   unit,
@@ -63,10 +92,13 @@ export function TimeChart({
   height = 220,
   testId,
   dataAttributes = {},
+  seriesLegend = series.length <= 12,
 }: Props) {
   const theme = useTheme2();
   const s = useStyles2(getStyles);
   const ref = useRef<HTMLDivElement>(null);
+  const readout = useRef<HTMLDivElement>(null);
+  const figure = useRef<HTMLElement>(null);
   const zoomRef = useRef(onZoom);
   useEffect(() => {
     zoomRef.current = onZoom;
@@ -87,29 +119,64 @@ export function TimeChart({
       ticks: { stroke: theme.colors.border.weak },
     };
     const guideMax = Math.max(0, ...guides.map((g) => g.value));
+    let focused = -1;
+    const showReadout = (u: uPlot) => {
+      const box = readout.current;
+      if (!box) {
+        return;
+      }
+      const i = u.cursor.idx;
+      const x = series[focused - 1];
+      if (!x || i === null || i === undefined) {
+        box.textContent = series.length ? 'Point at a line to name it.' : '';
+        return;
+      }
+      const v = u.data[focused][i];
+      box.textContent = `${x.label}: ${v === null || v === undefined ? 'no sample' : `${Number(v.toFixed(2))} ${unit}`} at ${dateTimeFormat(u.data[0][i])}`;
+    };
     const opts: Options = {
       width: Math.max(el.clientWidth, 300),
       height,
       ms: 1,
-      legend: { show: series.length <= 12 },
-      cursor: { drag: { x: true, y: false, setScale: false } },
+      tzDate: tzDateOf(),
+      legend: { show: seriesLegend },
+      focus: { alpha: 0.25 },
+      cursor: { drag: { x: true, y: false, setScale: false }, focus: { prox: 24 } },
       scales: {
         x: { time: true, range: () => [range.from, range.to] },
         y: { range: (_u, _min, max) => [0, Math.max(max ?? 0, guideMax * 1.25, 1)] },
       },
-      axes: [axis, { ...axis, label: unit, size: 60 }],
+      axes: [
+        {
+          ...axis,
+          values: (_u, splits, _axis, _space, incr) => {
+            const labels = formatTicks(splits, incr, range.to - range.from);
+            figure.current?.setAttribute('data-ticks', labels.join('|'));
+            return labels;
+          },
+        },
+        { ...axis, label: unit, size: 60 },
+      ],
       series: [
         {},
         ...series.map((x, i) => ({
           label: x.label,
-          stroke: theme.visualization.getColorByName(palette[i % palette.length]),
+          stroke: theme.visualization.getColorByName(x.color ?? palette[i % palette.length]),
+          dash: x.dash,
           width: 1.5,
           spanGaps: false,
           points: { show: false },
         })),
       ],
       hooks: {
-        draw: [(u) => drawGuides(u, guides)],
+        draw: [(u) => drawGuides(u, guides, theme.colors.background.primary)],
+        setSeries: [
+          (u, i) => {
+            focused = i ?? -1;
+            showReadout(u);
+          },
+        ],
+        setCursor: [showReadout],
         setSelect: [
           (u) => {
             if (u.select.width > 4 && zoomRef.current) {
@@ -121,21 +188,23 @@ export function TimeChart({
       },
     };
     const plot = new uPlot(opts, data, el);
+    showReadout(plot);
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(el.clientWidth, 300), height }));
     resize.observe(el);
     return () => {
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, range.from, range.to, guides, height, unit, theme]);
+  }, [series, range.from, range.to, guides, height, unit, theme, seriesLegend]);
 
   const attrs = Object.fromEntries(Object.entries(dataAttributes).map(([k, v]) => [`data-${k}`, String(v)]));
   return (
-    <figure className={s.figure} data-testid={testId} data-series={series.length} {...attrs}>
+    <figure ref={figure} className={s.figure} data-testid={testId} data-series={series.length} {...attrs}>
       <figcaption className={s.caption}>
-        {title} ({series.length} series)
+        {title} ({series.length} series, {unit})
       </figcaption>
       <div ref={ref} role="img" aria-label={`${title}: ${series.length} series over time, drag to zoom`} />
+      <div ref={readout} className={s.readout} aria-live="polite" />
     </figure>
   );
 }
@@ -146,5 +215,16 @@ const getStyles = (theme: GrafanaTheme2) => ({
     '.u-legend': { color: theme.colors.text.primary, fontSize: theme.typography.bodySmall.fontSize },
     '.u-select': { background: theme.colors.action.selected },
   }),
-  caption: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
+  caption: css({
+    color: theme.colors.text.primary,
+    fontSize: theme.typography.body.fontSize,
+    fontWeight: theme.typography.fontWeightMedium,
+    marginBottom: theme.spacing(0.5),
+  }),
+  readout: css({
+    minHeight: theme.spacing(2.5),
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    fontFamily: theme.typography.fontFamilyMonospace,
+  }),
 });

@@ -105,6 +105,10 @@ function Inspector({ ds, sessionId }: { ds: SessionDataSource; sessionId: string
   return (
     <div className={s.layout} data-testid={testIds.inspector.container}>
       <header className={s.header}>
+        <h2 className={s.title}>
+          Session <span data-testid={testIds.inspector.sessionId}>{sessionId}</span>
+          {state.project && <span className={s.project}> in project {state.project}</span>}
+        </h2>
         <Stack gap={2} alignItems="flex-end" wrap="wrap">
           <Field label="Meeting" description="A session id reused after 10 idle minutes is a new meeting">
             <Combobox
@@ -219,6 +223,13 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(2),
   }),
   header: css({ gridArea: 'header' }),
+  title: css({
+    fontSize: theme.typography.h4.fontSize,
+    fontFamily: theme.typography.fontFamilyMonospace,
+    overflowWrap: 'anywhere',
+    marginBottom: theme.spacing(1),
+  }),
+  project: css({ fontFamily: theme.typography.fontFamily, color: theme.colors.text.secondary }),
   sidebar: css({ gridArea: 'sidebar', maxHeight: '80vh', overflowY: 'auto' }),
   main: css({ gridArea: 'main', minWidth: 0, display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
   section: css({

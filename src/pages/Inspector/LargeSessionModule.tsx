@@ -16,6 +16,9 @@ const TIMELINES = [
   { prefix: 'subscribe', kind: 'subscribers', title: 'Subscribers: attempts, successes, failures' },
 ] as const;
 
+/** Failures read as failures: red, successes green, attempts a neutral blue. */
+const OUTCOME_COLORS: Record<string, string> = { Attempts: 'blue', Successes: 'green', Failures: 'red' };
+
 function timeline(frame: DataFrame | undefined, prefix: 'connect' | 'subscribe'): ChartSeries[] {
   const time = frame?.fields.find((f) => f.type === 'time');
   if (!frame || !time) {
@@ -23,11 +26,10 @@ function timeline(frame: DataFrame | undefined, prefix: 'connect' | 'subscribe')
   }
   return frame.fields
     .filter((f) => f.name.startsWith(prefix))
-    .map((f) => ({
-      label: f.name.replace(prefix, '').replace(/s+$/, 's'),
-      times: time.values as number[],
-      values: f.values as number[],
-    }));
+    .map((f) => {
+      const label = f.name.replace(prefix, '').replace(/s+$/, 's');
+      return { label, times: time.values as number[], values: f.values as number[], color: OUTCOME_COLORS[label] };
+    });
 }
 
 function Timelines({ frames, scope }: { frames: DataFrame[]; scope: InspectorScope }) {

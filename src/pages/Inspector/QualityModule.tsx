@@ -7,14 +7,16 @@ import { testIds } from '../../components/testIds';
 import { frameNamed, frameRows, str } from '../../dataAccess/frames';
 import { QUALITY_SERIES_KINDS, type QualitySeriesKind } from '../../state/inspectorState';
 import { useQueries } from '../../dataAccess/useQueries';
+import { QualityLegend } from './QualityLegend';
 import {
   describeFrame,
   guidesFor,
   isShown,
-  METRIC_CHARTS,
   publisherRules,
+  QUALITY_CHARTS,
   RULE_TEXT,
   toChartSeries,
+  userColors,
   type QualityFrameInfo,
 } from './qualitySeries';
 import { scopedQuery, type InspectorScope } from './scope';
@@ -51,32 +53,42 @@ function Charts({
   onZoom: Props['onZoom'];
 }) {
   const theme = useTheme2();
-  const charts = useMemo(() => {
-    const colors = { warning: theme.colors.warning.main, error: theme.colors.error.main };
-    return METRIC_CHARTS.map((c) => {
-      const shown = infos.filter((i) => i.metric === c.metric && isShown(i, hidden, sipUsers));
-      return {
-        ...c,
-        guides: guidesFor(c.metric, colors),
-        series: shown.map(toChartSeries),
-        publishers: shown.filter((i) => i.role === 'publisher').length,
-        subscribers: shown.filter((i) => i.role === 'subscriber').length,
-      };
-    });
+  const { charts, colors, shownInfos } = useMemo(() => {
+    const guideColors = { warning: theme.colors.warning.main, error: theme.colors.error.main };
+    const visible = infos.filter((i) => isShown(i, hidden, sipUsers));
+    const byUser = userColors(visible, theme.visualization.palette);
+    return {
+      colors: byUser,
+      shownInfos: visible,
+      charts: QUALITY_CHARTS.map((c) => {
+        const shown = visible.filter((i) => i.metric === c.metric && (!c.media || i.media === c.media));
+        return {
+          ...c,
+          guides: guidesFor(c.metric, guideColors, c.media),
+          series: shown.map((i) => toChartSeries(i, byUser.get(i.user))),
+          publishers: shown.filter((i) => i.role === 'publisher').length,
+          subscribers: shown.filter((i) => i.role === 'subscriber').length,
+          audio: shown.filter((i) => i.media === 'audio').length,
+          video: shown.filter((i) => i.media === 'video').length,
+        };
+      }),
+    };
   }, [infos, hidden, sipUsers, theme]);
   return (
     <>
+      <QualityLegend infos={shownInfos} colors={colors} />
       {charts.map((c) => (
         <TimeChart
-          key={c.metric}
-          testId={testIds.inspector.qualityChart(c.metric)}
+          key={c.id}
+          testId={testIds.inspector.qualityChart(c.id)}
           title={c.title}
           unit={c.unit}
           series={c.series}
           guides={c.guides}
           range={scope.range}
           onZoom={onZoom}
-          dataAttributes={{ publishers: c.publishers, subscribers: c.subscribers }}
+          seriesLegend={false}
+          dataAttributes={{ publishers: c.publishers, subscribers: c.subscribers, audio: c.audio, video: c.video }}
         />
       ))}
     </>

@@ -4,11 +4,15 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { Thresholds } from '../../model';
+import { formatTicks } from '../../components/TimeChart/timeAxis';
 import { formatTime } from '../../components/format';
 import type { HeatmapRow } from './heatmapMatrix';
 
 const ROW_PX = 2;
 const WORST_LISTED = 10;
+const TICKS = 6;
+/** The timelines' y-axis width (TimeChart), so both time axes start at the same x. */
+const AXIS_GUTTER_PX = 60;
 
 interface Props {
   rows: HeatmapRow[];
@@ -55,21 +59,51 @@ export function SubscriberHeatmap({ rows, from, to, columns }: Props) {
     setChosen(rows[Math.max(0, Math.min(rows.length - 1, y))]);
   };
 
+  const step = (to - from) / (TICKS - 1);
+  const tickTimes = Array.from({ length: TICKS }, (_, i) => from + i * step);
+  const tickLabels = formatTicks(tickTimes, step, to - from);
+  const swatches = [
+    { color: theme.colors.success.main, label: `≤ ${Thresholds.lossWarnPct} %` },
+    { color: theme.colors.warning.main, label: `${Thresholds.lossWarnPct} to ${Thresholds.lossBadPct} %` },
+    { color: theme.colors.error.main, label: `> ${Thresholds.lossBadPct} %` },
+    { color: theme.colors.background.secondary, label: 'no sample' },
+  ];
   return (
     <div className={s.wrap} data-testid={testIds.inspector.heatmap} data-rows={rows.length}>
       <p className={s.legend}>
-        Packet loss of every subscriber&apos;s video ({rows.length} subscribers, worst first) from {formatTime(from)} to{' '}
-        {formatTime(to)}: green ≤ {Thresholds.lossWarnPct} %, amber ≤ {Thresholds.lossBadPct} %, red above.
+        Video packet loss of every subscriber ({rows.length}, one row each, worst first) from {formatTime(from)} to{' '}
+        {formatTime(to)}.
       </p>
-      <canvas
-        ref={ref}
-        className={s.canvas}
-        width={columns * 6}
-        height={Math.max(1, rows.length * ROW_PX)}
-        role="img"
-        aria-label={`Heatmap of packet loss for ${rows.length} subscribers over time`}
-        onClick={pick}
-      />
+      <ul className={s.swatches} aria-label="Colour legend">
+        {swatches.map((w) => (
+          <li key={w.label}>
+            <span className={s.swatch} style={{ background: w.color }} aria-hidden />
+            {w.label}
+          </li>
+        ))}
+      </ul>
+      <div className={s.plot}>
+        <div className={s.rowAxis} aria-hidden>
+          <span>worst</span>
+          <span>{rows.length} subscribers</span>
+          <span>best</span>
+        </div>
+        <canvas
+          ref={ref}
+          className={s.canvas}
+          width={columns * 6}
+          height={Math.max(1, rows.length * ROW_PX)}
+          role="img"
+          aria-label={`Heatmap of packet loss for ${rows.length} subscribers over time`}
+          onClick={pick}
+        />
+        <span />
+        <div className={s.timeAxis} data-ticks={tickLabels.join('|')}>
+          {tickLabels.map((label, i) => (
+            <span key={i}>{label}</span>
+          ))}
+        </div>
+      </div>
       <div className={s.worst} aria-label="Worst subscribers">
         {rows.slice(0, WORST_LISTED).map((r) => (
           <Button key={r.subscriber} size="sm" variant="secondary" fill="outline" onClick={() => setChosen(r)}>
@@ -98,6 +132,32 @@ export function SubscriberHeatmap({ rows, from, to, columns }: Props) {
 const getStyles = (theme: GrafanaTheme2) => ({
   wrap: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
   legend: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize, margin: 0 }),
+  swatches: css({
+    listStyle: 'none',
+    display: 'flex',
+    gap: theme.spacing(2),
+    margin: 0,
+    padding: 0,
+    fontSize: theme.typography.bodySmall.fontSize,
+    li: { display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5) },
+  }),
+  swatch: css({ width: 12, height: 12, display: 'inline-block', border: `1px solid ${theme.colors.border.weak}` }),
+  plot: css({ display: 'grid', gridTemplateColumns: `${AXIS_GUTTER_PX}px 1fr`, rowGap: theme.spacing(0.5) }),
+  rowAxis: css({
+    display: 'flex',
+    flexDirection: 'column',
+    justifyContent: 'space-between',
+    paddingRight: theme.spacing(0.5),
+    textAlign: 'right',
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  timeAxis: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   canvas: css({
     width: '100%',
     maxHeight: 600,

@@ -1,5 +1,13 @@
 import { FieldType, toDataFrame } from '@grafana/data';
-import { describeFrame, guidesFor, isShown, publisherRules } from './qualitySeries';
+import {
+  describeFrame,
+  describeSeries,
+  guidesFor,
+  isShown,
+  publisherRules,
+  toChartSeries,
+  userColors,
+} from './qualitySeries';
 
 const frame = (role: string, media: string, user: string, publisherRule?: string, stream = 's') =>
   toDataFrame({
@@ -33,6 +41,34 @@ describe('quality series toggles', () => {
     expect(guidesFor('bitrateKbps', colors).map((g) => g.value)).toEqual([150, 25]);
     expect(guidesFor('lossPct', colors).map((g) => g.value)).toEqual([3, 5]);
     expect(guidesFor('rttMs', colors).map((g) => g.value)).toEqual([300]);
+  });
+
+  it('a bitrate chart of one media gets only that media guide', () => {
+    const colors = { warning: 'w', error: 'e' };
+    expect(guidesFor('bitrateKbps', colors, 'video').map((g) => g.label)).toEqual(['video < 150 kbps']);
+    expect(guidesFor('bitrateKbps', colors, 'audio').map((g) => g.label)).toEqual(['audio < 25 kbps']);
+  });
+});
+
+describe('series by user', () => {
+  const infos = [
+    frame('publisher', 'video', 'u2', undefined, 's2'),
+    frame('subscriber', 'video', 'u1', undefined, 's2'),
+    frame('publisher', 'audio', 'u1', undefined, 's1'),
+  ].map((f) => describeFrame(f)!);
+
+  it('gives each user one colour, in user order, whatever the series order', () => {
+    expect([...userColors(infos, ['green', 'blue', 'red'])]).toEqual([
+      ['u1', 'green'],
+      ['u2', 'blue'],
+    ]);
+  });
+
+  it('names user, media and stream, and dashes what a user receives', () => {
+    expect(describeSeries(infos[0])).toBe('u2 · video · publishes s2');
+    expect(describeSeries(infos[1])).toBe('u1 · video · receives s2');
+    expect(toChartSeries(infos[1], 'green')).toMatchObject({ color: 'green', dash: [5, 3] });
+    expect(toChartSeries(infos[0], 'blue').dash).toBeUndefined();
   });
 });
 

@@ -45,38 +45,75 @@ export function isShown(info: QualityFrameInfo, hidden: QualitySeriesKind[], sip
   );
 }
 
-export function toChartSeries(info: QualityFrameInfo): ChartSeries {
+/** Who a series is, in words: user, role, media and stream (and whose stream a subscriber gets). */
+export function describeSeries(info: QualityFrameInfo): string {
+  const stream = info.role === 'publisher' ? `publishes ${info.stream}` : `receives ${info.stream}`;
+  return `${info.user} · ${info.media} · ${stream}`;
+}
+
+/** One colour per user, in the order users first appear: a user's lines share it. */
+export function userColors(infos: QualityFrameInfo[], palette: string[]): Map<string, string> {
+  const colors = new Map<string, string>();
+  for (const user of [...new Set(infos.map((i) => i.user))].sort()) {
+    colors.set(user, palette[colors.size % palette.length]);
+  }
+  return colors;
+}
+
+/** A series drawn in its user's colour: solid when published, dashed when received. */
+export function toChartSeries(info: QualityFrameInfo, color?: string): ChartSeries {
   const time = info.frame.fields.find((f) => f.type === 'time');
   const value = info.frame.fields.find((f) => f.type === 'number');
   return {
-    label: `${info.role === 'publisher' ? 'pub' : 'sub'} ${info.media} ${info.user}${info.subscriber ? ` ← ${info.stream}` : ''}`,
+    label: describeSeries(info),
     times: (time?.values ?? []) as number[],
     values: (value?.values ?? []) as Array<number | null>,
+    color,
+    dash: info.role === 'subscriber' ? [5, 3] : undefined,
   };
 }
 
-export const METRIC_CHARTS: Array<{ metric: QualityMetric; title: string; unit: string }> = [
-  { metric: QualityMetric.Bitrate, title: 'Bitrate', unit: 'kbps' },
-  { metric: QualityMetric.PacketLoss, title: 'Packet loss', unit: '%' },
-  { metric: QualityMetric.Latency, title: 'Latency (RTT)', unit: 'ms' },
+export interface QualityChart {
+  /** Test id suffix and React key. */
+  id: string;
+  metric: QualityMetric;
+  /** Only this media: audio and video bitrates differ tenfold, so each has its own axis. */
+  media?: 'audio' | 'video';
+  title: string;
+  unit: string;
+}
+
+export const QUALITY_CHARTS: QualityChart[] = [
+  { id: 'bitrateKbps-video', metric: QualityMetric.Bitrate, media: 'video', title: 'Video bitrate', unit: 'kbps' },
+  { id: 'bitrateKbps-audio', metric: QualityMetric.Bitrate, media: 'audio', title: 'Audio bitrate', unit: 'kbps' },
+  { id: 'lossPct', metric: QualityMetric.PacketLoss, title: 'Packet loss', unit: '%' },
+  { id: 'rttMs', metric: QualityMetric.Latency, title: 'Latency (RTT)', unit: 'ms' },
 ];
 
-/** I6 guides, from the one thresholds table. */
-export function guidesFor(metric: QualityMetric, colors: { warning: string; error: string }): Guide[] {
+/** I6 guides, from the one thresholds table; a bitrate chart gets its own media's guide. */
+export function guidesFor(
+  metric: QualityMetric,
+  colors: { warning: string; error: string },
+  media?: 'audio' | 'video'
+): Guide[] {
   switch (metric) {
     case QualityMetric.Bitrate:
       return [
         {
+          media: 'video',
           value: Thresholds.videoBitrateLowKbps,
           label: `video < ${Thresholds.videoBitrateLowKbps} kbps`,
           color: colors.warning,
         },
         {
+          media: 'audio',
           value: Thresholds.audioBitrateLowKbps,
           label: `audio < ${Thresholds.audioBitrateLowKbps} kbps`,
           color: colors.error,
         },
-      ];
+      ]
+        .filter((g) => !media || g.media === media)
+        .map(({ value, label, color }) => ({ value, label, color }));
     case QualityMetric.PacketLoss:
       return [
         { value: Thresholds.lossWarnPct, label: `loss > ${Thresholds.lossWarnPct} %`, color: colors.warning },

@@ -1,4 +1,5 @@
 import React, { useState } from 'react';
+import { cx } from '@emotion/css';
 import { Link } from 'react-router-dom';
 import { useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
@@ -20,7 +21,8 @@ export function RecentSessions() {
     );
   }
   return (
-    <table className={t.table} data-testid={testIds.sessions.recent}>
+    <table className={cx(t.table, t.compact)} data-testid={testIds.sessions.recent}>
+      <caption>The last {recent.length} sessions opened in the Inspector from this browser</caption>
       <TableHead columns={['Session id', 'Project', 'Inspected']} />
       <tbody>
         {recent.map((r) => (

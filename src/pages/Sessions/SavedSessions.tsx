@@ -102,29 +102,25 @@ export function SavedSessions() {
               </td>
               <td>{s.name}</td>
               <td>
-                <TagList tags={s.tags} />
+                <TagList tags={s.tags} className={t.tags} />
               </td>
               <td className={t.mono}>
                 <Link to={inspectorUrl(s.sessionId, { project: s.project })}>{s.sessionId}</Link>
               </td>
               <td>{s.project}</td>
               <td>{formatTime(s.updatedAt)}</td>
-              <td>{s.savedBy ?? ''}</td>
+              <td title={s.savedBy ? undefined : 'The collector was not told who saved it'}>{s.savedBy ?? '—'}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <div>
-        <Button
-          variant="destructive"
-          icon="trash-alt"
-          size="sm"
-          disabled={selected.size === 0}
-          onClick={deleteSelected}
-        >
-          Delete selected ({selected.size})
-        </Button>
-      </div>
+      {selected.size > 0 && (
+        <div>
+          <Button variant="destructive" icon="trash-alt" size="sm" onClick={deleteSelected}>
+            Delete selected ({selected.size})
+          </Button>
+        </div>
+      )}
     </Stack>
   );
 }

@@ -25,6 +25,7 @@ const SESSION = {
   streams: 2,
   subscribers: 2,
   errors: 1,
+  importedAt: null,
 };
 
 function withDataSource(search: jest.Mock | undefined) {

@@ -103,7 +103,9 @@ function ActiveSessions() {
           />
         </div>
       )}
-      {state.status === 'done' && state.sessions.length > 0 && <SessionsTable sessions={state.sessions} />}
+      {state.status === 'done' && state.sessions.length > 0 && (
+        <SessionsTable sessions={state.sessions} asOf={state.asOf} />
+      )}
     </Stack>
   );
 }

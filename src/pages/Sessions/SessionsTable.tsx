@@ -23,14 +23,21 @@ export type SessionTableRow = Pick<
   | 'streams'
   | 'subscribers'
   | 'errors'
+  | 'importedAt'
 >;
+
+/** A session whose last event is this recent is still going on. */
+const LIVE_WITHIN_MS = 2 * 60_000;
 
 /** Sessions, newest first; each id opens the Inspector. */
 export function SessionsTable({
   sessions,
+  asOf,
   testId = testIds.sessions.table,
 }: {
   sessions: SessionTableRow[];
+  /** When the search ran: a session with an event this close to it is live. */
+  asOf: number;
   testId?: string;
 }) {
   const t = useStyles2(getTableStyles);
@@ -42,6 +49,7 @@ export function SessionsTable({
           'Project',
           'Call type',
           'Started',
+          'Ended',
           'Duration',
           'Users',
           'Connections',
@@ -58,7 +66,27 @@ export function SessionsTable({
             </td>
             <td>{x.project}</td>
             <td>{x.callType}</td>
-            <td>{dateTimeFormat(x.start)}</td>
+            <td>
+              {dateTimeFormat(x.start)}
+              {x.importedAt !== null && (
+                <>
+                  {' '}
+                  <Badge
+                    color="purple"
+                    icon="import"
+                    text="imported"
+                    tooltip={`Imported ${dateTimeFormat(x.importedAt)}; kept from then for the retention period`}
+                  />
+                </>
+              )}
+            </td>
+            <td>
+              {asOf - x.end < LIVE_WITHIN_MS ? (
+                <Badge color="green" icon="circle" text="live" tooltip="An event arrived in the last two minutes" />
+              ) : (
+                dateTimeFormat(x.end)
+              )}
+            </td>
             <td>{formatDuration(x.durationS)}</td>
             <td>{x.users}</td>
             <td>{x.connections}</td>

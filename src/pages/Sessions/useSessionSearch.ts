@@ -7,7 +7,7 @@ export type SearchState =
   | { status: 'loading' }
   | { status: 'no-datasource' }
   | { status: 'error'; message: string }
-  | { status: 'done'; sessions: SessionSearchResponse['sessions'] };
+  | { status: 'done'; sessions: SessionSearchResponse['sessions']; asOf: number };
 
 /** I1 filters besides the id prefix and the time window. */
 export interface SessionFilters {
@@ -40,7 +40,7 @@ export function useSessionSearch(prefix: string, hours: number, filters: Session
         callType: f.callType,
         minSize: f.minSize || undefined,
       });
-      return { status: 'done', sessions: res.sessions };
+      return { status: 'done', sessions: res.sessions, asOf: res.to };
     })().then(
       (state) => !cancelled && setAnswer({ key, state }),
       (err) => !cancelled && setAnswer({ key, state: { status: 'error', message: errorMessage(err) } })

@@ -22,6 +22,8 @@ function toSession(r: Record<string, unknown>): SessionTableRow {
     streams: num(r.streams),
     subscribers: num(r.subscribers),
     errors: num(r.errors),
+    // The sessions frame does not carry the import time (the REST search does).
+    importedAt: null,
   };
 }
 
@@ -51,7 +53,7 @@ export function SessionSearchPanel({ data, options, width, height }: PanelProps<
                 />
               )}
               {rows.length > 0 ? (
-                <SessionsTable sessions={rows} testId={testIds.sessions.table} />
+                <SessionsTable sessions={rows} asOf={data.timeRange.to.valueOf()} testId={testIds.sessions.table} />
               ) : (
                 <p role="status">No session id starts with &quot;{prefix}&quot;.</p>
               )}

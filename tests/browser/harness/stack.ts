@@ -2,13 +2,17 @@
 // PGlite store loaded by the simulator, and the harness server (the bundled page plus Grafana's
 // HTTP API in front of the collector). Prints one JSON line with the addresses when ready.
 // Run with tsx and the collector's tsconfig (for the @model alias): see globalSetup.ts.
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { storedTokens, type CollectorConfig, type TokenSpec } from '../../../collector/src/config/config';
+import { importDump } from '../../../collector/src/importers/importDump';
+import { SHARED_DATA } from '../../../collector/test/sharedData';
 import { startServer } from '../../../collector/src/server';
 import type { SessionTruth } from '../../../collector/src/simulator/manifest';
+import { generateSession } from '../../../collector/src/simulator/generate';
 import { simulate } from '../../../collector/src/simulator/simulate';
+import { writeRecords } from '../../../collector/src/simulator/writer';
 import { handleDsQuery, handleResource, type CollectorTarget } from './grafanaApi';
 
 export interface StackInfo {
@@ -22,7 +26,14 @@ export interface StackInfo {
     Pick<SessionTruth, 'sessionId' | 'callType'> & { users: number; errors: number; subscribers: number }
   >;
   broadcast?: { sessionId: string; subscribers: number };
+  /** A 12-user multiparty call (20 minutes, ended half an hour ago): the screenshots' mid-size call. */
+  twelveUsers: string;
+  /** A real Chrome dump recorded in 2020, imported when the stack started. */
+  imported: { sessionId: string; userId: string; importedAt: number };
 }
+
+/** Recorded by Chrome on 2020-11-12 (peer-to-peer call), years before any retention window. */
+const IMPORTED_DUMP = path.join(SHARED_DATA, 'rtcstats/dumps/google-standard-stats-p2p.jsonl');
 
 const root = path.resolve(__dirname, '../../..');
 const dist = path.join(root, 'test-results/harness-dist');
@@ -69,6 +80,30 @@ async function main() {
     });
     broadcast = { sessionId: big.sessions[0].sessionId, subscribers: broadcastSubscribers };
   }
+
+  const twelveUsers = '1_MX4-twelve-users-call';
+  const twelve = generateSession(
+    {
+      sessionId: twelveUsers,
+      shape: 'multiparty',
+      start: now - 50 * 60_000,
+      meetings: 1,
+      reuseGapMs: 0,
+      minutes: 20,
+      users: 12,
+      sampleIntervalMs: 30_000,
+      trouble: 1,
+    },
+    12
+  );
+  await writeRecords({ url: collector.url, token: 'harness-ingest' }, twelve.records);
+
+  const dump = await importDump(
+    collector.store,
+    { path: IMPORTED_DUMP, name: path.basename(IMPORTED_DUMP), size: statSync(IMPORTED_DUMP).size },
+    { project: PROJECT, sessionId: 'imported-2020-p2p' }
+  );
+  const imported = { sessionId: dump.sessionId, userId: dump.userId, importedAt: dump.importedAt };
 
   const target: CollectorTarget = { url: collector.url, readToken: 'harness-read' };
   const server = createServer((req, res) => {
@@ -119,6 +154,8 @@ async function main() {
       subscribers: s.subscribers.length,
     })),
     broadcast,
+    twelveUsers,
+    imported,
   };
   const out = process.env.HARNESS_STACK_FILE;
   if (out) {

@@ -84,6 +84,19 @@ export const VIEWS: View[] = [
     ready: (p) => settled(p, tid(testIds.inspector.eventRow)),
   },
   {
+    name: 'inspector-2-users',
+    path: (h) =>
+      `/a/rtc-sessioninspector-app/sessions/${h.info.sessions.find((x) => x.callType === 'one-to-one')!.sessionId}?project=${h.info.project}`,
+    ready: (p) => settled(p, tid(testIds.inspector.eventRow)),
+    scanOnly: tid(testIds.inspector.quality),
+  },
+  {
+    name: 'inspector-12-users',
+    path: (h) => `/a/rtc-sessioninspector-app/sessions/${h.info.twelveUsers}?project=${h.info.project}`,
+    ready: (p) => settled(p, tid(testIds.inspector.eventRow)),
+    scanOnly: tid(testIds.inspector.quality),
+  },
+  {
     name: 'inspector-large-session',
     path: (h) => `/a/rtc-sessioninspector-app/sessions/${h.info.broadcast!.sessionId}?project=${h.info.project}`,
     ready: (p) => settled(p, tid(testIds.inspector.heatmap)),

@@ -22,10 +22,12 @@ type CountedRow = Pick<
   | 'streams'
   | 'subscribers'
   | 'errors'
+  | 'importedAt'
 >;
 
 /**
- * Sessions with activity in [from, to], newest first, with their counts and call type. Callers
+ * Sessions with activity in [from, to], or imported in it (a dump keeps its recorded dates,
+ * which may be long ago), newest first, with their counts and call type. Callers
  * check the search with the sessions query's descriptor (`checkQuery`) first.
  */
 export async function searchSessions(store: Store, s: SessionSearch): Promise<SessionRow[]> {
@@ -41,7 +43,7 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
     where.add(`session_id LIKE ${where.param(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')}`);
   }
   const rows = await store.query<CountedRow>(
-    `SELECT project, session_id AS "sessionId", min(ts)::float8 AS start, max(ts)::float8 AS "end",
+    `WITH s AS (SELECT project, session_id, min(ts) AS start, max(ts) AS "end",
        count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
        count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
        count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
@@ -50,9 +52,12 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
        count(*) FILTER (WHERE ${errorEventSql()})::float8 AS errors
      FROM all_events
      WHERE ${where}
-     GROUP BY project, session_id
-     HAVING min(ts) <= ${to}::bigint AND max(ts) >= ${from}::bigint
-     ORDER BY max(ts) DESC, session_id`,
+     GROUP BY project, session_id)
+     SELECT s.project, s.session_id AS "sessionId", s.start::float8 AS start, s."end"::float8 AS "end", s.connections,
+       s.users, s.publishers, s.streams, s.subscribers, s.errors, i.imported_at::float8 AS "importedAt"
+     FROM s LEFT JOIN imports i ON i.project = s.project AND i.session_id = s.session_id
+     WHERE (s.start <= ${to}::bigint AND s."end" >= ${from}::bigint) OR i.imported_at BETWEEN ${from}::bigint AND ${to}::bigint
+     ORDER BY greatest(s."end", coalesce(i.imported_at, 0)) DESC, s.session_id`,
     where.params
   );
   const saved = new Map(
