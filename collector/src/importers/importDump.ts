@@ -139,7 +139,7 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   };
   let batch: IngestRecord[] = [];
   const write = async () => {
-    const r = await writeBatch(store, options.project, batch);
+    const r = await writeBatch(store, options.project, batch, 'import');
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     batch = [];

@@ -1,4 +1,4 @@
-import { ownEntry } from '@model';
+import { INGEST_SOURCES, ownEntry } from '@model';
 import { ACTIONS, type IngestRecord } from '../model/records';
 
 /** A rejected batch: which record, which field, and why. */
@@ -84,6 +84,7 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       client: object,
       stream: object,
       detail: object,
+      source: oneOf(INGEST_SOURCES),
     },
   },
   quality: {
@@ -108,6 +109,7 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       frameRate: num(0, 1000),
       width: num(0, 100000),
       height: num(0, 100000),
+      source: oneOf(INGEST_SOURCES),
     },
   },
 };

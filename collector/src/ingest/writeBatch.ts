@@ -1,3 +1,4 @@
+import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, QualitySampleRecord } from '../model/records';
 import { ensurePartitions } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
@@ -11,26 +12,26 @@ export interface IngestResult {
 // alike, with one parameter whatever the batch size.
 const INSERT_EVENTS = `
   INSERT INTO events (project, session_id, id, ts, received_at, action, variation, client_id,
-    connection_id, stream_id, subscriber_id, code, message, reason, stream, detail)
+    connection_id, stream_id, subscriber_id, code, message, reason, stream, detail, source)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.action, r.variation, r.client_id, r.connection_id,
-    r.stream_id, r.subscriber_id, r.code, r.message, r.reason, r.stream, r.detail
+    r.stream_id, r.subscriber_id, r.code, r.message, r.reason, r.stream, r.detail, r.source
   FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, action text,
     variation text, client_id text, connection_id text, stream_id text, subscriber_id text,
-    code text, message text, reason text, stream jsonb, detail jsonb)
+    code text, message text, reason text, stream jsonb, detail jsonb, source smallint)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
 const INSERT_QUALITY = `
   INSERT INTO quality_samples (project, session_id, id, ts, received_at, client_id, connection_id,
     stream_id, subscriber_id, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms,
-    jitter_ms, frame_rate, width, height)
+    jitter_ms, frame_rate, width, height, source)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.client_id, r.connection_id, r.stream_id,
     r.subscriber_id, r.role, r.media, r.bitrate_kbps, r.packets, r.packets_lost, r.loss_pct,
-    r.rtt_ms, r.jitter_ms, r.frame_rate, r.width, r.height
+    r.rtt_ms, r.jitter_ms, r.frame_rate, r.width, r.height, r.source
   FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, client_id text,
     connection_id text, stream_id text, subscriber_id text, role text, media text,
     bitrate_kbps float8, packets float8, packets_lost float8, loss_pct float8, rtt_ms float8,
-    jitter_ms float8, frame_rate float8, width int, height int)
+    jitter_ms float8, frame_rate float8, width int, height int, source smallint)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
@@ -54,7 +55,7 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
-function eventRow(e: EventRecord) {
+function eventRow(e: EventRecord, source: RecordSource) {
   return {
     session_id: e.sessionId,
     id: e.id,
@@ -70,10 +71,11 @@ function eventRow(e: EventRecord) {
     reason: e.reason ?? null,
     stream: e.stream ?? null,
     detail: e.detail ?? null,
+    source: sourceCode(e.source ?? source),
   };
 }
 
-function qualityRow(s: QualitySampleRecord) {
+function qualityRow(s: QualitySampleRecord, source: RecordSource) {
   return {
     session_id: s.sessionId,
     id: s.id,
@@ -93,6 +95,7 @@ function qualityRow(s: QualitySampleRecord) {
     frame_rate: s.frameRate ?? null,
     width: s.width ?? null,
     height: s.height ?? null,
+    source: sourceCode(s.source ?? source),
   };
 }
 
@@ -121,8 +124,16 @@ async function insert(q: Queryable, sql: string, project: string, now: number, r
   return inserted;
 }
 
-/** Writes a validated batch in one transaction; records already stored are skipped. */
-export async function writeBatch(store: Store, project: string, records: IngestRecord[]): Promise<IngestResult> {
+/**
+ * Writes a validated batch in one transaction; records already stored are skipped. A record
+ * without its own `source` is stored as coming from `source`.
+ */
+export async function writeBatch(
+  store: Store,
+  project: string,
+  records: IngestRecord[],
+  source: RecordSource = 'sdk'
+): Promise<IngestResult> {
   const events = records.filter((r): r is EventRecord => r.kind === 'event');
   const samples = records.filter((r): r is QualitySampleRecord => r.kind === 'quality');
   const now = Date.now();
@@ -145,8 +156,20 @@ export async function writeBatch(store: Store, project: string, records: IngestR
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
     }
     return (
-      (await insert(q, INSERT_EVENTS, project, now, events.map(eventRow))) +
-      (await insert(q, INSERT_QUALITY, project, now, samples.map(qualityRow)))
+      (await insert(
+        q,
+        INSERT_EVENTS,
+        project,
+        now,
+        events.map((e) => eventRow(e, source))
+      )) +
+      (await insert(
+        q,
+        INSERT_QUALITY,
+        project,
+        now,
+        samples.map((s) => qualityRow(s, source))
+      ))
     );
   });
   return { accepted, duplicates: records.length - accepted };

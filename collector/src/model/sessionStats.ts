@@ -14,6 +14,8 @@ export interface StoredEvent {
   code: string | null;
   message: string | null;
   reason: string | null;
+  /** Where the event came from (src/model/sources.ts). */
+  source: string;
 }
 
 export type CountedAction = 'connect' | 'publish' | 'subscribe';
