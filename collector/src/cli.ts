@@ -1,5 +1,6 @@
 import { ownEntry } from '@model';
 import { ConfigError, loadConfig } from './config/config';
+import { readVonageProjects } from './config/vonage';
 import { demoCommand } from './demo';
 import { importCommand } from './importers/importCommand';
 import { startServer } from './server';
@@ -11,7 +12,7 @@ type Command = (argv: string[]) => Promise<number>;
 /** Runs until SIGINT / SIGTERM, then shuts down cleanly. */
 async function serve(): Promise<number> {
   const config = loadConfig();
-  const running = await startServer(config);
+  const running = await startServer(config, readVonageProjects());
   console.log(
     `collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`
   );

@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
+import type { VonageProject } from '../config/vonage';
 import type { Store } from '../store/store';
 import { registerAdminRoutes } from './adminRoutes';
 import { AuthError, tokenTable } from './auth';
@@ -9,10 +10,13 @@ import { registerIngestRoutes } from './ingestRoutes';
 import { registerReadRoutes } from './readRoutes';
 import { registerUploadRoutes } from './uploadRoutes';
 import { registerSavedRoutes } from './savedRoutes';
+import { registerVonageRoutes } from './vonageRoutes';
 
 export interface AppDeps {
   store: Store;
   config: CollectorConfig;
+  /** Vonage projects whose callbacks this collector receives (VONAGE_PROJECTS, docs/vonage.md). */
+  vonage?: VonageProject[];
 }
 
 /** The collector's HTTP API: ingest, queries (Grafana frames), REST search and health. */
@@ -42,5 +46,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerUploadRoutes(app, deps, tokens);
   registerSavedRoutes(app, deps, tokens);
   registerAdminRoutes(app, deps, tokens);
+  registerVonageRoutes(app, deps);
   return app;
 }

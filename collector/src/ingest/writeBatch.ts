@@ -2,6 +2,7 @@ import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, QualitySampleRecord } from '../model/records';
 import { ensurePartitions } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
+import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
 
 export interface IngestResult {
   accepted: number;
@@ -35,7 +36,8 @@ const INSERT_QUALITY = `
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
-// The first connect that carries client info describes the user; later ones never overwrite it.
+// The first connect that carries client info describes the user; later ones (another source's
+// view of the same user, too) only fill in what it lacked.
 const UPSERT_USERS = `
   INSERT INTO users (project, session_id, client_id, sdk, browser, browser_version, os, device,
     country, city, sip, first_seen)
@@ -43,7 +45,7 @@ const UPSERT_USERS = `
     r.country, r.city, coalesce(r.sip, false), r.ts
   FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, client_id text, sdk text, browser text,
     browser_version text, os text, device text, country text, city text, sip boolean, ts bigint)
-  ON CONFLICT DO NOTHING`;
+  ON CONFLICT (project, session_id, client_id) DO UPDATE SET ${USER_MERGE_SET}`;
 
 const CHUNK = 2000;
 
@@ -99,21 +101,46 @@ function qualityRow(s: QualitySampleRecord, source: RecordSource) {
   };
 }
 
-function userRow(e: EventRecord) {
-  const c = e.client ?? {};
-  return {
-    session_id: e.sessionId,
-    client_id: e.clientId,
-    sdk: c.sdk ?? null,
-    browser: c.browser ?? null,
-    browser_version: c.browserVersion ?? null,
-    os: c.os ?? null,
-    device: c.device ?? null,
-    country: c.country ?? null,
-    city: c.city ?? null,
-    sip: c.sip ?? false,
-    ts: Math.round(e.ts),
-  };
+type UserRow = Record<'sdk' | 'browser' | 'browser_version' | 'os' | 'device' | 'country' | 'city', string | null> & {
+  session_id: string;
+  client_id: string;
+  sip: boolean;
+  ts: number;
+};
+
+/** One row per user of the batch (an upsert may touch a row once): earliest values first. */
+function userRows(events: EventRecord[]): UserRow[] {
+  const rows = new Map<string, UserRow>();
+  for (const e of [...events].sort((a, b) => a.ts - b.ts)) {
+    const c = e.client;
+    if (!c) {
+      continue;
+    }
+    const key = JSON.stringify([e.sessionId, e.clientId]);
+    const row = rows.get(key) ?? {
+      session_id: e.sessionId,
+      client_id: e.clientId,
+      sdk: null,
+      browser: null,
+      browser_version: null,
+      os: null,
+      device: null,
+      country: null,
+      city: null,
+      sip: false,
+      ts: Math.round(e.ts),
+    };
+    row.sdk ??= c.sdk ?? null;
+    row.browser ??= c.browser ?? null;
+    row.browser_version ??= c.browserVersion ?? null;
+    row.os ??= c.os ?? null;
+    row.device ??= c.device ?? null;
+    row.country ??= c.country ?? null;
+    row.city ??= c.city ?? null;
+    row.sip ||= c.sip ?? false;
+    rows.set(key, row);
+  }
+  return [...rows.values()];
 }
 
 async function insert(q: Queryable, sql: string, project: string, now: number, rows: object[]): Promise<number> {
@@ -148,11 +175,8 @@ export async function writeBatch(
       'quality_samples',
       samples.map((s) => s.ts)
     );
-    const users = events
-      .filter((e) => e.client)
-      .sort((a, b) => a.ts - b.ts)
-      .map(userRow);
-    for (const chunk of chunks(users)) {
+    await resolveConnectionUsers(q, project, records, source);
+    for (const chunk of chunks(userRows(events))) {
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
     }
     return (
