@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config/config';
 import { readVonageProjects } from './config/vonage';
 import { demoCommand } from './demo';
 import { importCommand } from './importers/importCommand';
+import { vonageInsightsCommand } from './importers/vonageInsights/command';
 import { startServer } from './server';
 import { simulateCommand } from './simulator/command';
 import { purgeCommand } from './store/purgeCommand';
@@ -33,10 +34,14 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   purge: { run: purgeCommand, help: 'drop telemetry past its retention now (saved sessions are kept)' },
   demo: { run: demoCommand, help: 'run the collector on its embedded store with simulated sessions, live' },
   import: { run: importCommand, help: 'import rtcstats / webrtc-internals dumps into a session (--help for options)' },
+  'vonage-insights': {
+    run: vonageInsightsCommand,
+    help: "import sessions from Vonage's Video Insights API, once or --follow (--help for options)",
+  },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.help}`);
   return `usage: collector <command> [options]\n\ncommands:\n${lines.join('\n')}`;
 }
 

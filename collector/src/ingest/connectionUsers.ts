@@ -100,16 +100,16 @@ export async function resolveConnectionUsers(
   if (inBatch.size === 0) {
     return;
   }
-  const lookup = [...inBatch.values()].filter((b) => b.rank < 3);
   const stored = new Map<string, Best>();
-  if (lookup.length > 0) {
-    const rows = await q.query<{ session_id: string; connection_id: string; client_id: string; rank: number }>(
-      BEST_STORED,
-      [project, JSON.stringify(lookup.map((b) => ({ session_id: b.sessionId, connection_id: b.connectionId })))]
-    );
-    for (const row of rows) {
-      stored.set(keyOf(row.session_id, row.connection_id), { clientId: row.client_id, rank: row.rank });
-    }
+  const rows = await q.query<{ session_id: string; connection_id: string; client_id: string; rank: number }>(
+    BEST_STORED,
+    [
+      project,
+      JSON.stringify([...inBatch.values()].map((b) => ({ session_id: b.sessionId, connection_id: b.connectionId }))),
+    ]
+  );
+  for (const row of rows) {
+    stored.set(keyOf(row.session_id, row.connection_id), { clientId: row.client_id, rank: row.rank });
   }
   const promote: Array<{ session_id: string; connection_id: string; client_id: string; rank: number }> = [];
   const best = new Map<string, Best>();
@@ -117,8 +117,11 @@ export async function resolveConnectionUsers(
     const s = stored.get(key);
     if (s && s.rank >= b.rank) {
       best.set(key, s);
-    } else {
-      best.set(key, b);
+      continue;
+    }
+    best.set(key, b);
+    // Only stored records of a lower rank are moved; a connection seen for the first time has none.
+    if (s && s.clientId !== b.clientId) {
       promote.push({ session_id: b.sessionId, connection_id: b.connectionId, client_id: b.clientId, rank: b.rank });
     }
   }
