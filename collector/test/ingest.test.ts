@@ -165,17 +165,4 @@ describe('ingest', () => {
     assert.equal(claimed.body.field, 'source');
     assert.match(claimed.body.error, /must be one of sdk, simulator/);
   });
-
-  test('answers CORS preflights for browsers', async () => {
-    const res = await fetch(`${c.url}/api/v1/ingest`, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'https://app.example',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'authorization,content-type',
-      },
-    });
-    assert.equal(res.status, 204);
-    assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example');
-  });
 });
