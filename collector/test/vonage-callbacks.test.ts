@@ -303,6 +303,34 @@ describe('Vonage session monitoring callbacks (C3)', () => {
     }
   });
 
+  test("another client's report of a connection does not make it that client's", async () => {
+    const sessionId = 'observed';
+    const ts = Date.UTC(2026, 10, 20, 12, 30, 0);
+    // What a browser saw of someone else's connection is filed under the browser's own id.
+    const seen = await ingest(c, 'ingest-a', [
+      {
+        kind: 'event',
+        id: 'obs-1',
+        sessionId,
+        ts,
+        action: 'exception',
+        clientId: 'observer',
+        connectionId: 'their-conn',
+      },
+    ]);
+    assert.equal(seen.status, 200);
+    const res = await post({
+      sessionId,
+      projectId: '123456',
+      event: 'connectionCreated',
+      timestamp: ts + 1,
+      connection: { id: 'their-conn', data: 'their-user' },
+    });
+    assert.equal(res.status, 200);
+    const { named } = await session('read-a', sessionId);
+    assert.deepEqual(col(named('U', 'connections'), 'userId'), ['their-user']);
+  });
+
   test('50 callbacks at once are all answered 200 and all stored', async () => {
     const sessionId = 'burst';
     const bodies = Array.from({ length: 50 }, (_, i) => ({

@@ -11,7 +11,9 @@ import type { Queryable } from '../store/store';
  *   2: a Vonage callback whose connection data named a user;
  *   1: a Vonage placeholder, `vonage-connection:<connectionId>` (nothing named the user).
  * Lower-ranked records are written under the better user, and stored ones are moved to it when
- * a better one arrives, users' rows merged. Same-rank records are never rewritten.
+ * a better one arrives, users' rows merged. Same-rank records are never rewritten. A client
+ * speaks for a connection's user only in its own connect events: it may also report what it saw
+ * of other connections, under its own id.
  */
 export const PLACEHOLDER_PREFIX = 'vonage-connection:';
 export const placeholderUser = (connectionId: string) => `${PLACEHOLDER_PREFIX}${connectionId}`;
@@ -33,7 +35,7 @@ const BEST_STORED = `
   SELECT DISTINCT ON (e.session_id, e.connection_id) e.session_id, e.connection_id, e.client_id, ${RANK_SQL('e')} AS rank
   FROM events e JOIN jsonb_to_recordset($2::jsonb) AS k(session_id text, connection_id text)
     ON e.session_id = k.session_id AND e.connection_id = k.connection_id
-  WHERE e.project = $1
+  WHERE e.project = $1 AND (e.action = 'connect' OR ${RANK_SQL('e')} < 3)
   ORDER BY e.session_id, e.connection_id, rank DESC, e.ts, e.id`;
 
 const KEYS = `jsonb_to_recordset($2::jsonb) AS k(session_id text, connection_id text, client_id text, rank int)`;

@@ -76,7 +76,9 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       c.end = e.ts;
       c.sources.add(e.source);
       if (e.action === 'connect' && e.variation === 'success') {
+        // The connection is its own client's; others may have reported it first.
         c.ok = true;
+        c.userId = e.clientId;
       }
       if (e.action === 'disconnect') {
         // Several sources may report one disconnect; one without a reason keeps the other's.
