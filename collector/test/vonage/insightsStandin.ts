@@ -411,7 +411,7 @@ export async function startInsightsStandin(o: StandinOptions): Promise<RunningSt
           errorCode: 1017,
         });
       }
-      reply(200, { data: result.data ?? null, ...(errors.length > 0 ? { errors } : {}) });
+      return reply(200, { data: result.data ?? null, ...(errors.length > 0 ? { errors } : {}) });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

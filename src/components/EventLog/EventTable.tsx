@@ -13,7 +13,7 @@ export function EventTable({ rows, maxRows = 500 }: { rows: Row[]; maxRows?: num
   return (
     <>
       <table className={t.table} aria-label="Event log">
-        <TableHead columns={['Time', 'Event', 'User', 'Connection', 'Stream', 'Reason / code']} />
+        <TableHead columns={['Time', 'Event', 'User', 'Connection', 'Stream', 'Reason / code', 'Source']} />
         <tbody>
           {shown.map((e, i) => (
             <tr key={i} data-testid={testIds.inspector.eventRow} data-time={num(e.time)}>
@@ -23,6 +23,7 @@ export function EventTable({ rows, maxRows = 500 }: { rows: Row[]; maxRows?: num
               <td className={t.mono}>{str(e.connectionId)}</td>
               <td className={t.mono}>{str(e.streamId)}</td>
               <td>{[str(e.reason), str(e.code), str(e.message)].filter(Boolean).join(' · ')}</td>
+              <td>{str(e.source)}</td>
             </tr>
           ))}
         </tbody>
