@@ -6,19 +6,16 @@
 // With TEST_DATABASE_URL set, PostgreSQL is measured beside PGlite in the same run.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { hashToken } from '../collector/src/config/config';
 import { startServer } from '../collector/src/server';
+import { writeBenchSection } from './benchDoc';
 
 const SENDERS = 50;
 const PER_SENDER = 40;
 const WARMUP = 100;
-const DOC = 'docs/benchmarks.md';
-const BEGIN = '<!-- bench:vonageCallbacks:begin -->';
-const END = '<!-- bench:vonageCallbacks:end -->';
 const PLAIN = 'bench-callback-plain-0123456789';
 const SIGNED = 'bench-callback-signed-0123456789';
 const SIGNATURE = 'bench-signature-secret-0123456789';
@@ -168,7 +165,6 @@ async function main() {
   }
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const lines = [
-    BEGIN,
     '## Vonage callbacks (C3): answer time with 50 senders at once',
     '',
     `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/vonageCallbacks.ts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end.`,
@@ -182,14 +178,8 @@ async function main() {
       (r) =>
         `| ${r.store} | ${r.signed ? 'signed' : 'unsigned'} | ${r.requests} | ${r.failures} | ${r.stored} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${Math.round(r.perSecond)} |`
     ),
-    END,
   ];
-  let doc = readFileSync(DOC, 'utf8');
-  const section = lines.join('\n');
-  doc = doc.includes(BEGIN)
-    ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section)
-    : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(DOC, doc);
+  const section = writeBenchSection('vonageCallbacks', lines);
   console.log(section);
 }
 

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError, hashToken } from './config';
+import { ConfigError, hashToken, jsonArraySetting, type Env } from './config';
 
 /** How a connection's `data` (set by the team in its client token) names the Inspector's user. */
 export type UserMapping = { jsonPath: string } | { prefix: string };
@@ -21,8 +20,6 @@ export interface VonageProject {
   projectSecret?: string;
   user?: UserMapping;
 }
-
-type Env = Record<string, string | undefined>;
 
 const MIN_SECRET = 16;
 
@@ -97,34 +94,10 @@ function validateProject(item: unknown, where: string): VonageProject {
 
 /** The Vonage projects named by VONAGE_PROJECTS_FILE or VONAGE_PROJECTS (a JSON array). */
 export function readVonageProjects(env: Env = process.env): VonageProject[] {
-  let raw: string | undefined;
-  let source = 'VONAGE_PROJECTS';
-  if (env.VONAGE_PROJECTS_FILE) {
-    source = `VONAGE_PROJECTS_FILE (${env.VONAGE_PROJECTS_FILE})`;
-    try {
-      raw = readFileSync(env.VONAGE_PROJECTS_FILE, 'utf8');
-    } catch (err) {
-      throw new ConfigError(`VONAGE_PROJECTS_FILE cannot be read: ${(err as Error).message}`);
-    }
-  } else {
-    raw = env.VONAGE_PROJECTS || undefined;
-  }
-  if (raw === undefined) {
-    return [];
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (err) {
-    throw new ConfigError(`${source} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(parsed)) {
-    throw new ConfigError(`${source} must be a JSON array of Vonage projects`);
-  }
-  const projects = parsed.map((item: unknown, i: number) => validateProject(item, `${source}[${i}]`));
+  const projects = jsonArraySetting(env, 'VONAGE_PROJECTS', 'Vonage projects', validateProject);
   const digests = projects.map((p) => p.callbackSecretSha256).filter(Boolean);
   if (new Set(digests).size !== digests.length) {
-    throw new ConfigError(`${source}: two projects have the same callback secret; each needs its own`);
+    throw new ConfigError('VONAGE_PROJECTS: two projects have the same callback secret; each needs its own');
   }
   return projects;
 }
