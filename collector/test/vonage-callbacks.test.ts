@@ -149,6 +149,9 @@ describe('Vonage session monitoring callbacks (C3)', () => {
       ],
       ['{"event": "connectionCreated",', '(body)', /not valid JSON/],
     ];
+    const huge = await post({ ...created, connection: { id: 'c', data: 'x'.repeat(70_000) } });
+    assert.equal(huge.status, 413);
+    assert.match(huge.body.error!, /a callback body is at most 65536 bytes/);
     for (const [body, field, message] of cases) {
       const res = await post(body);
       assert.equal(res.status, 400, `${field}: ${JSON.stringify(res.body)}`);

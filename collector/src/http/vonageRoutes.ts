@@ -32,6 +32,13 @@ export function registerVonageRoutes(app: FastifyInstance, deps: AppDeps) {
     // the content type, so every body is read as text here.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    // This route's own size limit; everything else goes on to the collector's error handler.
+    scope.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+      if (err.statusCode === 413) {
+        return reply.code(413).send({ error: `a callback body is at most ${CALLBACK_BODY_LIMIT} bytes` });
+      }
+      throw err;
+    });
     scope.post<{ Querystring: { secret?: unknown } }>(
       REST.vonageCallbacks,
       { bodyLimit: CALLBACK_BODY_LIMIT },
