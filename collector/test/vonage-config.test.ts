@@ -23,6 +23,11 @@ describe('Vonage projects configuration (VONAGE_PROJECTS)', () => {
     assert.equal(p.callbackSecretSha256, hashToken(entry.callbackSecret));
     assert.equal(JSON.stringify(p).includes(entry.callbackSecret), false);
     assert.deepEqual(p.user, { jsonPath: 'user.id' });
+    assert.equal(
+      read([{ ...entry, signatureSecret: 'short' }])[0].signatureSecret,
+      'short',
+      "Vonage's secrets as given"
+    );
     const [digested] = read([{ ...entry, callbackSecret: undefined, callbackSecretSha256: hashToken('x'.repeat(20)) }]);
     assert.equal(digested.callbackSecretSha256, hashToken('x'.repeat(20)));
   });
@@ -41,6 +46,7 @@ describe('Vonage projects configuration (VONAGE_PROJECTS)', () => {
       [{ ...entry, vonageProjectId: 46123456 }, /vonageProjectId must be the Vonage project id/],
       [{ ...entry, project: '' }, /project must name the Inspector project/],
       [{ ...entry, callbackSecret: 'short' }, /callbackSecret must be a string of at least 16 characters/],
+      [{ ...entry, signatureSecret: '' }, /signatureSecret must be a string of at least 1 characters/],
       [{ ...entry, callbackSecretSha256: hashToken('y') }, /'callbackSecret' or 'callbackSecretSha256', not both/],
       [{ ...entry, callbackSecret: undefined, callbackSecretSha256: 'ABC' }, /64 lowercase hex digits/],
       [{ ...entry, user: { jsonPath: 'a..b' } }, /user must be \{"jsonPath"/],

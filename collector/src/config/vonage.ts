@@ -23,13 +23,14 @@ export interface VonageProject {
 
 const MIN_SECRET = 16;
 
-function secretField(o: Record<string, unknown>, key: string, where: string): string | undefined {
+/** Vonage's own secrets are what Vonage gave (any length); the callback secret is ours to make long. */
+function secretField(o: Record<string, unknown>, key: string, where: string, min = 1): string | undefined {
   const v = o[key];
   if (v === undefined) {
     return undefined;
   }
-  if (typeof v !== 'string' || v.length < MIN_SECRET) {
-    throw new ConfigError(`${where}.${key} must be a string of at least ${MIN_SECRET} characters`);
+  if (typeof v !== 'string' || v.length < min) {
+    throw new ConfigError(`${where}.${key} must be a string of at least ${min} characters`);
   }
   return v;
 }
@@ -74,7 +75,7 @@ function validateProject(item: unknown, where: string): VonageProject {
   if (typeof o.vonageProjectId !== 'string' || !/^\d+$/.test(o.vonageProjectId)) {
     throw new ConfigError(`${where}.vonageProjectId must be the Vonage project id (API key) as a string of digits`);
   }
-  const plain = secretField(o, 'callbackSecret', where);
+  const plain = secretField(o, 'callbackSecret', where, MIN_SECRET);
   const digest = o.callbackSecretSha256;
   if (plain !== undefined && digest !== undefined) {
     throw new ConfigError(`${where} must give 'callbackSecret' or 'callbackSecretSha256', not both`);
