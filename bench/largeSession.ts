@@ -4,6 +4,7 @@
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/largeSession.ts
 // With TEST_DATABASE_URL set, PostgreSQL is measured beside PGlite in the same run.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { WireQuery } from '@model';
 import { storedTokens, type CollectorConfig, type TokenSpec } from '../collector/src/config/config';
@@ -11,15 +12,13 @@ import { startServer } from '../collector/src/server';
 import { generateSession } from '../collector/src/simulator/generate';
 import { writeRecords } from '../collector/src/simulator/writer';
 import { dropSchemas, throwawaySchema } from '../collector/test/schemas';
+import { writeBenchSection } from './benchDoc';
 
 const SUBSCRIBERS = 1000;
 const MINUTES = 60;
 const SAMPLE_MS = 60_000;
 const START = Date.UTC(2026, 10, 24, 10, 0, 0);
 const RUNS = 3;
-const DOC = 'docs/benchmarks.md';
-const BEGIN = '<!-- bench:largeSession:begin -->';
-const END = '<!-- bench:largeSession:end -->';
 
 const QUERIES: Array<[string, Record<string, unknown>, number]> = [
   ['summary', { queryType: 'summary' }, 1000],
@@ -119,7 +118,6 @@ async function main() {
     results.push({ store: s, ...(await measure(s, g.records)) });
   }
   const lines = [
-    BEGIN,
     '## Large session: a broadcast of 1,000 subscribers for 60 minutes (I8)',
     '',
     `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/largeSession.ts\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}.`,
@@ -133,20 +131,8 @@ async function main() {
       ([name], i) =>
         `| ${name} (${results[0].rows[i][2]} frames) | ${results.map((r) => `${Math.round(r.rows[i][1])} ms`).join(' | ')} |`
     ),
-    END,
   ];
-  let doc = '';
-  try {
-    doc = readFileSync(DOC, 'utf8');
-  } catch {
-    doc =
-      '# Benchmarks\n\nEach section is written by the benchmark it names; ratios are measured side by side in one run, absolute times vary between machines.\n';
-  }
-  const section = lines.join('\n');
-  doc = doc.includes(BEGIN)
-    ? doc.replace(new RegExp(`${BEGIN}[\\s\\S]*?${END}`), section)
-    : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(DOC, doc);
+  const section = writeBenchSection('largeSession', lines);
   console.log(section);
 }
 

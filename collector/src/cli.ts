@@ -1,7 +1,9 @@
 import { ownEntry } from '@model';
 import { ConfigError, loadConfig } from './config/config';
+import { readVonageProjects } from './config/vonage';
 import { demoCommand } from './demo';
 import { importCommand } from './importers/importCommand';
+import { vonageInsightsCommand } from './importers/vonageInsights/command';
 import { startServer } from './server';
 import { simulateCommand } from './simulator/command';
 import { purgeCommand } from './store/purgeCommand';
@@ -11,7 +13,7 @@ type Command = (argv: string[]) => Promise<number>;
 /** Runs until SIGINT / SIGTERM, then shuts down cleanly. */
 async function serve(): Promise<number> {
   const config = loadConfig();
-  const running = await startServer(config);
+  const running = await startServer(config, readVonageProjects());
   console.log(
     `collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`
   );
@@ -32,10 +34,14 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   purge: { run: purgeCommand, help: 'drop telemetry past its retention now (saved sessions are kept)' },
   demo: { run: demoCommand, help: 'run the collector on its embedded store with simulated sessions, live' },
   import: { run: importCommand, help: 'import rtcstats / webrtc-internals dumps into a session (--help for options)' },
+  'vonage-insights': {
+    run: vonageInsightsCommand,
+    help: "import sessions from Vonage's Video Insights API, once or --follow (--help for options)",
+  },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.help}`);
   return `usage: collector <command> [options]\n\ncommands:\n${lines.join('\n')}`;
 }
 

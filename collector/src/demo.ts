@@ -1,4 +1,5 @@
 import { loadConfig, readTokenSpecs, storedTokens, type TokenSpec } from './config/config';
+import { readVonageProjects } from './config/vonage';
 import { startServer } from './server';
 import { simulate, type BackfillProgress } from './simulator/simulate';
 
@@ -65,7 +66,7 @@ export async function demoCommand(): Promise<number> {
   if (!ingest || !read || !('token' in ingest) || !('token' in read)) {
     throw new Error('the demo needs an ingest and a read token given as plain tokens (not sha256)');
   }
-  const running = await startServer(config);
+  const running = await startServer(config, readVonageProjects(env));
   console.log(
     `collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`
   );

@@ -1,4 +1,5 @@
 import type { CollectorConfig } from './config/config';
+import type { VonageProject } from './config/vonage';
 import { buildApp } from './http/server';
 import { openStore } from './store/openStore';
 import { schedulePurge } from './store/retention';
@@ -11,9 +12,9 @@ export interface RunningCollector {
 }
 
 /** Opens the store, migrates it and listens; used by `serve`, the demo and tests. */
-export async function startServer(config: CollectorConfig): Promise<RunningCollector> {
+export async function startServer(config: CollectorConfig, vonage: VonageProject[] = []): Promise<RunningCollector> {
   const store = await openStore(config);
-  const app = await buildApp({ store, config });
+  const app = await buildApp({ store, config, vonage });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

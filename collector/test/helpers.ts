@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import type { DataFrameJSON, WireQuery, WireQueryResponse } from '@model';
 import { storedTokens, type CollectorConfig, type TokenSpec } from '../src/config/config';
+import type { VonageProject } from '../src/config/vonage';
 import type { IngestRecord } from '../src/model/records';
 import { startServer, type RunningCollector } from '../src/server';
 import { dropSchemas, throwawaySchema } from './schemas';
@@ -50,8 +51,11 @@ export function testConfig(overrides: Partial<CollectorConfig> = {}): CollectorC
   };
 }
 
-export async function startTestCollector(overrides: Partial<CollectorConfig> = {}): Promise<RunningCollector> {
-  return startServer(testConfig(overrides));
+export async function startTestCollector(
+  overrides: Partial<CollectorConfig> = {},
+  vonage: VonageProject[] = []
+): Promise<RunningCollector> {
+  return startServer(testConfig(overrides), vonage);
 }
 
 export interface HttpResult<T = unknown> {

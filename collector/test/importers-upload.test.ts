@@ -45,9 +45,9 @@ describe('dump upload endpoint and CLI', () => {
     assert.equal(res.body.peerConnections, 2);
     assert.equal(res.body.accepted, res.body.events + res.body.samples);
     const stored = await c.store.query<{ n: number }>(
-      `SELECT count(*)::float8 AS n FROM all_quality_samples WHERE project = 'proj-a' AND session_id = 'up-1'`
+      `SELECT count(*)::float8 AS n FROM all_quality_samples WHERE project = 'proj-a' AND session_id = 'up-1' AND source = 3`
     );
-    assert.equal(stored[0].n, res.body.samples);
+    assert.equal(stored[0].n, res.body.samples, 'every sample is stored with source import (code 3)');
   });
 
   test('refusals name what was wrong and store nothing', async () => {

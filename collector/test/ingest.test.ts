@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCollector } from '../src/server';
 import { SessionBuilder, T0 } from './fixtures';
-import { countRows, http, ingest, query, startTestCollector } from './helpers';
+import { col, countRows, http, ingest, query, startTestCollector } from './helpers';
 
 describe('ingest', () => {
   let c: RunningCollector;
@@ -132,5 +132,37 @@ describe('ingest', () => {
     });
     assert.equal(big.status, 400);
     assert.match(big.body.error, /5001 records; at most 5000/);
+  });
+
+  test('each record keeps its source: sdk by default, simulator when it says so, never a Vonage source', async () => {
+    const s = new SessionBuilder('ingest-sources').user('u8', T0, 'st8');
+    const records = s.records().map((r, i) => (i === 0 ? { ...r, source: 'simulator' as const } : r));
+    assert.equal((await ingest(c, 'ingest-a', records)).status, 200);
+    const rows = await c.store.query<{ id: string; source: number }>(
+      `SELECT id, source FROM events WHERE session_id = 'ingest-sources' ORDER BY id`
+    );
+    assert.deepEqual(
+      rows.map((r) => r.source),
+      [4, 0, 0, 0],
+      'simulator is code 4, sdk code 0 (src/model/sources.ts)'
+    );
+    const r = await query(c, 'read-a', [
+      {
+        refId: 'E',
+        timeRange: { from: T0 - 1000, to: T0 + 60_000 },
+        maxDataPoints: 100,
+        intervalMs: 1000,
+        query: { queryType: 'events', sessionId: 'ingest-sources' },
+      },
+    ]);
+    const f = r.body.results.E.frames![0];
+    assert.deepEqual(col(f, 'source'), ['simulator', 'sdk', 'sdk', 'sdk']);
+    const claimed = await http<{ error: string; field: string }>(`${c.url}/api/v1/ingest`, {
+      token: 'ingest-a',
+      body: { records: [{ ...s.records()[1], id: 'claim', source: 'vonage-callback' }] },
+    });
+    assert.equal(claimed.status, 400);
+    assert.equal(claimed.body.field, 'source');
+    assert.match(claimed.body.error, /must be one of sdk, simulator/);
   });
 });

@@ -124,7 +124,14 @@ describe('queries', () => {
       (f) => f.schema.name === 'bitrateKbps' && f.schema.fields[1].labels?.[QualityLabels.media] === 'video'
     )!;
     const labels = video.schema.fields[1].labels!;
-    assert.deepEqual(labels, { session: 'pair-1', user: 'alice', stream: 'st-a', role: 'publisher', media: 'video' });
+    assert.deepEqual(labels, {
+      session: 'pair-1',
+      user: 'alice',
+      stream: 'st-a',
+      role: 'publisher',
+      media: 'video',
+      source: 'sdk',
+    });
     assert.equal(video.schema.fields[0].typeInfo.frame, 'time.Time');
     const times = col(video, 'time') as number[];
     const values = col(video, 'bitrateKbps') as number[];

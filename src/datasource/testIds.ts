@@ -29,5 +29,7 @@ export const testIds = {
     collectorUrl: 'data-testid si-collector-url',
     readToken: 'data-testid si-read-token',
     timeout: 'data-testid si-timeout',
+    vonagePublicUrl: 'data-testid si-vonage-public-url',
+    vonageCallbackUrl: 'data-testid si-vonage-callback-url',
   },
 };

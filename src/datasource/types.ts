@@ -12,6 +12,8 @@ export interface SessionQuery extends DataQuery, Omit<SessionQueryModel, 'queryT
 export interface SessionDataSourceOptions extends DataSourceJsonData {
   collectorUrl?: string;
   timeoutSeconds?: number;
+  /** The collector as Vonage's servers reach it, for the callback URL shown (not a secret). */
+  vonagePublicUrl?: string;
 }
 
 /** secureJsonData: never sent back to the browser. */

@@ -31,4 +31,6 @@ export const QualityLabels = {
   role: 'role',
   media: 'media',
   subscriberId: 'subscriber',
+  /** Where the samples came from (src/model/sources.ts): one series per source. */
+  source: 'source',
 } as const;

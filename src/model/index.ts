@@ -9,3 +9,4 @@ export * from './lookup';
 export * from './eventFilter';
 export * from './eventText';
 export * from './errorEvents';
+export * from './sources';

@@ -88,6 +88,8 @@ export const REST = {
   savedDelete: '/api/v1/saved/delete',
   /** POST, admin token: run the retention purge now. */
   purge: '/api/v1/admin/purge',
+  /** POST from Vonage: session monitoring callbacks, `?secret=<the project's callback secret>`. */
+  vonageCallbacks: '/api/v1/vonage/callbacks',
 } as const;
 
 /** A saved session (I9) as the REST API returns it. */

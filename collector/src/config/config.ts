@@ -59,7 +59,7 @@ export interface CollectorConfig {
 
 export class ConfigError extends Error {}
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 function intVar(env: Env, name: string, fallback: number, min: number): number {
   const raw = env[name];
@@ -84,7 +84,30 @@ function memoryVar(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
-function parseTokens(raw: string, source: string): TokenSpec[] {
+/**
+ * A JSON array setting given in `<name>_FILE` (a file, which wins) or `<name>` (the JSON itself),
+ * each item checked by `validate` with its place (`NAME[2]`) for messages; empty when unset.
+ */
+export function jsonArraySetting<T>(
+  env: Env,
+  name: string,
+  what: string,
+  validate: (item: unknown, where: string) => T
+): T[] {
+  const file = env[`${name}_FILE`];
+  let raw = env[name] || undefined;
+  let source = name;
+  if (file) {
+    source = `${name}_FILE (${file})`;
+    try {
+      raw = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${name}_FILE cannot be read: ${(err as Error).message}`);
+    }
+  }
+  if (raw === undefined) {
+    return [];
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -92,9 +115,9 @@ function parseTokens(raw: string, source: string): TokenSpec[] {
     throw new ConfigError(`${source} is not valid JSON: ${(err as Error).message}`);
   }
   if (!Array.isArray(parsed)) {
-    throw new ConfigError(`${source} must be a JSON array of tokens`);
+    throw new ConfigError(`${source} must be a JSON array of ${what}`);
   }
-  return parsed.map((item: unknown, i: number) => validateToken(item, `${source}[${i}]`));
+  return parsed.map((item: unknown, i: number) => validate(item, `${source}[${i}]`));
 }
 
 function validateToken(item: unknown, where: string): TokenSpec {
@@ -164,19 +187,7 @@ function validateOrigins(value: unknown, where: string): string[] {
 
 /** The tokens named by COLLECTOR_TOKENS_FILE or COLLECTOR_TOKENS, as written there. */
 export function readTokenSpecs(env: Env = process.env): TokenSpec[] {
-  let tokens: TokenSpec[] = [];
-  if (env.COLLECTOR_TOKENS_FILE) {
-    let raw: string;
-    try {
-      raw = readFileSync(env.COLLECTOR_TOKENS_FILE, 'utf8');
-    } catch (err) {
-      throw new ConfigError(`COLLECTOR_TOKENS_FILE cannot be read: ${(err as Error).message}`);
-    }
-    tokens = parseTokens(raw, `COLLECTOR_TOKENS_FILE (${env.COLLECTOR_TOKENS_FILE})`);
-  } else if (env.COLLECTOR_TOKENS) {
-    tokens = parseTokens(env.COLLECTOR_TOKENS, 'COLLECTOR_TOKENS');
-  }
-  return tokens;
+  return jsonArraySetting(env, 'COLLECTOR_TOKENS', 'tokens', validateToken);
 }
 
 /** Reads the collector's configuration from its environment; every mistake names the variable. */

@@ -1,4 +1,5 @@
 import type { CollectorConfig } from '../config/config';
+import type { VonageProject } from '../config/vonage';
 import type { IngestAdmission } from '../ingest/admission';
 import type { Store } from '../store/store';
 
@@ -8,4 +9,6 @@ export interface AppDeps {
   config: CollectorConfig;
   /** Backpressure shared by every route that writes telemetry. */
   admission: IngestAdmission;
+  /** Vonage projects whose callbacks this collector receives (VONAGE_PROJECTS, docs/vonage.md). */
+  vonage?: VonageProject[];
 }

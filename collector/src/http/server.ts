@@ -13,6 +13,7 @@ import { checkRequestParams } from './params';
 import { registerReadRoutes } from './readRoutes';
 import { registerUploadRoutes } from './uploadRoutes';
 import { registerSavedRoutes } from './savedRoutes';
+import { registerVonageRoutes } from './vonageRoutes';
 
 /** A session id of `maxIdChars` UTF-16 units, percent-encoded (up to 12 characters for an astral one). */
 const MAX_PARAM_LENGTH = Limits.maxIdChars * 12;
@@ -89,10 +90,15 @@ function drainable(req: FastifyRequest): boolean {
 }
 
 /** The collector's HTTP API: ingest, queries (Grafana frames), REST search and health. */
-export async function buildApp({ store, config }: Pick<AppDeps, 'store' | 'config'>): Promise<FastifyInstance> {
+export async function buildApp({
+  store,
+  config,
+  vonage,
+}: Pick<AppDeps, 'store' | 'config' | 'vonage'>): Promise<FastifyInstance> {
   const deps: AppDeps = {
     store,
     config,
+    vonage,
     admission: defaultAdmission(store.kind, {
       ...(config.ingestMaxQueueMs ? { maxQueueMs: config.ingestMaxQueueMs } : {}),
       ...(store.kind === 'postgres' && config.ingestWriters ? { writers: config.ingestWriters } : {}),
@@ -144,5 +150,6 @@ export async function buildApp({ store, config }: Pick<AppDeps, 'store' | 'confi
   registerUploadRoutes(app, deps, tokens);
   registerSavedRoutes(app, deps, tokens);
   registerAdminRoutes(app, deps, tokens);
+  registerVonageRoutes(app, deps);
   return app;
 }

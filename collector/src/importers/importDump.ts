@@ -177,7 +177,9 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   const write = async () => {
     const records = batch;
     const slot = options.writeSlot ?? ((write) => write());
-    const r = await slot(() => writeBatch(store, options.project, records, { kept: true, now: receivedAt }));
+    const r = await slot(() =>
+      writeBatch(store, options.project, records, { kept: true, now: receivedAt, source: 'import' })
+    );
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     batch = [];

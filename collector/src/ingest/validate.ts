@@ -1,4 +1,4 @@
-import { Limits, ownEntry } from '@model';
+import { INGEST_SOURCES, Limits, ownEntry } from '@model';
 import { invalidField } from '../errors';
 import { ACTIONS, type IngestRecord } from '../model/records';
 import { findUnstorable, unstorableText } from '../model/storable';
@@ -92,6 +92,7 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       client: object,
       stream: object,
       detail: json,
+      source: oneOf(INGEST_SOURCES),
     },
   },
   quality: {
@@ -116,6 +117,7 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       frameRate: num(0, 1000),
       width: int(0, 100000),
       height: int(0, 100000),
+      source: oneOf(INGEST_SOURCES),
     },
   },
 };

@@ -1,6 +1,8 @@
+import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, QualitySampleRecord } from '../model/records';
 import { ensurePartitions } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
+import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
 
 export interface IngestResult {
   accepted: number;
@@ -11,30 +13,31 @@ export interface IngestResult {
 // alike, with one parameter whatever the batch size.
 const insertEvents = (table: string) => `
   INSERT INTO ${table} (project, session_id, id, ts, received_at, action, variation, client_id,
-    connection_id, stream_id, subscriber_id, code, message, reason, stream, detail)
+    connection_id, stream_id, subscriber_id, code, message, reason, stream, detail, source)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.action, r.variation, r.client_id, r.connection_id,
-    r.stream_id, r.subscriber_id, r.code, r.message, r.reason, r.stream, r.detail
+    r.stream_id, r.subscriber_id, r.code, r.message, r.reason, r.stream, r.detail, r.source
   FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, action text,
     variation text, client_id text, connection_id text, stream_id text, subscriber_id text,
-    code text, message text, reason text, stream jsonb, detail jsonb)
+    code text, message text, reason text, stream jsonb, detail jsonb, source smallint)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
 const insertQuality = (table: string) => `
   INSERT INTO ${table} (project, session_id, id, ts, received_at, client_id, connection_id,
     stream_id, subscriber_id, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms,
-    jitter_ms, frame_rate, width, height)
+    jitter_ms, frame_rate, width, height, source)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.client_id, r.connection_id, r.stream_id,
     r.subscriber_id, r.role, r.media, r.bitrate_kbps, r.packets, r.packets_lost, r.loss_pct,
-    r.rtt_ms, r.jitter_ms, r.frame_rate, r.width, r.height
+    r.rtt_ms, r.jitter_ms, r.frame_rate, r.width, r.height, r.source
   FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, client_id text,
     connection_id text, stream_id text, subscriber_id text, role text, media text,
     bitrate_kbps float8, packets float8, packets_lost float8, loss_pct float8, rtt_ms float8,
-    jitter_ms float8, frame_rate float8, width int, height int)
+    jitter_ms float8, frame_rate float8, width int, height int, source smallint)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
-// The first connect that carries client info describes the user; later ones never overwrite it.
+// The first connect that carries client info describes the user; later ones (another source's
+// view of the same user, too) only fill in what it lacked.
 const UPSERT_USERS = `
   INSERT INTO users (project, session_id, client_id, sdk, browser, browser_version, os, device,
     country, city, sip, first_seen)
@@ -42,7 +45,7 @@ const UPSERT_USERS = `
     r.country, r.city, coalesce(r.sip, false), r.ts
   FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, client_id text, sdk text, browser text,
     browser_version text, os text, device text, country text, city text, sip boolean, ts bigint)
-  ON CONFLICT DO NOTHING`;
+  ON CONFLICT (project, session_id, client_id) DO UPDATE SET ${USER_MERGE_SET}`;
 
 const CHUNK = 2000;
 
@@ -54,7 +57,7 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
-function eventRow(e: EventRecord) {
+function eventRow(e: EventRecord, source: RecordSource) {
   return {
     session_id: e.sessionId,
     id: e.id,
@@ -70,10 +73,11 @@ function eventRow(e: EventRecord) {
     reason: e.reason ?? null,
     stream: e.stream ?? null,
     detail: e.detail ?? null,
+    source: sourceCode(e.source ?? source),
   };
 }
 
-function qualityRow(s: QualitySampleRecord) {
+function qualityRow(s: QualitySampleRecord, source: RecordSource) {
   return {
     session_id: s.sessionId,
     id: s.id,
@@ -93,24 +97,50 @@ function qualityRow(s: QualitySampleRecord) {
     frame_rate: s.frameRate ?? null,
     width: s.width ?? null,
     height: s.height ?? null,
+    source: sourceCode(s.source ?? source),
   };
 }
 
-function userRow(e: EventRecord) {
-  const c = e.client ?? {};
-  return {
-    session_id: e.sessionId,
-    client_id: e.clientId,
-    sdk: c.sdk ?? null,
-    browser: c.browser ?? null,
-    browser_version: c.browserVersion ?? null,
-    os: c.os ?? null,
-    device: c.device ?? null,
-    country: c.country ?? null,
-    city: c.city ?? null,
-    sip: c.sip ?? false,
-    ts: Math.round(e.ts),
-  };
+type UserRow = Record<'sdk' | 'browser' | 'browser_version' | 'os' | 'device' | 'country' | 'city', string | null> & {
+  session_id: string;
+  client_id: string;
+  sip: boolean;
+  ts: number;
+};
+
+/** One row per user of the batch (an upsert may touch a row once): earliest values first. */
+function userRows(events: EventRecord[]): UserRow[] {
+  const rows = new Map<string, UserRow>();
+  for (const e of [...events].sort((a, b) => a.ts - b.ts)) {
+    const c = e.client;
+    if (!c) {
+      continue;
+    }
+    const key = JSON.stringify([e.sessionId, e.clientId]);
+    const row = rows.get(key) ?? {
+      session_id: e.sessionId,
+      client_id: e.clientId,
+      sdk: null,
+      browser: null,
+      browser_version: null,
+      os: null,
+      device: null,
+      country: null,
+      city: null,
+      sip: false,
+      ts: Math.round(e.ts),
+    };
+    row.sdk ??= c.sdk ?? null;
+    row.browser ??= c.browser ?? null;
+    row.browser_version ??= c.browserVersion ?? null;
+    row.os ??= c.os ?? null;
+    row.device ??= c.device ?? null;
+    row.country ??= c.country ?? null;
+    row.city ??= c.city ?? null;
+    row.sip ||= c.sip ?? false;
+    rows.set(key, row);
+  }
+  return [...rows.values()];
 }
 
 async function insert(q: Queryable, sql: string, project: string, now: number, rows: object[]): Promise<number> {
@@ -129,6 +159,8 @@ export interface WriteOptions {
   kept?: boolean;
   /** The rows' receive time (an import gives all of its batches one, to find them again). */
   now?: number;
+  /** Where records without their own `source` came from. */
+  source?: RecordSource;
 }
 
 /** Writes a validated batch in one transaction; records already stored are skipped. */
@@ -142,6 +174,7 @@ export async function writeBatch(
   const samples = records.filter((r): r is QualitySampleRecord => r.kind === 'quality');
   const now = options.now ?? Date.now();
   const prefix = options.kept ? 'saved_' : '';
+  const source = options.source ?? 'sdk';
   const accepted = await store.tx(async (q) => {
     if (!options.kept) {
       await ensurePartitions(
@@ -155,16 +188,25 @@ export async function writeBatch(
         samples.map((s) => s.ts)
       );
     }
-    const users = events
-      .filter((e) => e.client)
-      .sort((a, b) => a.ts - b.ts)
-      .map(userRow);
-    for (const chunk of chunks(users)) {
+    await resolveConnectionUsers(q, project, records, source);
+    for (const chunk of chunks(userRows(events))) {
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
     }
     return (
-      (await insert(q, insertEvents(`${prefix}events`), project, now, events.map(eventRow))) +
-      (await insert(q, insertQuality(`${prefix}quality_samples`), project, now, samples.map(qualityRow)))
+      (await insert(
+        q,
+        insertEvents(`${prefix}events`),
+        project,
+        now,
+        events.map((e) => eventRow(e, source))
+      )) +
+      (await insert(
+        q,
+        insertQuality(`${prefix}quality_samples`),
+        project,
+        now,
+        samples.map((s) => qualityRow(s, source))
+      ))
     );
   });
   return { accepted, duplicates: records.length - accepted };

@@ -4,6 +4,7 @@
  * from the ingest token, never from the record. Every record carries a client-made `id`:
  * a record whose id was already stored is acknowledged and skipped (idempotent retries).
  */
+import type { RecordSource } from '@model';
 
 /** Who the client is; sent on `connect` events, stored on the user. */
 export interface ClientInfo {
@@ -86,6 +87,8 @@ export interface EventRecord {
   stream?: StreamInfo;
   /** Free-form extra detail (shown in the event log). */
   detail?: Record<string, unknown>;
+  /** Where the record came from; ingest clients may say `sdk` (the default) or `simulator`. */
+  source?: RecordSource;
 }
 
 export interface StreamInfo {
@@ -119,6 +122,7 @@ export interface QualitySampleRecord {
   frameRate?: number;
   width?: number;
   height?: number;
+  source?: RecordSource;
 }
 
 export type IngestRecord = EventRecord | QualitySampleRecord;

@@ -14,6 +14,8 @@ export interface StoredEvent {
   code: string | null;
   message: string | null;
   reason: string | null;
+  /** Where the event came from (src/model/sources.ts). */
+  source: string;
 }
 
 export interface ActionCounts {
@@ -45,8 +47,35 @@ export interface SessionStats extends ParticipationCounts {
   actions: Record<FailureAction, ActionStats>;
 }
 
+type SuccessFields = Pick<StoredEvent, 'action' | 'variation' | 'connectionId' | 'streamId' | 'subscriberId'>;
+
+function successKey(e: SuccessFields): string | undefined {
+  const id = e.action === 'connect' ? e.connectionId : e.action === 'publish' ? e.streamId : e.subscriberId;
+  return e.variation === 'success' && id ? `${e.action}:${id}` : undefined;
+}
+
+/**
+ * The events without repeated successes: the SDK, Vonage's callbacks and its Insights API may
+ * each report the same connection, stream or subscription, which succeeded once.
+ */
+export function withoutRepeatedSuccesses<T extends SuccessFields>(events: T[]): T[] {
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    const key = successKey(e);
+    if (!key) {
+      return true;
+    }
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Counts of a set of events (a session or one of its meetings); see docs/collector.md. */
-export function statsOf(events: StoredEvent[]): SessionStats {
+export function statsOf(all: StoredEvent[]): SessionStats {
+  const events = withoutRepeatedSuccesses(all);
   const users = new Set<string>();
   const connections = new Set<string>();
   const publishers = new Set<string>();

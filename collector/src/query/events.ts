@@ -26,6 +26,7 @@ export async function eventsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         { name: 'code', kind: 'nullableString', values: rows.map((e) => e.code) },
         { name: 'message', kind: 'nullableString', values: rows.map((e) => e.message) },
         { name: 'meetingId', kind: 'string', values: rows.map((e) => e.meetingId) },
+        { name: 'source', kind: 'string', values: rows.map((e) => e.source) },
       ],
       { name: 'events', refId: ctx.refId }
     ),

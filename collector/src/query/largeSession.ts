@@ -1,5 +1,6 @@
 import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
+import { withoutRepeatedSuccesses } from '../model/sessionStats';
 import type { QueryContext } from './context';
 import { bucketWidth } from './shared/buckets';
 import { scopedSession } from './shared/scope';
@@ -28,7 +29,7 @@ export async function largeSessionQuery(ctx: QueryContext): Promise<DataFrameJSO
   const width = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
   const buckets = Math.floor((to - from) / width) + 1;
   const counts = SERIES.map(() => new Array<number>(buckets).fill(0));
-  for (const e of events) {
+  for (const e of withoutRepeatedSuccesses(events)) {
     const s = SERIES.findIndex(([action, variation]) => e.action === action && e.variation === variation);
     if (s >= 0) {
       counts[s][Math.floor((e.ts - from) / width)]++;

@@ -4,6 +4,7 @@ import {
   QualityLabels,
   QualityMetric,
   QUERY_DESCRIPTORS,
+  sourceName,
   type DataFrameJSON,
 } from '@model';
 import { frame } from '../frames/frame';
@@ -54,11 +55,15 @@ interface SeriesRow {
   role: string;
   media: string;
   subscriber_id: string;
+  source: number;
   t: number[];
-  [metric: string]: string | Array<number | null>;
+  [metric: string]: string | number | Array<number | null>;
 }
 
-/** Per-stream time series, one frame per series and metric, labelled for alert rules. */
+/**
+ * Per-stream time series, one frame per series and metric, labelled for alert rules; a stream
+ * measured by several sources (the SDK, Vonage Insights) has one series per source.
+ */
 export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const q = ctx.query;
   // The descriptor's checks ran before dispatch: a session is named, metrics, role and media
@@ -95,18 +100,18 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
   // One row per series with its buckets as arrays: thousands of subscribers come back as a few
   // thousand rows instead of one per bucket, which is what costs on the embedded store.
   const series = await ctx.store.query<SeriesRow>(
-    `SELECT session_id, client_id, stream_id, role, media, subscriber_id,
+    `SELECT session_id, client_id, stream_id, role, media, subscriber_id, source,
        array_agg(t ORDER BY t) AS t, ${metrics.map((m) => `array_agg("${m}" ORDER BY t) AS "${m}"`).join(', ')}
      FROM (
-       SELECT session_id, client_id, stream_id, role, media, coalesce(subscriber_id, '') AS subscriber_id,
+       SELECT session_id, client_id, stream_id, role, media, coalesce(subscriber_id, '') AS subscriber_id, source,
          ${bucket} AS t,
          ${metrics.map((m) => `${METRIC_COLUMNS[m].sql}::float8 AS "${m}"`).join(', ')}
        FROM all_quality_samples x
        WHERE ${where}
-       GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), t
+       GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), source, t
      ) buckets
-     GROUP BY session_id, client_id, stream_id, role, media, subscriber_id
-     ORDER BY client_id, stream_id, role, media, subscriber_id`,
+     GROUP BY session_id, client_id, stream_id, role, media, subscriber_id, source
+     ORDER BY client_id, stream_id, role, media, subscriber_id, source`,
     where.params
   );
 
@@ -120,6 +125,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
         [QualityLabels.streamId]: row.stream_id,
         [QualityLabels.role]: row.role,
         [QualityLabels.media]: row.media,
+        [QualityLabels.source]: sourceName(row.source),
       };
       if (row.subscriber_id) {
         labels[QualityLabels.subscriberId] = row.subscriber_id;

@@ -18,7 +18,8 @@ function breakdown(values: string[]): Array<[string, number]> {
 /**
  * I3: call type; users, connections, streams, subscribers, SIP users; streamed minutes (sum of
  * publisher stream durations); issues (failures, reconnects, and streams whose average quality
- * breaks a threshold); SDKs and endpoints with users per each.
+ * breaks a threshold); SDKs and endpoints with users per each; the sources the session's
+ * records came from. A connection or stream reported by several sources counts once.
  */
 export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const { data, events } = await scopedSession(ctx, false);
@@ -89,6 +90,7 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
         { name: 'issues', kind: 'number', values: one(s.errors + s.reconnects + poor[0].n) },
         { name: 'sdks', kind: 'number', values: one(sdks.length) },
         { name: 'endpoints', kind: 'number', values: one(endpoints.length) },
+        { name: 'sources', kind: 'string', values: one([...new Set(events.map((e) => e.source))].sort().join(', ')) },
       ],
       { name: 'summary', refId: ctx.refId }
     ),

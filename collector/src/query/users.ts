@@ -16,7 +16,8 @@ interface UserRow extends ClientColumns {
 /**
  * I4: users (location, system, SDK, error count) and their drilldown: connections (start, end,
  * duration, disconnect reason), streams they published, and per stream who subscribed and
- * whether it succeeded. Four frames: users, connections, streams, subscribers.
+ * whether it succeeded. Four frames: users, connections, streams, subscribers. Users,
+ * connections and streams name the sources that reported them (one row each, however many).
  */
 export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const { data, events } = await scopedSession(ctx, false);
@@ -32,17 +33,30 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const present = new Set(events.map((e) => e.clientId));
   const users = rows.filter((u) => present.has(u.client_id) && wanted(u.client_id));
 
-  const connections = new Map<string, { userId: string; start: number; end: number; reason: string; ok: boolean }>();
+  const connections = new Map<
+    string,
+    { userId: string; start: number; end: number; reason: string; ok: boolean; sources: Set<string> }
+  >();
   const streams = new Map<
     string,
-    { userId: string; connectionId: string; videoType: string; start: number; end: number | null }
+    {
+      userId: string;
+      connectionId: string;
+      videoType: string;
+      start: number;
+      end: number | null;
+      reason: string;
+      sources: Set<string>;
+    }
   >();
+  const userSources = new Map<string, Set<string>>();
   const subscribers = new Map<
     string,
     { streamId: string; userId: string; connectionId: string; start: number; success: boolean | null; code: string }
   >();
   const errors = new Map<string, number>();
   for (const e of events) {
+    userSources.set(e.clientId, (userSources.get(e.clientId) ?? new Set()).add(e.source));
     if (isErrorEvent(e)) {
       errors.set(e.clientId, (errors.get(e.clientId) ?? 0) + 1);
     }
@@ -53,29 +67,41 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         end: e.ts,
         reason: '',
         ok: false,
+        sources: new Set<string>(),
       };
       c.end = e.ts;
+      c.sources.add(e.source);
       if (e.action === 'connect' && e.variation === 'success') {
+        // The connection is its own client's; others may have reported it first.
         c.ok = true;
+        c.userId = e.clientId;
       }
       if (e.action === 'disconnect') {
-        c.reason = e.reason ?? '';
+        // Several sources may report one disconnect; one without a reason keeps the other's.
+        c.reason = e.reason ?? c.reason;
       }
       connections.set(e.connectionId, c);
     }
+    const published = e.streamId ? streams.get(e.streamId) : undefined;
     if (e.streamId && e.action === 'publish' && e.variation === 'success') {
-      streams.set(e.streamId, {
-        userId: e.clientId,
-        connectionId: e.connectionId ?? '',
-        videoType: '',
-        start: e.ts,
-        end: null,
-      });
-    } else if (e.streamId && e.action === 'unpublish') {
-      const s = streams.get(e.streamId);
-      if (s) {
-        s.end = e.ts;
-      }
+      // The first report of a stream starts it; later ones (other sources) only add their name.
+      streams.set(
+        e.streamId,
+        published ?? {
+          userId: e.clientId,
+          connectionId: e.connectionId ?? '',
+          videoType: '',
+          start: e.ts,
+          end: null,
+          reason: '',
+          sources: new Set<string>(),
+        }
+      );
+      streams.get(e.streamId)?.sources.add(e.source);
+    } else if (published && e.action === 'unpublish') {
+      published.end = e.ts;
+      published.reason = e.reason ?? published.reason;
+      published.sources.add(e.source);
     }
     if (e.subscriberId && e.streamId && e.action === 'subscribe') {
       const sub = subscribers.get(e.subscriberId) ?? {
@@ -102,7 +128,8 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   );
   for (const t of streamTypes) {
     const s = streams.get(t.stream_id);
-    if (s) {
+    // A source that knows the video type wins over one that reports none (audio-only).
+    if (s && (s.videoType === '' || s.videoType === 'audio-only')) {
       s.videoType = t.video_type ?? 'audio-only';
     }
   }
@@ -110,6 +137,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const strs = [...streams].filter(([, s]) => wanted(s.userId));
   const subs = [...subscribers].filter(([, s]) => wanted(s.userId) || strs.some(([id]) => id === s.streamId));
   const col = <T, V>(list: T[], f: (x: T) => V) => list.map(f);
+  const names = (set: Set<string> | undefined) => [...(set ?? [])].sort().join(', ');
   return [
     frame(
       [
@@ -126,6 +154,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
           values: col(users, (u) => conns.filter(([, c]) => c.userId === u.client_id).length),
         },
         { name: 'errors', kind: 'number', values: col(users, (u) => errors.get(u.client_id) ?? 0) },
+        { name: 'sources', kind: 'string', values: col(users, (u) => names(userSources.get(u.client_id))) },
       ],
       { name: 'users', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }
     ),
@@ -142,6 +171,7 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
           config: { unit: 's' },
         },
         { name: 'disconnectReason', kind: 'string', values: col(conns, ([, c]) => c.reason) },
+        { name: 'sources', kind: 'string', values: col(conns, ([, c]) => names(c.sources)) },
       ],
       { name: 'connections', refId: ctx.refId }
     ),
@@ -153,6 +183,8 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         { name: 'videoType', kind: 'string', values: col(strs, ([, s]) => s.videoType) },
         { name: 'start', kind: 'time', values: col(strs, ([, s]) => s.start) },
         { name: 'end', kind: 'nullableTime', values: col(strs, ([, s]) => s.end) },
+        { name: 'reason', kind: 'string', values: col(strs, ([, s]) => s.reason) },
+        { name: 'sources', kind: 'string', values: col(strs, ([, s]) => names(s.sources)) },
       ],
       { name: 'streams', refId: ctx.refId }
     ),

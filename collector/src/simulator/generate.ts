@@ -114,6 +114,7 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
         ts: Math.round(ts),
         action,
         clientId: p.clientId,
+        source: 'simulator',
         ...extra,
       });
       const variation = extra.variation as Variation | undefined;
@@ -277,6 +278,7 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
             streamId: s.streamId,
             role,
             media,
+            source: 'simulator',
             bitrateKbps: round(kbps, 1),
             packets,
             packetsLost: Math.round((packets * loss) / 100),

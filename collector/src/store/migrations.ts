@@ -108,6 +108,20 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
       CREATE INDEX imports_imported_at ON imports (project, imported_at)
     `,
   },
+  {
+    version: 4,
+    name: 'per-record source (src/model/sources.ts)',
+    // A smallint: the position in RECORD_SOURCES (0 = sdk, what every earlier record came in as).
+    // Added last, so partitions, kept copies and the views keep one column order.
+    sql: `
+      ALTER TABLE events ADD COLUMN source smallint NOT NULL DEFAULT 0;
+      ALTER TABLE quality_samples ADD COLUMN source smallint NOT NULL DEFAULT 0;
+      ALTER TABLE saved_events ADD COLUMN source smallint NOT NULL DEFAULT 0;
+      ALTER TABLE saved_quality_samples ADD COLUMN source smallint NOT NULL DEFAULT 0;
+      CREATE OR REPLACE VIEW all_events AS SELECT * FROM events UNION ALL SELECT * FROM saved_events;
+      CREATE OR REPLACE VIEW all_quality_samples AS SELECT * FROM quality_samples UNION ALL SELECT * FROM saved_quality_samples
+    `,
+  },
 ];
 
 export async function migrate(store: Store): Promise<number[]> {

@@ -19,7 +19,7 @@ export function EventTable({ rows, maxRows = 500 }: { rows: Row[]; maxRows?: num
           {failures > 0 ? `, ${failures} failed` : ''}
           {rows.length > shown.length ? ` (the first ${shown.length} shown)` : ''}
         </caption>
-        <TableHead columns={['Time', 'Event', 'User', 'Connection', 'Stream', 'Reason / code']} />
+        <TableHead columns={['Time', 'Event', 'User', 'Connection', 'Stream', 'Reason / code', 'Source']} />
         <tbody>
           {shown.map((e, i) => (
             <tr
@@ -35,6 +35,7 @@ export function EventTable({ rows, maxRows = 500 }: { rows: Row[]; maxRows?: num
               <td className={t.mono}>{str(e.connectionId)}</td>
               <td className={t.mono}>{str(e.streamId)}</td>
               <td>{[str(e.reason), str(e.code), str(e.message)].filter(Boolean).join(' · ')}</td>
+              <td>{str(e.source)}</td>
             </tr>
           ))}
         </tbody>

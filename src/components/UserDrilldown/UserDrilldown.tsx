@@ -50,7 +50,7 @@ function Streams({ streams, subscribers }: { streams: Row[]; subscribers: Row[] 
   return (
     <table className={t.table} data-testid={testIds.inspector.streams}>
       <caption>Streams published</caption>
-      <TableHead columns={['Stream', 'Video type', 'Start', 'End']} />
+      <TableHead columns={['Stream', 'Video type', 'Start', 'End', 'End reason', 'Sources']} />
       <tbody>
         {streams.map((s) => (
           <React.Fragment key={str(s.streamId)}>
@@ -59,9 +59,11 @@ function Streams({ streams, subscribers }: { streams: Row[]; subscribers: Row[] 
               <td>{str(s.videoType)}</td>
               <td>{formatTime(num(s.start))}</td>
               <td>{formatTime(num(s.end))}</td>
+              <td>{str(s.reason)}</td>
+              <td>{str(s.sources)}</td>
             </tr>
             <tr>
-              <td colSpan={4} className={t.nested}>
+              <td colSpan={6} className={t.nested}>
                 <Subscribers rows={subscribers.filter((x) => x.streamId === s.streamId)} />
               </td>
             </tr>
@@ -80,7 +82,7 @@ function Connections({ userId, frames }: { userId: string; frames: DataFrame[] }
   return (
     <table className={t.table} data-testid={testIds.inspector.connections}>
       <caption>Connections</caption>
-      <TableHead columns={['Connection', 'Start', 'End', 'Duration', 'Disconnect reason']} />
+      <TableHead columns={['Connection', 'Start', 'End', 'Duration', 'Disconnect reason', 'Sources']} />
       <tbody>
         {connections.map((c) => (
           <React.Fragment key={str(c.connectionId)}>
@@ -90,9 +92,10 @@ function Connections({ userId, frames }: { userId: string; frames: DataFrame[] }
               <td>{formatTime(num(c.end))}</td>
               <td>{formatDuration(num(c.durationS))}</td>
               <td>{str(c.disconnectReason)}</td>
+              <td>{str(c.sources)}</td>
             </tr>
             <tr>
-              <td colSpan={5} className={t.nested}>
+              <td colSpan={6} className={t.nested}>
                 <Streams streams={streams.filter((s) => s.connectionId === c.connectionId)} subscribers={subscribers} />
               </td>
             </tr>
@@ -104,8 +107,9 @@ function Connections({ userId, frames }: { userId: string; frames: DataFrame[] }
 }
 
 /**
- * I4: users with location, system, SDK and errors; each expands to its connections, the
- * streams each published and, per stream, who subscribed and whether it worked.
+ * I4: users with location, system, SDK, errors and the sources that reported them; each expands
+ * to its connections, the streams each published and, per stream, who subscribed and whether it
+ * worked.
  */
 export function UserDrilldown({ frames, expandAll = false }: { frames: DataFrame[]; expandAll?: boolean }) {
   const t = useStyles2(getTableStyles);
@@ -122,7 +126,16 @@ export function UserDrilldown({ frames, expandAll = false }: { frames: DataFrame
     <>
       <table className={t.table} data-testid={testIds.inspector.users}>
         <TableHead
-          columns={[{ label: 'Expand', hidden: true }, 'User', 'Location', 'System', 'SDK', 'Connections', 'Errors']}
+          columns={[
+            { label: 'Expand', hidden: true },
+            'User',
+            'Location',
+            'System',
+            'SDK',
+            'Connections',
+            'Errors',
+            'Sources',
+          ]}
         />
         <tbody>
           {users.slice(0, shown).map((u) => {
@@ -145,10 +158,11 @@ export function UserDrilldown({ frames, expandAll = false }: { frames: DataFrame
                   <td>{str(u.sdk)}</td>
                   <td>{num(u.connections)}</td>
                   <td>{num(u.errors) > 0 ? <Badge color="red" text={String(num(u.errors))} /> : 0}</td>
+                  <td>{str(u.sources)}</td>
                 </tr>
                 {isOpen && (
                   <tr>
-                    <td colSpan={7} className={t.nested}>
+                    <td colSpan={8} className={t.nested}>
                       <Connections userId={id} frames={frames} />
                     </td>
                   </tr>

@@ -5,6 +5,7 @@ import type { DataSourceSettings } from '@grafana/data';
 import { testIds } from '../testIds';
 import type { SessionDataSourceOptions, SessionSecureJsonData } from '../types';
 import { ConfigEditor, timeoutProblem, urlProblem } from './ConfigEditor';
+import { vonageCallbackUrl } from './VonageSettings';
 
 type Options = DataSourceSettings<SessionDataSourceOptions, SessionSecureJsonData>;
 
@@ -92,5 +93,37 @@ describe('ConfigEditor', () => {
   it('says what Save & test checks', () => {
     render(<ConfigEditor options={options()} onOptionsChange={jest.fn()} />);
     expect(screen.getByText(/Save & test asks the collector for its health/)).toBeInTheDocument();
+  });
+
+  it('shows the Vonage callback URL to paste, from the collector URL or the one Vonage reaches', async () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={options()} onOptionsChange={onOptionsChange} />);
+    expect(screen.getByTestId(testIds.configEditor.vonageCallbackUrl)).toHaveTextContent(
+      'http://collector:8600/api/v1/vonage/callbacks?secret=<callback secret>'
+    );
+    await userEvent.type(screen.getByTestId(testIds.configEditor.vonagePublicUrl), 'h');
+    expect(onOptionsChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ jsonData: { collectorUrl: 'http://collector:8600', vonagePublicUrl: 'h' } })
+    );
+    rerender(
+      <ConfigEditor
+        options={options({
+          jsonData: { collectorUrl: 'http://collector:8600', vonagePublicUrl: 'https://si.example/' },
+        })}
+        onOptionsChange={onOptionsChange}
+      />
+    );
+    expect(screen.getByTestId(testIds.configEditor.vonageCallbackUrl)).toHaveTextContent(
+      'https://si.example/api/v1/vonage/callbacks?secret=<callback secret>'
+    );
+    expect(vonageCallbackUrl(undefined)).toBeUndefined();
+  });
+
+  it('asks for no Vonage secret: the only secret field is the read token', () => {
+    render(<ConfigEditor options={options()} onOptionsChange={jest.fn()} />);
+    expect(screen.getAllByPlaceholderText(/token|secret/i).map((e) => e.getAttribute('placeholder'))).toEqual([
+      'read token',
+    ]);
+    expect(screen.getByText(/never here/)).toBeInTheDocument();
   });
 });

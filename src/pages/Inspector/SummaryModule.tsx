@@ -19,6 +19,7 @@ const STATS: Array<{ field: string; label: string }> = [
   { field: 'issues', label: 'Issues' },
   { field: 'errors', label: 'Errors' },
   { field: 'reconnects', label: 'Reconnects' },
+  { field: 'sources', label: 'Sources' },
 ];
 
 function Breakdown({ title, frame, keyField }: { title: string; frame: DataFrame | undefined; keyField: string }) {

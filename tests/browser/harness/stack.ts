@@ -14,6 +14,7 @@ import { generateSession } from '../../../collector/src/simulator/generate';
 import { simulate } from '../../../collector/src/simulator/simulate';
 import { writeRecords } from '../../../collector/src/simulator/writer';
 import { handleDsQuery, handleResource, type CollectorTarget } from './grafanaApi';
+import { handleInsightsImport, startVonageStandin, VONAGE, vonageProject } from './vonage';
 
 export interface StackInfo {
   harnessUrl: string;
@@ -30,6 +31,8 @@ export interface StackInfo {
   twelveUsers: string;
   /** A real Chrome dump recorded in 2020, imported when the stack started. */
   imported: { sessionId: string; userId: string; importedAt: number };
+  /** The demo project's Vonage callback secret and project id (docs/vonage.md). */
+  vonage: { callbackSecret: string; vonageProjectId: string };
 }
 
 /** Recorded by Chrome on 2020-11-12 (peer-to-peer call), years before any retention window. */
@@ -58,14 +61,18 @@ function fileUnder(dir: string, rest: string): string | undefined {
 
 async function main() {
   const broadcastSubscribers = Number(process.env.HARNESS_BROADCAST ?? 0);
-  const collector = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir: 'memory://',
-    tokens: storedTokens(TOKENS),
-    meetingIdleGapMs: 10 * 60_000,
-    retentionDays: 20,
-  } as CollectorConfig);
+  const collector = await startServer(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: 'memory://',
+      tokens: storedTokens(TOKENS),
+      meetingIdleGapMs: 10 * 60_000,
+      retentionDays: 20,
+    } as CollectorConfig,
+    [vonageProject(PROJECT)]
+  );
+  const standin = await startVonageStandin();
   const now = Date.now();
   const ingest = { url: collector.url, token: 'harness-ingest', live: false, now, sampleIntervalMs: 30_000 };
   const manifest = await simulate({ ...ingest, seed: 7, sessions: 12, hours: 4 });
@@ -115,6 +122,8 @@ async function main() {
     };
     if (url.pathname === '/api/ds/query' && req.method === 'POST') {
       handleDsQuery(target, req, res).catch(fail);
+    } else if (url.pathname === '/harness/vonage-insights' && req.method === 'POST') {
+      handleInsightsImport(standin, collector.store, PROJECT, req, res).catch(fail);
     } else if (resource) {
       handleResource(target, resource[1], url.search, req, res).catch(fail);
     } else if (url.pathname.startsWith('/bundle/') || url.pathname.startsWith('/public/build/img/icons/')) {
@@ -156,6 +165,7 @@ async function main() {
     broadcast,
     twelveUsers,
     imported,
+    vonage: { callbackSecret: VONAGE.callbackSecret, vonageProjectId: VONAGE.vonageProjectId },
   };
   const out = process.env.HARNESS_STACK_FILE;
   if (out) {
@@ -165,6 +175,7 @@ async function main() {
   console.log(JSON.stringify(info));
   const stop = async () => {
     server.close();
+    await standin.close();
     await collector.close();
     process.exit(0);
   };
