@@ -137,19 +137,19 @@ describe('client input never gives a 500 or internal text (security finding 6)',
   test('per query: textFilter as a number, metrics as a string, a time range of ±1e300 are 400s naming them', async () => {
     assertQueryRefused(
       await queryOne(c, { queryType: 'events', sessionId: 'hostile-s', textFilter: 5 }),
-      /query\.textFilter must be a string/
+      /textFilter must be text/
     );
     assertQueryRefused(
       await queryOne(c, { queryType: 'quality', sessionId: 'hostile-s', metrics: 'lossPct' }),
-      /query\.metrics must be a list/
+      /metrics must be a list/
     );
     assertQueryRefused(await queryOne(c, { queryType: 'sessions' }, { from: -1e300, to: 1e300 }), /timeRange\.from/);
     assertQueryRefused(await queryOne(c, { queryType: 'sessions' }, { from: 0, to: Infinity }), /timeRange\.to/);
     assertRefused(await queryOne(c, { queryType: 'events', sessionId: 'a\u0000' }), 400, 'queries[0].query.sessionId');
-    assertQueryRefused(await queryOne(c, { queryType: 'sessions', limit: '5' }), /query\.limit/);
-    assertQueryRefused(await queryOne(c, { queryType: 'sessions', hasErrors: 'yes' }), /query\.hasErrors/);
-    assertQueryRefused(await queryOne(c, { queryType: 'fleet', groupBy: 'constructor' }), /query\.groupBy/);
-    assertQueryRefused(await queryOne(c, { queryType: 'quality', sessionId: 'hostile-s', role: ['x'] }), /query\.role/);
+    assertQueryRefused(await queryOne(c, { queryType: 'sessions', limit: '5' }), /limit/);
+    assertQueryRefused(await queryOne(c, { queryType: 'sessions', hasErrors: 'yes' }), /hasErrors/);
+    assertQueryRefused(await queryOne(c, { queryType: 'fleet', groupBy: 'constructor' }), /groupBy/);
+    assertQueryRefused(await queryOne(c, { queryType: 'quality', sessionId: 'hostile-s', role: ['x'] }), /role/);
   });
 
   test('saved sessions: U+0000 in the path, the name, a tag or a delete list is a 400 naming it', async () => {
