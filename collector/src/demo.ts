@@ -4,7 +4,7 @@ import { simulate } from './simulator/simulate';
 
 export const DEMO_TOKENS: TokenSpec[] = [
   { token: 'demo-ingest', kind: 'ingest', project: 'demo' },
-  { token: 'demo-read', kind: 'read', projects: ['demo'] },
+  { token: 'demo-read', kind: 'read', projects: ['demo'], grafanaBackend: true },
   { token: 'demo-admin', kind: 'admin' },
 ];
 

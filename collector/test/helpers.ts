@@ -5,12 +5,17 @@ import { storedTokens, type CollectorConfig, type TokenSpec } from '../src/confi
 import type { IngestRecord } from '../src/model/records';
 import { startServer, type RunningCollector } from '../src/server';
 
-/** Tokens every test collector accepts: projects A and B, each with its own ingest and read token. */
+/**
+ * Tokens every test collector accepts: projects A and B, each with its own ingest and read token.
+ * read-a and read-b are Grafana data sources' tokens (trusted to forward the user's role);
+ * reader-a is a plain read token of project A.
+ */
 export const TOKENS: TokenSpec[] = [
   { token: 'ingest-a', kind: 'ingest', project: 'proj-a' },
   { token: 'ingest-b', kind: 'ingest', project: 'proj-b' },
-  { token: 'read-a', kind: 'read', projects: ['proj-a'] },
-  { token: 'read-b', kind: 'read', projects: ['proj-b'] },
+  { token: 'read-a', kind: 'read', projects: ['proj-a'], grafanaBackend: true },
+  { token: 'read-b', kind: 'read', projects: ['proj-b'], grafanaBackend: true },
+  { token: 'reader-a', kind: 'read', projects: ['proj-a'] },
   { token: 'read-ab', kind: 'read', projects: ['proj-a', 'proj-b'] },
   { token: 'admin-1', kind: 'admin' },
 ];

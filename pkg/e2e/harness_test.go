@@ -69,7 +69,7 @@ type collectorProcess struct {
 	cmd *exec.Cmd
 }
 
-const tokens = `[{"token":"e2e-ingest","kind":"ingest","project":"e2e"},{"token":"e2e-read","kind":"read","projects":["e2e"]}]`
+const tokens = `[{"token":"e2e-ingest","kind":"ingest","project":"e2e"},{"token":"e2e-read","kind":"read","projects":["e2e"],"grafanaBackend":true}]`
 
 func startCollector(t *testing.T, root string) *collectorProcess {
 	t.Helper()

@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { Limits } from '@model';
 
 /** What a token grants, without the token. */
-export type TokenGrant = { kind: 'ingest'; project: string } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
+export type TokenGrant =
+  | { kind: 'ingest'; project: string }
+  /** `grafanaBackend`: the Grafana data source's own read token, the only one trusted to assert a Grafana role. */
+  | { kind: 'read'; projects: string[]; grafanaBackend?: boolean }
+  | { kind: 'admin' };
 
 /** A token as written in COLLECTOR_TOKENS(_FILE): the token itself, or its SHA-256 digest (hex). */
 export type TokenSpec = TokenGrant & ({ token: string } | { sha256: string });
@@ -103,7 +107,10 @@ function validateToken(item: unknown, where: string): TokenSpec {
       if (!Array.isArray(t.projects) || t.projects.length === 0 || !t.projects.every((p) => typeof p === 'string')) {
         throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
       }
-      return { ...secret, kind: 'read', projects: t.projects as string[] };
+      if (t.grafanaBackend !== undefined && typeof t.grafanaBackend !== 'boolean') {
+        throw new ConfigError(`${where}.grafanaBackend must be true or false`);
+      }
+      return { ...secret, kind: 'read', projects: t.projects as string[], grafanaBackend: t.grafanaBackend === true };
     case 'admin':
       return { ...secret, kind: 'admin' };
     default:

@@ -1,7 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, type StoredToken } from '../config/config';
 
-export type Principal = { kind: 'ingest'; project: string } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
+export type Principal =
+  | { kind: 'ingest'; project: string }
+  | { kind: 'read'; projects: string[]; grafanaBackend: boolean }
+  | { kind: 'admin' };
 
 export class AuthError extends Error {
   constructor(
@@ -21,7 +24,7 @@ export function tokenTable(tokens: StoredToken[]): Map<string, Principal> {
       t.kind === 'ingest'
         ? { kind: 'ingest', project: t.project }
         : t.kind === 'read'
-          ? { kind: 'read', projects: t.projects }
+          ? { kind: 'read', projects: t.projects, grafanaBackend: t.grafanaBackend === true }
           : { kind: 'admin' }
     );
   }
