@@ -108,7 +108,9 @@ func TestQueryDataCollectorFailuresFailEveryQueryAsDownstream(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error":"token refused: unknown"}`))
 	})
 	garbage := newFake(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`<html>`)) })
-	partial := newFake(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"results":{"A":{"status":200,"frames":[]}}}`)) })
+	partial := newFake(t, func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"results":{"A":{"status":200,"frames":[]}}}`))
+	})
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closedURL := closed.URL
 	closed.Close()
@@ -212,4 +214,3 @@ func TestCheckHealth(t *testing.T) {
 		t.Fatal(h.Message)
 	}
 }
-

@@ -24,8 +24,8 @@ import (
 // testPKI is a private CA with a server certificate for 127.0.0.1 and a client certificate.
 type testPKI struct {
 	caPEM, clientCertPEM, clientKeyPEM string
-	serverCert                        tls.Certificate
-	pool                              *x509.CertPool
+	serverCert                         tls.Certificate
+	pool                               *x509.CertPool
 }
 
 func newTestPKI(t *testing.T) testPKI {
