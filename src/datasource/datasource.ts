@@ -44,6 +44,9 @@ export type ValueScope = Pick<SessionQuery, 'project' | 'sessionId' | 'meetingId
 
 const DEFAULT_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
+/** Numbers the editors' value lists so that each has its own requestId. */
+let valuesRequests = 0;
+
 /** Session Telemetry: every query runs in the Go backend, which forwards it to the collector. */
 export class SessionDataSource extends DataSourceWithBackend<SessionQuery, SessionDataSourceOptions> {
   constructor(
@@ -95,7 +98,9 @@ export class SessionDataSource extends DataSourceWithBackend<SessionQuery, Sessi
       scopedVars: {},
       timezone: 'browser',
       app: CoreApp.Unknown,
-      requestId: `si-values-${kind}`,
+      // Unique per call: Grafana's backendSrv cancels a request in flight when another starts
+      // with the same requestId, so two editors listing the same kind would abort each other.
+      requestId: `si-values-${kind}-${++valuesRequests}`,
       startTime: Date.now(),
     } as DataQueryRequest<SessionQuery>;
     const res = await lastValueFrom(this.query(request));

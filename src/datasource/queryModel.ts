@@ -1,5 +1,6 @@
 import {
   ALL_VARIABLE_VALUE,
+  ANNOTATION_KINDS,
   FLEET_FORMATS,
   FLEET_GROUPS,
   FLEET_STATS,
@@ -53,6 +54,9 @@ export function queryProblem(q: Partial<SessionQuery>): string | undefined {
     if (SESSION_VARIABLES.includes(q.variable) && !q.sessionId) {
       return `Listing ${q.variable} needs a session (or a variable such as $session)`;
     }
+  }
+  if (q.annotationKind && !ANNOTATION_KINDS.includes(q.annotationKind)) {
+    return `Unknown annotation kind '${q.annotationKind}': ${ANNOTATION_KINDS.join(' or ')}`;
   }
   if (q.queryType === QueryType.Fleet) {
     if (q.fleetMetric && !Object.values(FleetMetric).includes(q.fleetMetric)) {

@@ -22,6 +22,7 @@ export const testIds = {
     groupBy: 'data-testid si-group-by',
     action: 'data-testid si-action',
     format: 'data-testid si-format',
+    annotationKind: 'data-testid si-annotation-kind',
     variable: 'data-testid si-variable',
     problem: 'data-testid si-problem',
   },

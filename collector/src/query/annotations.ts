@@ -1,17 +1,22 @@
-import type { DataFrameJSON } from '@model';
+import { ANNOTATION_KINDS, isOneOf, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { matchesTextFilter, parseTextFilter } from '../model/eventFilter';
-import type { QueryContext } from './context';
+import { QueryInputError, type QueryContext } from './context';
 import { eventText } from './events';
 import { scopedSession } from './scope';
 
 const FLEET_LIMIT = 500;
 
 /**
- * G3: with a session, its events (errors tagged `error`), narrowed by the text filter; without
- * one, failures across the fleet in the range (at most 500, newest first).
+ * G3: with a session, its events (errors tagged `error`), narrowed by the text filter and to
+ * errors or other events (`annotationKind`); without one, failures across the fleet in the range
+ * (at most 500, newest first).
  */
 export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
+  const kind = ctx.query.annotationKind;
+  if (kind !== undefined && !isOneOf(ANNOTATION_KINDS, kind)) {
+    throw new QueryInputError(`annotationKind must be one of ${ANNOTATION_KINDS.join(', ')} (or absent for both)`);
+  }
   let rows: Array<{
     ts: number;
     sessionId: string;
@@ -65,8 +70,10 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
       .reverse();
   }
   const filter = parseTextFilter(ctx.query.textFilter);
-  const kept = rows.filter((e) => matchesTextFilter(eventText(e), filter));
-  const isError = (e: (typeof kept)[number]) => e.variation === 'failure' || e.action === 'exception';
+  const isError = (e: (typeof rows)[number]) => e.variation === 'failure' || e.action === 'exception';
+  const kept = rows.filter(
+    (e) => matchesTextFilter(eventText(e), filter) && (kind === undefined || (kind === 'errors') === isError(e))
+  );
   const title = (e: (typeof kept)[number]) =>
     `${e.action}${e.variation ? ` ${e.variation}` : ''}${e.code ? ` (${e.code})` : ''}`;
   return [

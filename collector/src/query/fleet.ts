@@ -8,7 +8,7 @@ import {
   type FleetStat,
 } from '@model';
 import { frame } from '../frames/frame';
-import { seriesLinks } from '../frames/links';
+import { seriesLinks, sessionIdLinks } from '../frames/links';
 import { QueryInputError, type QueryContext } from './context';
 import { bucketWidth } from './quality';
 
@@ -75,9 +75,9 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   if (ctx.projects.length === 0) {
     return [];
   }
-  const numeric = format === 'numeric';
+  const numeric = format !== 'timeseries';
   const params: Array<string | number | string[]> = [ctx.projects, ctx.from, ctx.to];
-  // A numeric answer is one bucket spanning the range.
+  // A numeric or table answer is one bucket spanning the range.
   let bucket = '$2::float8';
   if (!numeric) {
     params.push(bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
@@ -132,6 +132,9 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     s.points.push({ t: r.t, v: r.v });
     series.set(key, s);
   }
+  if (format === 'table') {
+    return [fleetTable(ctx, metric, unit, labelCols, [...series.values()])];
+  }
   return [...series.values()].map(({ labels, points }) => {
     const value = { name: metric, kind: 'number' as const, labels, config: seriesLinks(ctx, labels, { unit }) };
     if (numeric) {
@@ -149,4 +152,26 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
     );
   });
+}
+
+/** One table frame: a string column per label (the session one linked), the value over the range. */
+function fleetTable(
+  ctx: QueryContext,
+  metric: FleetMetric,
+  unit: string,
+  labelCols: Array<[string, string]>,
+  series: Array<{ labels: Record<string, string>; points: Array<{ v: number }> }>
+): DataFrameJSON {
+  return frame(
+    [
+      ...labelCols.map(([name]) => ({
+        name,
+        kind: 'string' as const,
+        values: series.map((s) => s.labels[name]),
+        config: name === 'session' ? sessionIdLinks() : undefined,
+      })),
+      { name: metric, kind: 'number' as const, values: series.map((s) => s.points[0].v), config: { unit } },
+    ],
+    { name: metric, refId: ctx.refId }
+  );
 }

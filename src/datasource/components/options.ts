@@ -4,6 +4,7 @@ import {
   CallType,
   FleetMetric,
   QueryType,
+  type AnnotationKind,
   type FailureAction,
   type FleetFormat,
   type FleetGroup,
@@ -108,9 +109,17 @@ export const ACTIONS: Array<SelectableValue<FailureAction>> = [
   { label: 'Subscribe', value: 'subscribe' },
 ];
 
+/** The empty value stands for "both" (the field left out). */
+export const ANNOTATION_KIND_OPTIONS: Array<SelectableValue<AnnotationKind | ''>> = [
+  { label: 'Errors and events', value: '' },
+  { label: 'Errors only', value: 'errors', description: 'Failures and exceptions' },
+  { label: 'Events only', value: 'events', description: 'Everything but failures and exceptions' },
+];
+
 export const FORMATS: Array<SelectableValue<FleetFormat>> = [
   { label: 'Time series', value: 'timeseries' },
   { label: 'One number', value: 'numeric' },
+  { label: 'Table', value: 'table', description: 'One row per series with its labels as columns' },
 ];
 
 export const ROLES = [
