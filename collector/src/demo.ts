@@ -5,6 +5,7 @@ import { simulate } from './simulator/simulate';
 export const DEMO_TOKENS: TokenSpec[] = [
   { token: 'demo-ingest', kind: 'ingest', project: 'demo' },
   { token: 'demo-read', kind: 'read', projects: ['demo'], grafanaBackend: true },
+  { token: 'demo-alerts', kind: 'alert', projects: ['demo'] },
   { token: 'demo-admin', kind: 'admin' },
 ];
 

@@ -73,7 +73,7 @@ type collectorProcess struct {
 	cmd *exec.Cmd
 }
 
-const tokens = `[{"token":"e2e-ingest","kind":"ingest","project":"e2e"},{"token":"e2e-read","kind":"read","projects":["e2e"],"grafanaBackend":true}]`
+const tokens = `[{"token":"e2e-ingest","kind":"ingest","project":"e2e"},{"token":"e2e-read","kind":"read","projects":["e2e"],"grafanaBackend":true},{"token":"e2e-alerts","kind":"alert","projects":["e2e"]}]`
 
 func startCollector(t *testing.T, root string) *collectorProcess {
 	t.Helper()

@@ -24,4 +24,6 @@ export const Limits = {
   maxBodyBytes: 10 * 1024 * 1024,
   /** A dump uploaded to `POST /api/v1/import` (rtcstats or webrtc-internals, gzip'ed or not). */
   maxImportBytes: 200 * 1024 * 1024,
+  /** Alerts read from one Grafana webhook notification (B6); the rest are reported as skipped. */
+  alertsPerNotification: 500,
 } as const;

@@ -88,6 +88,8 @@ export const REST = {
   savedDelete: '/api/v1/saved/delete',
   /** POST, admin token: run the retention purge now. */
   purge: '/api/v1/admin/purge',
+  /** POST Grafana's webhook contact-point payload, alert or admin token: save the alerts' sessions (B6). */
+  alertWebhook: '/api/v1/alerts/grafana',
 } as const;
 
 /** A saved session (I9) as the REST API returns it. */

@@ -7,6 +7,8 @@ export type TokenGrant =
   | { kind: 'ingest'; project: string }
   /** `grafanaBackend`: the Grafana data source's own read token, the only one trusted to assert a Grafana role. */
   | { kind: 'read'; projects: string[]; grafanaBackend?: boolean }
+  /** B6: Grafana's webhook contact point; it can only save sessions of its projects from alerts. */
+  | { kind: 'alert'; projects: string[] }
   | { kind: 'admin' };
 
 /** A token as written in COLLECTOR_TOKENS(_FILE): the token itself, or its SHA-256 digest (hex). */
@@ -111,10 +113,15 @@ function validateToken(item: unknown, where: string): TokenSpec {
         throw new ConfigError(`${where}.grafanaBackend must be true or false`);
       }
       return { ...secret, kind: 'read', projects: t.projects as string[], grafanaBackend: t.grafanaBackend === true };
+    case 'alert':
+      if (!Array.isArray(t.projects) || t.projects.length === 0 || !t.projects.every((p) => typeof p === 'string')) {
+        throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
+      }
+      return { ...secret, kind: 'alert', projects: t.projects as string[] };
     case 'admin':
       return { ...secret, kind: 'admin' };
     default:
-      throw new ConfigError(`${where}.kind must be 'ingest', 'read' or 'admin', got '${String(t.kind)}'`);
+      throw new ConfigError(`${where}.kind must be 'ingest', 'read', 'alert' or 'admin', got '${String(t.kind)}'`);
   }
 }
 

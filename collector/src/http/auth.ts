@@ -4,6 +4,7 @@ import { hashToken, type StoredToken } from '../config/config';
 export type Principal =
   | { kind: 'ingest'; project: string }
   | { kind: 'read'; projects: string[]; grafanaBackend: boolean }
+  | { kind: 'alert'; projects: string[] }
   | { kind: 'admin' };
 
 export class AuthError extends Error {
@@ -19,16 +20,22 @@ export class AuthError extends Error {
 export function tokenTable(tokens: StoredToken[]): Map<string, Principal> {
   const table = new Map<string, Principal>();
   for (const t of tokens) {
-    table.set(
-      t.sha256,
-      t.kind === 'ingest'
-        ? { kind: 'ingest', project: t.project }
-        : t.kind === 'read'
-          ? { kind: 'read', projects: t.projects, grafanaBackend: t.grafanaBackend === true }
-          : { kind: 'admin' }
-    );
+    table.set(t.sha256, principalOf(t));
   }
   return table;
+}
+
+function principalOf(t: StoredToken): Principal {
+  switch (t.kind) {
+    case 'ingest':
+      return { kind: 'ingest', project: t.project };
+    case 'read':
+      return { kind: 'read', projects: t.projects, grafanaBackend: t.grafanaBackend === true };
+    case 'alert':
+      return { kind: 'alert', projects: t.projects };
+    case 'admin':
+      return { kind: 'admin' };
+  }
 }
 
 export function authenticate(table: Map<string, Principal>, req: FastifyRequest): Principal {
@@ -55,13 +62,27 @@ export function readableProjects(p: Principal): string[] | '*' {
   if (p.kind === 'read') {
     return p.projects;
   }
+  if (p.kind === 'alert') {
+    throw new AuthError(403, 'an alert token can only save sessions from Grafana alert notifications');
+  }
   throw new AuthError(403, 'an ingest token can only write telemetry; use a read token to query');
+}
+
+/** Projects whose sessions Grafana's alert webhook may save (B6): an alert token's, or '*' for admin. */
+export function alertProjects(p: Principal): string[] | '*' {
+  if (p.kind === 'admin') {
+    return '*';
+  }
+  if (p.kind === 'alert') {
+    return p.projects;
+  }
+  throw new AuthError(403, 'saving sessions from alerts needs an alert token (kind "alert") or an admin token');
 }
 
 /** The one project a write goes to. */
 export function writableProject(p: Principal, requested: string | undefined): string {
-  if (p.kind === 'read') {
-    throw new AuthError(403, 'a read token cannot ingest; use the project ingest token');
+  if (p.kind === 'read' || p.kind === 'alert') {
+    throw new AuthError(403, `a ${p.kind} token cannot ingest; use the project ingest token`);
   }
   if (p.kind === 'admin') {
     if (!requested) {

@@ -4,6 +4,7 @@ import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
 import type { Store } from '../store/store';
 import { registerAdminRoutes } from './adminRoutes';
+import { registerAlertRoutes } from './alertRoutes';
 import { AuthError, tokenTable } from './auth';
 import { registerIngestRoutes } from './ingestRoutes';
 import { registerReadRoutes } from './readRoutes';
@@ -42,5 +43,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerUploadRoutes(app, deps, tokens);
   registerSavedRoutes(app, deps, tokens);
   registerAdminRoutes(app, deps, tokens);
+  registerAlertRoutes(app, deps, tokens);
   return app;
 }

@@ -39,7 +39,9 @@ const METRIC_COLUMN: Record<Exclude<FleetMetric, 'failureRate'>, { column: strin
 interface Row {
   t: number;
   v: number;
-  [label: string]: string | number;
+  /** groupBy stream: the stream's publisher, when its samples are among the rows. */
+  publisher?: string | null;
+  [label: string]: string | number | null | undefined;
 }
 
 /**
@@ -117,7 +119,9 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         where.push(`${column} = $${params.length}`);
       }
     }
-    sql = `SELECT ${[...select, `${bucket} AS t`, `(${STAT_SQL[stat](m.column)})::float8 AS v`].join(', ')}
+    // A stream's series names its publisher (`user`), so that an alert can say whose stream it is.
+    const publisher = groupBy === 'stream' ? [`max(x.client_id) FILTER (WHERE x.role = 'publisher') AS publisher`] : [];
+    sql = `SELECT ${[...select, `${bucket} AS t`, `(${STAT_SQL[stat](m.column)})::float8 AS v`, ...publisher].join(', ')}
            FROM all_quality_samples x ${join}
            WHERE ${where.join(' AND ')}
            GROUP BY ${[...groupCols, 't'].join(', ')} ORDER BY ${[...groupCols, 't'].join(', ')}`;
@@ -130,6 +134,9 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     const key = JSON.stringify(labels);
     const s = series.get(key) ?? { labels, points: [] };
     s.points.push({ t: r.t, v: r.v });
+    if (r.publisher && !s.labels.user) {
+      s.labels.user = r.publisher;
+    }
     series.set(key, s);
   }
   if (format === 'table') {
