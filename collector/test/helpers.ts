@@ -6,13 +6,14 @@ import type { IngestRecord } from '../src/model/records';
 import { startServer, type RunningCollector } from '../src/server';
 
 /**
- * Tokens every test collector accepts: projects A and B, each with its own ingest and read token.
+ * Tokens every test collector accepts: projects A and B, each with its own ingest and read token;
+ * browsers on https://app-a.example may send with ingest-a, on https://app-b.example with ingest-b.
  * read-a and read-b are Grafana data sources' tokens (trusted to forward the user's role);
  * reader-a is a plain read token of project A; alerts-a is Grafana's alert webhook token for A.
  */
 export const TOKENS: TokenSpec[] = [
-  { token: 'ingest-a', kind: 'ingest', project: 'proj-a' },
-  { token: 'ingest-b', kind: 'ingest', project: 'proj-b' },
+  { token: 'ingest-a', kind: 'ingest', project: 'proj-a', origins: ['https://app-a.example'] },
+  { token: 'ingest-b', kind: 'ingest', project: 'proj-b', origins: ['https://app-b.example'] },
   { token: 'read-a', kind: 'read', projects: ['proj-a'], grafanaBackend: true },
   { token: 'read-b', kind: 'read', projects: ['proj-b'], grafanaBackend: true },
   { token: 'reader-a', kind: 'read', projects: ['proj-a'] },

@@ -2,9 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Limits } from '@model';
 
-/** What a token grants, without the token. */
+/**
+ * What a token grants, without the token. An ingest token may name the browser origins allowed
+ * to send with it (CORS on the ingest route; none by default).
+ */
 export type TokenGrant =
-  | { kind: 'ingest'; project: string }
+  | { kind: 'ingest'; project: string; origins?: string[] }
   /** `grafanaBackend`: the Grafana data source's own read token, the only one trusted to assert a Grafana role. */
   | { kind: 'read'; projects: string[]; grafanaBackend?: boolean }
   /** B6: Grafana's webhook contact point; it can only save sessions of its projects from alerts. */
@@ -99,30 +102,62 @@ function validateToken(item: unknown, where: string): TokenSpec {
       `${where} must have 'token' (the token) or 'sha256' (its SHA-256 digest, 64 lowercase hex digits)`
     );
   }
+  if (t.origins !== undefined && t.kind !== 'ingest') {
+    throw new ConfigError(`${where}.origins: only ingest tokens take browser origins`);
+  }
   switch (t.kind) {
     case 'ingest':
       if (typeof t.project !== 'string' || t.project === '') {
         throw new ConfigError(`${where}.project must name the one project an ingest token writes to`);
       }
-      return { ...secret, kind: 'ingest', project: t.project };
+      return t.origins === undefined
+        ? { ...secret, kind: 'ingest', project: t.project }
+        : { ...secret, kind: 'ingest', project: t.project, origins: validateOrigins(t.origins, `${where}.origins`) };
     case 'read':
-      if (!Array.isArray(t.projects) || t.projects.length === 0 || !t.projects.every((p) => typeof p === 'string')) {
-        throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
-      }
       if (t.grafanaBackend !== undefined && typeof t.grafanaBackend !== 'boolean') {
         throw new ConfigError(`${where}.grafanaBackend must be true or false`);
       }
-      return { ...secret, kind: 'read', projects: t.projects as string[], grafanaBackend: t.grafanaBackend === true };
+      return {
+        ...secret,
+        kind: 'read',
+        projects: projectList(t.projects, where),
+        grafanaBackend: t.grafanaBackend === true,
+      };
     case 'alert':
-      if (!Array.isArray(t.projects) || t.projects.length === 0 || !t.projects.every((p) => typeof p === 'string')) {
-        throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
-      }
-      return { ...secret, kind: 'alert', projects: t.projects as string[] };
+      return { ...secret, kind: 'alert', projects: projectList(t.projects, where) };
     case 'admin':
       return { ...secret, kind: 'admin' };
     default:
       throw new ConfigError(`${where}.kind must be 'ingest', 'read', 'alert' or 'admin', got '${String(t.kind)}'`);
   }
+}
+
+function projectList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((p) => typeof p === 'string')) {
+    throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
+  }
+  return value;
+}
+
+/** Exact origins (`https://app.example`, `http://localhost:3000`): no wildcard, no path, never `null`. */
+function validateOrigins(value: unknown, where: string): string[] {
+  if (!Array.isArray(value)) {
+    throw new ConfigError(`${where} must be an array of origins such as "https://app.example"`);
+  }
+  return value.map((origin: unknown, i) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = typeof origin === 'string' ? new URL(origin) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `${where}[${i}] must be an origin: scheme, host and optional port, e.g. "https://app.example" (got ${JSON.stringify(origin)})`
+      );
+    }
+    return origin;
+  });
 }
 
 /** The tokens named by COLLECTOR_TOKENS_FILE or COLLECTOR_TOKENS, as written there. */

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, type StoredToken } from '../config/config';
 
 export type Principal =
-  | { kind: 'ingest'; project: string }
+  | { kind: 'ingest'; project: string; origins: string[] }
   | { kind: 'read'; projects: string[]; grafanaBackend: boolean }
   | { kind: 'alert'; projects: string[] }
   | { kind: 'admin' };
@@ -28,7 +28,7 @@ export function tokenTable(tokens: StoredToken[]): Map<string, Principal> {
 function principalOf(t: StoredToken): Principal {
   switch (t.kind) {
     case 'ingest':
-      return { kind: 'ingest', project: t.project };
+      return { kind: 'ingest', project: t.project, origins: t.origins ?? [] };
     case 'read':
       return { kind: 'read', projects: t.projects, grafanaBackend: t.grafanaBackend === true };
     case 'alert':
