@@ -141,21 +141,27 @@ type session struct {
 	End       int64  `json:"end"`
 }
 
-func listSessions(t *testing.T, url string) []session {
+// getJSON reads a collector REST answer with the read token.
+func getJSON(t *testing.T, url string, into any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url+"/api/v1/sessions?limit=100&from=0", nil)
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Authorization", "Bearer e2e-read")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(into); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func listSessions(t *testing.T, url string) []session {
+	t.Helper()
 	var body struct {
 		Sessions []session `json:"sessions"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, url+"/api/v1/sessions?limit=100&from=0", &body)
 	return body.Sessions
 }
 

@@ -379,19 +379,10 @@ type savedSession struct {
 // savedSession reads the collector's saved sessions and fails unless the session is there once.
 func (w *world) savedSession(t *testing.T, project, sessionID string) savedSession {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, w.url+"/api/v1/saved?project="+url.QueryEscape(project), nil)
-	req.Header.Set("Authorization", "Bearer e2e-read")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
 	var body struct {
 		Saved []savedSession `json:"saved"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, w.url+"/api/v1/saved?project="+url.QueryEscape(project), &body)
 	var found []savedSession
 	for _, s := range body.Saved {
 		if s.SessionID == sessionID {

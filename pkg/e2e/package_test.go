@@ -127,6 +127,31 @@ func TestPackagedZip(t *testing.T) {
 			}
 		}
 	})
+	t.Run("logos and screenshots that plugin.json files name are in the zip", func(t *testing.T) {
+		n := 0
+		for name, f := range files {
+			if filepath.Base(name) != "plugin.json" {
+				continue
+			}
+			var m pluginMeta
+			if err := json.Unmarshal(readZipped(t, f), &m); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			paths := []string{m.Info.Logos.Small, m.Info.Logos.Large}
+			for _, s := range m.Info.Screenshots {
+				paths = append(paths, s.Path)
+			}
+			for _, p := range paths {
+				if _, ok := files[filepath.ToSlash(filepath.Join(filepath.Dir(name), p))]; !ok {
+					t.Fatalf("%s names %s, which is not in the zip", name, p)
+				}
+				n++
+			}
+		}
+		if n < 14 {
+			t.Fatalf("only %d logos and screenshots named", n)
+		}
+	})
 	t.Run("plugin.json of the app and the data source", func(t *testing.T) {
 		for _, name := range []string{"plugin.json", "datasource/plugin.json"} {
 			f, ok := files[name]

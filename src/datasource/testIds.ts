@@ -30,5 +30,8 @@ export const testIds = {
     collectorUrl: 'data-testid si-collector-url',
     readToken: 'data-testid si-read-token',
     timeout: 'data-testid si-timeout',
+    tlsAuthWithCACert: 'data-testid si-tls-ca',
+    tlsAuth: 'data-testid si-tls-client',
+    tlsSkipVerify: 'data-testid si-tls-skip-verify',
   },
 };

@@ -11,6 +11,13 @@ export interface SessionQuery extends DataQuery, Omit<SessionQueryModel, 'queryT
 export interface SessionDataSourceOptions extends DataSourceJsonData {
   collectorUrl?: string;
   timeoutSeconds?: number;
+  /** Largest collector answer read, in MiB (default 128). */
+  maxAnswerMegabytes?: number;
+  /** Grafana's TLS settings, applied by the SDK's HTTP client; certificates are in secureJsonData. */
+  tlsAuth?: boolean;
+  tlsAuthWithCACert?: boolean;
+  tlsSkipVerify?: boolean;
+  enableSecureSocksProxy?: boolean;
 }
 
 /** secureJsonData: never sent back to the browser. */
