@@ -1,6 +1,6 @@
 import React, { useEffect } from 'react';
 import type { QueryEditorProps } from '@grafana/data';
-import { Alert, InlineField, InlineFieldRow, Input, Select, Stack, Text } from '@grafana/ui';
+import { Alert, InlineField, InlineFieldRow, Input, RadioButtonGroup, Select, Stack, Text } from '@grafana/ui';
 import { QUERY_FIELDS, QUERY_MODEL_VERSION, QueryType, type AnnotationKind, type SessionQueryModel } from '../../model';
 import type { SessionDataSource } from '../datasource';
 import { migrateQuery, queryProblem } from '../queryModel';
@@ -100,13 +100,11 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, rang
             labelWidth={LABEL_WIDTH}
             tooltip="Grafana draws a layer in one colour: give errors and other events a layer each to tell them apart"
           >
-            <Select<AnnotationKind | ''>
+            <RadioButtonGroup<AnnotationKind | ''>
               data-testid={testIds.queryEditor.annotationKind}
-              aria-label="Annotations to show"
-              width={24}
               options={ANNOTATION_KIND_OPTIONS}
               value={query.annotationKind ?? ''}
-              onChange={(v) => update({ annotationKind: v.value || undefined }, true)}
+              onChange={(v) => update({ annotationKind: v || undefined }, true)}
             />
           </InlineField>
         </InlineFieldRow>
