@@ -189,7 +189,16 @@ func inspectExecutable(t *testing.T, format string, b []byte) (string, bool) {
 			t.Fatal(err)
 		}
 		_, dwarfErr := f.DWARF()
-		return f.Cpu.String(), dwarfErr != nil && (f.Symtab == nil || len(f.Symtab.Syms) == 0)
+		// A stripped Mach-O keeps only the symbols it imports from libSystem (no section).
+		defined := 0
+		if f.Symtab != nil {
+			for _, s := range f.Symtab.Syms {
+				if s.Sect != 0 {
+					defined++
+				}
+			}
+		}
+		return f.Cpu.String(), dwarfErr != nil && defined == 0
 	default:
 		f, err := pe.NewFile(r)
 		if err != nil {
