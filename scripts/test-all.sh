@@ -62,8 +62,11 @@ step typecheck check npm run typecheck
 step lint check npm run lint
 step jest jest npm run test:ci
 step go-vet check go vet ./...
-step build check npm run build
-step build-backend check npm run build:backend
+# The package step builds the frontend and the five backend executables; the Go tests check the
+# zip and run its linux/amd64 executable (SI_PACKAGE_ZIP).
+step package check npm run package
+zip=$(tail -n 1 "$logs/package.log")
+[ -f "$zip" ] && export SI_PACKAGE_ZIP="$PWD/$zip"
 step go-test go go test -count=1 -v ./...
 step compose go bash -c 'cd tests/compose && go test -count=1 -v ./...'
 step collector-pglite node npm run test -w collector

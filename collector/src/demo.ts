@@ -5,7 +5,8 @@ import { simulate, type BackfillProgress } from './simulator/simulate';
 
 export const DEMO_TOKENS: TokenSpec[] = [
   { token: 'demo-ingest', kind: 'ingest', project: 'demo' },
-  { token: 'demo-read', kind: 'read', projects: ['demo'] },
+  { token: 'demo-read', kind: 'read', projects: ['demo'], grafanaBackend: true },
+  { token: 'demo-alerts', kind: 'alert', projects: ['demo'] },
   { token: 'demo-admin', kind: 'admin' },
 ];
 

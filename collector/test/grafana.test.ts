@@ -136,11 +136,11 @@ describe('Grafana features', () => {
 
   test('fleet rejects an unknown format or grouping by name', async () => {
     const res = await query(c, 'read-a', [
-      wire({ queryType: 'fleet', format: 'table' }),
+      wire({ queryType: 'fleet', format: 'csv' }),
       { ...wire({ queryType: 'fleet', groupBy: 'city' }), refId: 'B' },
     ]);
     assert.equal(res.body.results.A.status, 400);
-    assert.match(res.body.results.A.error!, /format must be one of timeseries, numeric/);
+    assert.match(res.body.results.A.error!, /format must be one of timeseries, numeric, table/);
     assert.match(res.body.results.B.error!, /groupBy must be one of .*stream/);
   });
 

@@ -10,12 +10,16 @@ import { dropSchemas, throwawaySchema } from './schemas';
 /**
  * Tokens every test collector accepts: projects A and B, each with its own ingest and read token;
  * browsers on https://app-a.example may send with ingest-a, on https://app-b.example with ingest-b.
+ * read-a and read-b are Grafana data sources' tokens (trusted to forward the user's role);
+ * reader-a is a plain read token of project A; alerts-a is Grafana's alert webhook token for A.
  */
 export const TOKENS: TokenSpec[] = [
   { token: 'ingest-a', kind: 'ingest', project: 'proj-a', origins: ['https://app-a.example'] },
   { token: 'ingest-b', kind: 'ingest', project: 'proj-b', origins: ['https://app-b.example'] },
-  { token: 'read-a', kind: 'read', projects: ['proj-a'] },
-  { token: 'read-b', kind: 'read', projects: ['proj-b'] },
+  { token: 'read-a', kind: 'read', projects: ['proj-a'], grafanaBackend: true },
+  { token: 'read-b', kind: 'read', projects: ['proj-b'], grafanaBackend: true },
+  { token: 'reader-a', kind: 'read', projects: ['proj-a'] },
+  { token: 'alerts-a', kind: 'alert', projects: ['proj-a'] },
   { token: 'read-ab', kind: 'read', projects: ['proj-a', 'proj-b'] },
   { token: 'admin-1', kind: 'admin' },
 ];

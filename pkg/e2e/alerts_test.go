@@ -219,6 +219,7 @@ func (w *world) checkAlertRules(t *testing.T) {
 					t.Fatalf("clean window (%s): %d of %d series fire: %v", sc.cleanAt.Format(time.RFC3339), len(quiet), cleanSeries, quiet)
 				}
 				t.Logf("fires for %v at %.2f among %d series; clean window: 0 of %d fire", fired[0].labels, fired[0].value, series, cleanSeries)
+				w.checkNotification(t, g.Folder, r, fired[0])
 			})
 		}
 	}

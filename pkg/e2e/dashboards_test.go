@@ -30,17 +30,19 @@ type dashboard struct {
 	} `json:"templating"`
 	Annotations struct {
 		List []struct {
-			Name   string         `json:"name"`
-			Target map[string]any `json:"target"`
+			Name      string         `json:"name"`
+			IconColor string         `json:"iconColor"`
+			Target    map[string]any `json:"target"`
 		} `json:"list"`
 	} `json:"annotations"`
 	Links []struct {
 		URL string `json:"url"`
 	} `json:"links"`
 	Panels []struct {
-		Title   string           `json:"title"`
-		Type    string           `json:"type"`
-		Targets []map[string]any `json:"targets"`
+		Title           string           `json:"title"`
+		Type            string           `json:"type"`
+		Targets         []map[string]any `json:"targets"`
+		Transformations []transformation `json:"transformations"`
 	} `json:"panels"`
 }
 
@@ -112,6 +114,7 @@ func TestProvisionedDashboardsAndAlerts(t *testing.T) {
 	vars := w.pickVariables(t)
 	from, to := w.now.Add(-2*time.Hour-10*time.Minute), w.now
 	var links []string
+	tables := 0
 
 	for _, uid := range []string{"si-fleet-overview", "si-session-drilldown", "si-large-session", "si-failures"} {
 		d, ok := dashboards[uid]
@@ -139,6 +142,11 @@ func TestProvisionedDashboardsAndAlerts(t *testing.T) {
 					if !someFrameHas(res.Frames, want) {
 						t.Fatalf("panel %q (%s) query %v: no non-empty frame with the expected field types: %s", p.Title, p.Type, target, describeFrames(res.Frames))
 					}
+					checkFrameTypes(t, p.Title, res.Frames)
+					if p.Type == "table" {
+						checkTablePanel(t, p.Title, p.Transformations, target, res.Frames)
+						tables++
+					}
 					links = append(links, frameLinks(res.Frames)...)
 				}
 			}
@@ -155,11 +163,15 @@ func TestProvisionedDashboardsAndAlerts(t *testing.T) {
 						t.Fatalf("annotation %s: no %s field", a.Name, name)
 					}
 				}
+				checkLayerColour(t, a.Name, a.IconColor, res.Frames[0])
 			}
 			for _, l := range d.Links {
 				links = append(links, l.URL)
 			}
 		})
+	}
+	if tables < 10 {
+		t.Fatalf("only %d table panels checked", tables)
 	}
 
 	t.Run("data links resolve to an app page and to provisioned dashboards and their variables", func(t *testing.T) {
@@ -331,5 +343,35 @@ func (w *world) pickVariables(t *testing.T) map[string]map[string]string {
 		"si-failures":          fleet,
 		"si-session-drilldown": {"project": "e2e", "session": multi, "meeting": allValue, "user": users.At(0).(string), "stream": allValue},
 		"si-large-session":     {"project": "e2e", "session": broadcast, "meeting": "m1"},
+	}
+}
+
+// errorColour is the iconColor of the layers that draw errors.
+const errorColour = "red"
+
+// checkLayerColour: Scenes draws every annotation of a layer in the layer's iconColor, whatever
+// colour the data source gave it (postProcessQueryResult in grafana/scenes
+// packages/scenes/src/querying/layers/annotations/utils.ts sets `color` from
+// `annotation.iconColor`), so a layer drawn in the error colour must hold only errors, and any
+// other layer none.
+func checkLayerColour(t *testing.T, layer, iconColor string, f *data.Frame) {
+	t.Helper()
+	tags, _ := f.FieldByName("tags")
+	for i := 0; i < f.Rows(); i++ {
+		isError := contains(strings.Split(tags.At(i).(string), ","), "error")
+		if isError != (iconColor == errorColour) {
+			t.Fatalf("annotation layer %s (drawn %s) holds %q, tagged %q", layer, iconColor, f.Fields[2].At(i), tags.At(i))
+		}
+	}
+}
+
+// checkFrameTypes: a frame that declares a data-plane type also declares its version, as the
+// contract requires (Grafana's dataplane docs; plugin-validator reviewers flag frames without).
+func checkFrameTypes(t *testing.T, panel string, frames data.Frames) {
+	t.Helper()
+	for _, f := range frames {
+		if f.Meta != nil && f.Meta.Type != "" && f.Meta.TypeVersion == (data.FrameTypeVersion{}) {
+			t.Fatalf("panel %q: frame %s has type %s without typeVersion", panel, f.Name, f.Meta.Type)
+		}
 	}
 }

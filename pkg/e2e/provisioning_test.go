@@ -244,6 +244,12 @@ func checkRule(t *testing.T, r alertRule, dsUID string, interval time.Duration) 
 	if !strings.HasPrefix(r.Annotations["inspector_url"], "/a/"+appID+"/sessions/{{ $labels.session }}") {
 		t.Fatalf("rule %s: inspector_url %q", r.UID, r.Annotations["inspector_url"])
 	}
+	// The notification template prints `value` and `threshold`; the threshold must be the one
+	// the rule's threshold expression compares with (a ratio shown as a percentage).
+	shown, err := strconv.ParseFloat(strings.TrimSpace(strings.Trim(r.Annotations["threshold"], " %kbpsm")), 64)
+	if r.Annotations["value"] == "" || err != nil || (shown != thresholdOf(t, r) && shown != thresholdOf(t, r)*100) {
+		t.Fatalf("rule %s: value %q, threshold %q (the expression compares with %v)", r.UID, r.Annotations["value"], r.Annotations["threshold"], thresholdOf(t, r))
+	}
 	forDur, err := time.ParseDuration(r.For)
 	if err != nil || forDur%interval != 0 {
 		t.Fatalf("rule %s: for %q must be a multiple of the group interval %v", r.UID, r.For, interval)

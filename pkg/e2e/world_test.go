@@ -27,6 +27,8 @@ type world struct {
 	manifest manifest
 	// injectedAt is where the injected sessions start: an hour before the simulated window.
 	injectedAt time.Time
+	// savedByRule: the rule whose notification saved each session (project/session) first.
+	savedByRule map[string]alertRule
 }
 
 type manifest struct {
@@ -60,7 +62,7 @@ func newWorld(t *testing.T) *world {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("simulator: %v\n%s", err, out)
 	}
-	w := &world{root: root, url: coll.URL, now: time.Now()}
+	w := &world{root: root, url: coll.URL, now: time.Now(), savedByRule: map[string]alertRule{}}
 	raw, err := os.ReadFile(manifestPath)
 	if err != nil {
 		t.Fatal(err)

@@ -31,11 +31,16 @@ type Datasource struct {
 }
 
 // NewDatasource is the instance factory Grafana calls per data source configuration.
-func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	settings, err := LoadSettings(s)
 	ds := &Datasource{settings: settings, settingsErr: err}
 	if err == nil {
-		ds.client = collector.New(settings.CollectorURL, settings.ReadToken, settings.Timeout)
+		httpClient, err := NewHTTPClient(ctx, s, settings)
+		if err != nil {
+			ds.settingsErr = err
+		} else {
+			ds.client = collector.New(settings.CollectorURL, settings.ReadToken, httpClient, settings.MaxAnswerBytes)
+		}
 	}
 	mux := http.NewServeMux()
 	ds.registerRoutes(mux)

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,32 +60,53 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	if err != nil {
 		return nil, fmt.Errorf("encoding queries: %w", err)
 	}
-	data, err := d.client.Do(ctx, http.MethodPost, collector.QueryPath, body, callerOf(req.PluginContext))
+	answer, err := d.client.Send(ctx, collector.Request{
+		Method: http.MethodPost, Path: collector.QueryPath, Body: bytes.NewReader(body),
+		ContentType: "application/json", Caller: callerOf(req.PluginContext),
+	})
 	if err != nil {
 		status, msg := describe(err)
 		return failAll(req, status, backend.ErrorSourceDownstream, msg), nil
 	}
-	var res backend.QueryDataResponse
-	if err := json.Unmarshal(data, &res); err != nil {
-		return failAll(req, backend.StatusBadGateway, backend.ErrorSourceDownstream, "collector answer is not a query response: "+err.Error()), nil
+	return perQuery(req, answer), nil
+}
+
+// perQuery gives every query of the request its own result from the collector's answer: a
+// malformed answer (no `results`, null, another shape) fails each query with a message,
+// never the whole request, and results for refIds nobody asked for are dropped.
+func perQuery(req *backend.QueryDataRequest, answer collector.Answer) *backend.QueryDataResponse {
+	var decoded backend.QueryDataResponse
+	if err := json.Unmarshal(answer.Body, &decoded); err != nil {
+		return failAll(req, backend.StatusBadGateway, backend.ErrorSourceDownstream,
+			"collector answer is not a query response: "+collector.Describe(answer.ContentType, answer.Body))
 	}
+	if decoded.Responses == nil {
+		return failAll(req, backend.StatusBadGateway, backend.ErrorSourceDownstream,
+			`collector answer has no "results": `+collector.Describe(answer.ContentType, answer.Body))
+	}
+	res := backend.NewQueryDataResponse()
 	for _, q := range req.Queries {
-		if _, ok := res.Responses[q.RefID]; !ok {
-			res.Responses[q.RefID] = backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, "collector returned no result for this query")
+		r, ok := decoded.Responses[q.RefID]
+		if !ok {
+			r = backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, "collector returned no result for this query")
 		}
+		res.Responses[q.RefID] = r
 	}
-	return &res, nil
+	return res
 }
 
 // describe turns a collector call failure into a status and a message a user can act on.
 func describe(err error) (backend.Status, string) {
 	var se *collector.StatusError
 	var ue *collector.UnreachableError
+	var tl *collector.TooLargeError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return backend.StatusBadRequest, "query cancelled"
 	case errors.Is(err, context.DeadlineExceeded):
 		return backend.StatusTimeout, "collector did not answer in time"
+	case errors.As(err, &tl):
+		return backend.StatusBadGateway, tl.Error()
 	case errors.As(err, &ue):
 		var ne net.Error
 		if errors.As(ue.Err, &ne) && ne.Timeout() {

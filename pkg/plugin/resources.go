@@ -1,9 +1,11 @@
 package plugin
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -27,7 +29,8 @@ func (d *Datasource) registerRoutes(mux *http.ServeMux) {
 
 func (d *Datasource) proxy(w http.ResponseWriter, r *http.Request) {
 	target, ok := resourceRoutes[r.URL.Path]
-	if !ok && strings.HasPrefix(r.URL.Path, restPrefix) && r.URL.Path != collector.QueryPath {
+	// path.Clean: no "..", "//" or "." segment may walk out of the collector's REST API.
+	if !ok && strings.HasPrefix(r.URL.Path, restPrefix) && r.URL.Path != collector.QueryPath && path.Clean(r.URL.Path) == r.URL.Path {
 		target, ok = r.URL.Path, true
 	}
 	if !ok {
@@ -41,7 +44,7 @@ func (d *Datasource) proxy(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawQuery != "" {
 		target += "?" + r.URL.RawQuery
 	}
-	var body []byte
+	var body io.Reader
 	if r.Body != nil {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -49,21 +52,28 @@ func (d *Datasource) proxy(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if len(b) > 0 {
-			body = b
+			body = bytes.NewReader(b)
 		}
 	}
 	caller := collector.Caller{}
 	if pc := backend.PluginConfigFromContext(r.Context()); pc.User != nil {
 		caller = collector.Caller{Role: pc.User.Role, Login: pc.User.Login}
 	}
-	data, err := d.client.Do(r.Context(), r.Method, target, body, caller)
+	// The content types pass through both ways: the import endpoint takes a raw dump
+	// (gzip, NDJSON, text), and the collector's answer keeps its own type and status.
+	answer, err := d.client.Send(r.Context(), collector.Request{
+		Method: r.Method, Path: target, Body: body, ContentType: r.Header.Get("Content-Type"), Caller: caller,
+	})
 	if err != nil {
 		status, msg := describe(err)
 		writeJSONError(w, int(status), msg)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(data)
+	if answer.ContentType != "" {
+		w.Header().Set("Content-Type", answer.ContentType)
+	}
+	w.WriteHeader(answer.Status)
+	_, _ = w.Write(answer.Body)
 }
 
 func writeJSONError(w http.ResponseWriter, status int, msg string) {

@@ -1,27 +1,38 @@
 package plugin
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/httpclient"
 )
 
-const defaultTimeout = 30 * time.Second
+const (
+	defaultTimeout = 30 * time.Second
+	// defaultMaxAnswerMB holds a 1,000-subscriber session's quality at 1,000 points per series
+	// with room to spare; an answer past it is refused before it exhausts the plugin's memory.
+	defaultMaxAnswerMB = 128
+	maxMaxAnswerMB     = 2048
+)
 
 // Settings is the data source configuration: jsonData and secureJsonData, loaded separately.
 type Settings struct {
-	CollectorURL string
-	Timeout      time.Duration
-	ReadToken    string
+	CollectorURL   string
+	Timeout        time.Duration
+	MaxAnswerBytes int64
+	ReadToken      string
 }
 
 type jsonSettings struct {
-	CollectorURL   string  `json:"collectorUrl"`
-	TimeoutSeconds float64 `json:"timeoutSeconds"`
+	CollectorURL       string  `json:"collectorUrl"`
+	TimeoutSeconds     float64 `json:"timeoutSeconds"`
+	MaxAnswerMegabytes float64 `json:"maxAnswerMegabytes"`
 }
 
 // LoadJSONSettings reads and validates jsonData.
@@ -32,7 +43,11 @@ func LoadJSONSettings(raw json.RawMessage) (Settings, error) {
 			return Settings{}, fmt.Errorf("jsonData is not valid JSON: %w", err)
 		}
 	}
-	s := Settings{CollectorURL: strings.TrimRight(strings.TrimSpace(js.CollectorURL), "/"), Timeout: defaultTimeout}
+	s := Settings{
+		CollectorURL:   strings.TrimRight(strings.TrimSpace(js.CollectorURL), "/"),
+		Timeout:        defaultTimeout,
+		MaxAnswerBytes: defaultMaxAnswerMB << 20,
+	}
 	if s.CollectorURL == "" {
 		return Settings{}, fmt.Errorf("collectorUrl is not set: enter the collector URL, e.g. http://localhost:8600")
 	}
@@ -45,6 +60,12 @@ func LoadJSONSettings(raw json.RawMessage) (Settings, error) {
 	}
 	if js.TimeoutSeconds > 0 {
 		s.Timeout = time.Duration(js.TimeoutSeconds * float64(time.Second))
+	}
+	if js.MaxAnswerMegabytes < 0 || js.MaxAnswerMegabytes > maxMaxAnswerMB || js.MaxAnswerMegabytes != float64(int64(js.MaxAnswerMegabytes)) {
+		return Settings{}, fmt.Errorf("maxAnswerMegabytes must be a whole number from 1 to %d, got %v", maxMaxAnswerMB, js.MaxAnswerMegabytes)
+	}
+	if js.MaxAnswerMegabytes > 0 {
+		s.MaxAnswerBytes = int64(js.MaxAnswerMegabytes) << 20
 	}
 	return s, nil
 }
@@ -68,4 +89,21 @@ func LoadSettings(ds backend.DataSourceInstanceSettings) (Settings, error) {
 		return Settings{}, err
 	}
 	return s, nil
+}
+
+// NewHTTPClient builds the collector's HTTP client the SDK's way, from Grafana's own view of the
+// data source: TLS (custom CA, client certificate, skip-verify), the secure SOCKS proxy and the
+// SDK's default middlewares (tracing, metrics, user agent, error source, Grafana's response
+// limit), with this data source's timeout.
+func NewHTTPClient(ctx context.Context, ds backend.DataSourceInstanceSettings, s Settings) (*http.Client, error) {
+	opts, err := ds.HTTPClientOptions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("HTTP client options (TLS, proxy): %w", err)
+	}
+	opts.Timeouts.Timeout = s.Timeout
+	client, err := httpclient.New(opts)
+	if err != nil {
+		return nil, fmt.Errorf("HTTP client (TLS certificates, proxy): %w", err)
+	}
+	return client, nil
 }

@@ -4,16 +4,15 @@ import { QUERY_MODEL_VERSION, QueryType } from '../model';
 import { migrateQuery } from './queryModel';
 import type { SessionQuery } from './types';
 
-/** Annotation colours: errors stand out from the rest of a session's events. */
-export const ANNOTATION_COLORS = { error: 'red', event: 'blue' } as const;
-
 function column(frame: DataFrame, name: string): unknown[] {
   return frame.fields.find((f) => f.name === name)?.values ?? [];
 }
 
 /**
  * Turns the collector's annotation frames (time, timeEnd, title, text, comma-separated tags)
- * into Grafana annotation events; an event tagged `error` is drawn in red.
+ * into Grafana annotation events. No colour: Grafana paints every event of a layer with the
+ * layer's iconColor (Scenes' postProcessQueryResult), so errors get a layer of their own
+ * (`annotationKind`).
  */
 export function toAnnotationEvents(frames: DataFrame[]): AnnotationEvent[] {
   const events: AnnotationEvent[] = [];
@@ -32,7 +31,6 @@ export function toAnnotationEvents(frames: DataFrame[]): AnnotationEvent[] {
         title: String(title[i] ?? ''),
         text: String(text[i] ?? ''),
         tags: tagList,
-        color: tagList.includes('error') ? ANNOTATION_COLORS.error : ANNOTATION_COLORS.event,
       });
     }
   }

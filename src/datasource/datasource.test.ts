@@ -4,7 +4,7 @@ import { QUERY_MODEL_VERSION } from '../model';
 import { mockDataSource, mockQuery } from '../test/mocks';
 import { annotationSupport, toAnnotationEvents } from './annotations';
 import { migrateQuery, queryProblem } from './queryModel';
-import { installFakeBackend } from './testing/fakeBackend';
+import { installFakeBackend, installSlowBackend } from './testing/fakeBackend';
 import type { SessionQuery } from './types';
 
 const T = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -176,6 +176,17 @@ describe('variable support (G2)', () => {
     expect(first.map((v) => v.value)).toEqual(['alice', 'bob']);
     expect(second.map((v) => v.value)).toEqual(['carol']);
   });
+
+  it('two editors listing the same kind at once both get their values (no shared requestId to abort)', async () => {
+    const backend = installSlowBackend(20);
+    const [first, second] = await Promise.all([
+      mockDataSource({ session: 's-1' }).listValues('users', { project: 'demo', sessionId: '$session' }),
+      mockDataSource({ session: 's-2' }).listValues('users', { project: 'demo', sessionId: '$session' }),
+    ]);
+    expect(first.map((v) => v.value)).toEqual(['alice', 'bob']);
+    expect(second.map((v) => v.value)).toEqual(['carol']);
+    expect(backend.sent).toHaveLength(2);
+  });
 });
 
 describe('annotations (G3)', () => {
@@ -193,7 +204,7 @@ describe('annotations (G3)', () => {
     ],
   });
 
-  it('maps annotation frames to events: tags split, errors in red', () => {
+  it('maps annotation frames to events: tags split, colour left to the layer', () => {
     expect(toAnnotationEvents([frame])).toEqual([
       {
         time: T,
@@ -201,7 +212,6 @@ describe('annotations (G3)', () => {
         title: 'connect success',
         text: 'user alice · session s-1',
         tags: ['connect', 's-1'],
-        color: 'blue',
       },
       {
         time: T + 5000,
@@ -209,7 +219,6 @@ describe('annotations (G3)', () => {
         title: 'subscribe failure (1600)',
         text: 'WebRTC subscriber error · user bob · session s-1',
         tags: ['subscribe', 'error', 's-1'],
-        color: 'red',
       },
     ]);
   });

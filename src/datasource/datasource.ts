@@ -22,6 +22,9 @@ import { SessionVariableSupport } from './variableSupport';
 
 const DEFAULT_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
+/** Numbers the editors' value lists so that each has its own requestId. */
+let valuesRequests = 0;
+
 /** Session Telemetry: every query runs in the Go backend, which forwards it to the collector. */
 export class SessionDataSource
   extends DataSourceWithBackend<SessionQuery, SessionDataSourceOptions>
@@ -73,7 +76,9 @@ export class SessionDataSource
       {
         maxDataPoints: 1000,
         intervalMs: 1000,
-        requestId: `si-values-${kind}`,
+        // Unique per call: Grafana's backendSrv cancels a request in flight when another starts
+        // with the same requestId, so two editors listing the same kind would abort each other.
+        requestId: `si-values-${kind}-${++valuesRequests}`,
       }
     );
     const res = await lastValueFrom(this.query(request));

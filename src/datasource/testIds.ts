@@ -22,6 +22,7 @@ export const testIds = {
     groupBy: 'data-testid si-group-by',
     action: 'data-testid si-action',
     format: 'data-testid si-format',
+    annotationKind: 'data-testid si-annotation-kind',
     variable: 'data-testid si-variable',
     problem: 'data-testid si-problem',
   },
@@ -31,5 +32,8 @@ export const testIds = {
     timeout: 'data-testid si-timeout',
     vonagePublicUrl: 'data-testid si-vonage-public-url',
     vonageCallbackUrl: 'data-testid si-vonage-callback-url',
+    tlsAuthWithCACert: 'data-testid si-tls-ca',
+    tlsAuth: 'data-testid si-tls-client',
+    tlsSkipVerify: 'data-testid si-tls-skip-verify',
   },
 };

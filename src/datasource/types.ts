@@ -14,6 +14,13 @@ export interface SessionDataSourceOptions extends DataSourceJsonData {
   timeoutSeconds?: number;
   /** The collector as Vonage's servers reach it, for the callback URL shown (not a secret). */
   vonagePublicUrl?: string;
+  /** Largest collector answer read, in MiB (default 128). */
+  maxAnswerMegabytes?: number;
+  /** Grafana's TLS settings, applied by the SDK's HTTP client; certificates are in secureJsonData. */
+  tlsAuth?: boolean;
+  tlsAuthWithCACert?: boolean;
+  tlsSkipVerify?: boolean;
+  enableSecureSocksProxy?: boolean;
 }
 
 /** secureJsonData: never sent back to the browser. */

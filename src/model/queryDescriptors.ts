@@ -1,6 +1,7 @@
 import { isOneOf } from './lookup';
 import {
   ALL_QUALITY_METRICS,
+  ANNOTATION_KINDS,
   ALL_QUERY_TYPES,
   CallType,
   FAILURE_ACTIONS,
@@ -242,6 +243,7 @@ const FIELD_RULES: Record<Exclude<keyof SessionQueryModel, 'queryType' | 'versio
   groupBy: oneOf('Group by', FLEET_GROUPS, (v) => `Cannot group by '${shown(v)}'`),
   action: oneOf('Action', FAILURE_ACTIONS),
   format: oneOf('Format', FLEET_FORMATS),
+  annotationKind: oneOf('Annotation kind', ANNOTATION_KINDS),
   variable: oneOf('List', VARIABLE_KINDS, () => `Choose what to list: ${VARIABLE_KINDS.join(', ')}`),
 };
 

@@ -75,9 +75,20 @@ export type FleetStat = (typeof FLEET_STATS)[number];
 export const FLEET_GROUPS = ['none', 'project', 'sdk', 'browser', 'country', 'session', 'stream', 'user'] as const;
 export type FleetGroup = (typeof FLEET_GROUPS)[number];
 
-/** fleet: time series per bucket, or one number per series over the whole range (numeric-multi). */
-export const FLEET_FORMATS = ['timeseries', 'numeric'] as const;
+/**
+ * fleet: time series per bucket, one number per series over the whole range (numeric-multi, for
+ * alerts and stats), or one table over the whole range with a row per series and its labels as
+ * columns (for table panels: Grafana's table drops labels).
+ */
+export const FLEET_FORMATS = ['timeseries', 'numeric', 'table'] as const;
 export type FleetFormat = (typeof FLEET_FORMATS)[number];
+
+/**
+ * annotations: which events a layer shows. Grafana colours every annotation of a layer with the
+ * layer's colour, so errors and other events are told apart by giving each its own layer.
+ */
+export const ANNOTATION_KINDS = ['errors', 'events'] as const;
+export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
 
 export const VARIABLE_KINDS = ['projects', 'sessions', 'meetings', 'users', 'streams'] as const;
 export type VariableKind = (typeof VARIABLE_KINDS)[number];
@@ -138,6 +149,8 @@ export interface SessionQueryModel {
   action?: FailureAction;
   /** fleet: time series (default) or one number per series over the range. */
   format?: FleetFormat;
+  /** annotations: only errors, or only the other events; absent means both. */
+  annotationKind?: AnnotationKind;
   /** variables: what to list. */
   variable?: VariableKind;
 }
@@ -154,6 +167,6 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   quality: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media', 'sip', 'metrics'],
   largeSession: ['project', 'sessionId', 'meetingId'],
   fleet: ['project', 'fleetMetric', 'stat', 'groupBy', 'media', 'role', 'action', 'format'],
-  annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
+  annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter', 'annotationKind'],
   variables: ['project', 'variable', 'sessionId', 'meetingId', 'userId'],
 };

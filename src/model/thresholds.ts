@@ -58,4 +58,6 @@ export const Limits = {
   /** The event log's text filter: characters and terms. */
   textFilterMaxChars: 1000,
   textFilterMaxTerms: 32,
+  /** Alerts read from one Grafana webhook notification (B6); the rest are reported as skipped. */
+  alertsPerNotification: 500,
 } as const;

@@ -90,6 +90,8 @@ export const REST = {
   purge: '/api/v1/admin/purge',
   /** POST from Vonage: session monitoring callbacks, `?secret=<the project's callback secret>`. */
   vonageCallbacks: '/api/v1/vonage/callbacks',
+  /** POST Grafana's webhook contact-point payload, alert or admin token: save the alerts' sessions (B6). */
+  alertWebhook: '/api/v1/alerts/grafana',
 } as const;
 
 /** A saved session (I9) as the REST API returns it. */

@@ -1,17 +1,20 @@
 // Grafana end-to-end specs (@grafana/plugin-e2e), for machines with a Grafana running the
-// Compose stack: `docker compose up --build`, then `npm run e2e`.
+// Compose stack: `docker compose up --build`, then `npm run e2e`. The locators are checked
+// without Grafana by tests/browser/grafanaLocators.spec.ts.
 import { test, expect } from './fixtures';
+import { appConfigPage, sessionsPage } from './locators';
 import { ROUTES } from '../../src/constants';
 
 test('the sessions page lists simulated sessions', async ({ gotoPage, page }) => {
   await gotoPage(`/${ROUTES.Sessions}`);
-  await expect(page.getByPlaceholder('1_MX4...')).toBeVisible();
-  await expect(page.getByRole('table')).toContainText('1_MX4');
+  await expect(sessionsPage.search(page)).toBeVisible();
+  await expect(sessionsPage.table(page)).toContainText('1_MX4');
 });
 
-test('the config page points to the data source', async ({ appConfigPage, page }) => {
-  await expect(appConfigPage.ctx.page.getByText('Session Telemetry data source')).toBeVisible();
-  await expect(page.getByRole('link', { name: /Add a Session Telemetry data source/ })).toBeVisible();
+test('the config page points to the data source', async ({ appConfigPage: configPage }) => {
+  const page = configPage.ctx.page;
+  await expect(appConfigPage.intro(page)).toBeVisible();
+  await expect(appConfigPage.addDataSource(page)).toBeVisible();
 });
 
 test('the provisioned data source passes Save & test', async ({

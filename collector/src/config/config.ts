@@ -7,7 +7,12 @@ import { Limits } from '@model';
  * to send with it (CORS on the ingest route; none by default).
  */
 export type TokenGrant =
-  { kind: 'ingest'; project: string; origins?: string[] } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
+  | { kind: 'ingest'; project: string; origins?: string[] }
+  /** `grafanaBackend`: the Grafana data source's own read token, the only one trusted to assert a Grafana role. */
+  | { kind: 'read'; projects: string[]; grafanaBackend?: boolean }
+  /** B6: Grafana's webhook contact point; it can only save sessions of its projects from alerts. */
+  | { kind: 'alert'; projects: string[] }
+  | { kind: 'admin' };
 
 /** A token as written in COLLECTOR_TOKENS(_FILE): the token itself, or its SHA-256 digest (hex). */
 export type TokenSpec = TokenGrant & ({ token: string } | { sha256: string });
@@ -153,15 +158,29 @@ function validateToken(item: unknown, where: string): TokenSpec {
         ? { ...secret, kind: 'ingest', project: t.project }
         : { ...secret, kind: 'ingest', project: t.project, origins: validateOrigins(t.origins, `${where}.origins`) };
     case 'read':
-      if (!Array.isArray(t.projects) || t.projects.length === 0 || !t.projects.every((p) => typeof p === 'string')) {
-        throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
+      if (t.grafanaBackend !== undefined && typeof t.grafanaBackend !== 'boolean') {
+        throw new ConfigError(`${where}.grafanaBackend must be true or false`);
       }
-      return { ...secret, kind: 'read', projects: t.projects as string[] };
+      return {
+        ...secret,
+        kind: 'read',
+        projects: projectList(t.projects, where),
+        grafanaBackend: t.grafanaBackend === true,
+      };
+    case 'alert':
+      return { ...secret, kind: 'alert', projects: projectList(t.projects, where) };
     case 'admin':
       return { ...secret, kind: 'admin' };
     default:
-      throw new ConfigError(`${where}.kind must be 'ingest', 'read' or 'admin', got '${String(t.kind)}'`);
+      throw new ConfigError(`${where}.kind must be 'ingest', 'read', 'alert' or 'admin', got '${String(t.kind)}'`);
   }
+}
+
+function projectList(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((p) => typeof p === 'string')) {
+    throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
+  }
+  return value;
 }
 
 /** Exact origins (`https://app.example`, `http://localhost:3000`): no wildcard, no path, never `null`. */

@@ -15,14 +15,21 @@ function header(req: FastifyRequest, name: string): string | undefined {
 }
 
 /**
- * Who may change saved sessions: an admin token, or a read token used by the Grafana data
- * source on behalf of an Editor or Admin (the Go backend forwards the user's role).
+ * Who may change saved sessions: an admin token, or the Grafana data source's own read token
+ * (`grafanaBackend`) acting for an Editor or Admin: the Go backend forwards the user's role.
+ * Any other read token is a Viewer whatever headers it sends, since its holder could write them.
  */
 function assertWriter(p: Principal, req: FastifyRequest): string | null {
   if (p.kind === 'admin') {
     return header(req, USER_HEADER) ?? 'admin token';
   }
   readableProjects(p);
+  if (p.kind !== 'read' || !p.grafanaBackend) {
+    throw forbidden(
+      `this read token acts as a Viewer and cannot change saved sessions: use Grafana as an Editor or Admin, or an admin token (only the data source's own token may send ${ROLE_HEADER})`,
+      'Authorization'
+    );
+  }
   const role = header(req, ROLE_HEADER);
   if (!role) {
     throw forbidden(

@@ -6,6 +6,7 @@ import type { AppDeps } from './appDeps';
 import { CollectorError, ErrorCode, errorBody, logInternal, tooLarge } from '../errors';
 import { defaultAdmission } from '../ingest/admission';
 import { registerAdminRoutes } from './adminRoutes';
+import { registerAlertRoutes } from './alertRoutes';
 import { tokenTable } from './auth';
 import { registerIngestRoutes } from './ingestRoutes';
 import { registerJsonParser } from './jsonBody';
@@ -151,5 +152,6 @@ export async function buildApp({
   registerSavedRoutes(app, deps, tokens);
   registerAdminRoutes(app, deps, tokens);
   registerVonageRoutes(app, deps);
+  registerAlertRoutes(app, deps, tokens);
   return app;
 }

@@ -8,10 +8,12 @@ import { SqlWhere } from './shared/where';
 const FLEET_LIMIT = 500;
 
 /**
- * G3: with a session, its events (errors tagged `error`), narrowed by the text filter; without
- * one, failures across the fleet in the range (at most 500, newest first).
+ * G3: with a session, its events (errors tagged `error`), narrowed by the text filter and to
+ * errors or other events (`annotationKind`); without one, failures across the fleet in the range
+ * (at most 500, newest first).
  */
 export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
+  const kind = ctx.query.annotationKind;
   let rows: Array<{
     ts: number;
     sessionId: string;
@@ -65,7 +67,9 @@ export async function annotationsQuery(ctx: QueryContext): Promise<DataFrameJSON
       .reverse();
   }
   const terms = parseFilter(ctx.query.textFilter);
-  const kept = rows.filter((e) => matchesFilter(storedEventText(e), terms));
+  const kept = rows.filter(
+    (e) => matchesFilter(storedEventText(e), terms) && (kind === undefined || (kind === 'errors') === isErrorEvent(e))
+  );
   const title = (e: (typeof kept)[number]) =>
     `${e.action}${e.variation ? ` ${e.variation}` : ''}${e.code ? ` (${e.code})` : ''}`;
   return [

@@ -1,6 +1,6 @@
 import { FleetMetric, QUERY_DESCRIPTORS, type DataFrameJSON, type FleetGroup, type FleetStat } from '@model';
 import { frame } from '../frames/frame';
-import { seriesLinks } from '../frames/links';
+import { seriesLinks, sessionIdLinks } from '../frames/links';
 import type { QueryContext } from './context';
 import { bucketSql, bucketWidth } from './shared/buckets';
 import { SqlWhere } from './shared/where';
@@ -32,7 +32,9 @@ const METRIC_COLUMN: Record<Exclude<FleetMetric, 'failureRate'>, { column: strin
 interface Row {
   t: number;
   v: number;
-  [label: string]: string | number;
+  /** groupBy stream: the stream's publisher, when its samples are among the rows. */
+  publisher?: string | null;
+  [label: string]: string | number | null | undefined;
 }
 
 /**
@@ -54,9 +56,9 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   if (ctx.projects.length === 0) {
     return [];
   }
-  const numeric = format === 'numeric';
+  const numeric = format !== 'timeseries';
   const where = new SqlWhere().scope(ctx.projects, ctx.from, ctx.to, 'x');
-  // A numeric answer is one bucket spanning the range.
+  // A numeric or table answer is one bucket spanning the range.
   const bucket = numeric
     ? `${where.param(ctx.from)}::float8`
     : bucketSql(where, 'x.ts', ctx.from, bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
@@ -80,7 +82,9 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     const m = METRIC_COLUMN[metric];
     unit = m.unit;
     where.add(`${m.column} IS NOT NULL`).equalsIf('x.media', q.media).equalsIf('x.role', q.role);
-    sql = `SELECT ${[...select, `${bucket} AS t`, `(${STAT_SQL[stat](m.column)})::float8 AS v`].join(', ')}
+    // A stream's series names its publisher (`user`), so that an alert can say whose stream it is.
+    const publisher = groupBy === 'stream' ? [`max(x.client_id) FILTER (WHERE x.role = 'publisher') AS publisher`] : [];
+    sql = `SELECT ${[...select, `${bucket} AS t`, `(${STAT_SQL[stat](m.column)})::float8 AS v`, ...publisher].join(', ')}
            FROM all_quality_samples x ${join}
            WHERE ${where}
            GROUP BY ${[...groupCols, 't'].join(', ')} ORDER BY ${[...groupCols, 't'].join(', ')}`;
@@ -93,7 +97,13 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     const key = JSON.stringify(labels);
     const s = series.get(key) ?? { labels, points: [] };
     s.points.push({ t: r.t, v: r.v });
+    if (r.publisher && !s.labels.user) {
+      s.labels.user = r.publisher;
+    }
     series.set(key, s);
+  }
+  if (format === 'table') {
+    return [fleetTable(ctx, metric, unit, labelCols, [...series.values()])];
   }
   return [...series.values()].map(({ labels, points }) => {
     const value = { name: metric, kind: 'number' as const, labels, config: seriesLinks(ctx, labels, { unit }) };
@@ -112,4 +122,26 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
     );
   });
+}
+
+/** One table frame: a string column per label (the session one linked), the value over the range. */
+function fleetTable(
+  ctx: QueryContext,
+  metric: FleetMetric,
+  unit: string,
+  labelCols: Array<[string, string]>,
+  series: Array<{ labels: Record<string, string>; points: Array<{ v: number }> }>
+): DataFrameJSON {
+  return frame(
+    [
+      ...labelCols.map(([name]) => ({
+        name,
+        kind: 'string' as const,
+        values: series.map((s) => s.labels[name]),
+        config: name === 'session' ? sessionIdLinks() : undefined,
+      })),
+      { name: metric, kind: 'number' as const, values: series.map((s) => s.points[0].v), config: { unit } },
+    ],
+    { name: metric, refId: ctx.refId }
+  );
 }

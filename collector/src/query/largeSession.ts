@@ -45,7 +45,11 @@ export async function largeSessionQuery(ctx: QueryContext): Promise<DataFrameJSO
           values: counts[i],
         })),
       ],
-      { name: 'largeSession', refId: ctx.refId, meta: { type: 'timeseries-wide', custom: { bucketMs: width } } }
+      {
+        name: 'largeSession',
+        refId: ctx.refId,
+        meta: { type: 'timeseries-wide', typeVersion: [0, 1], custom: { bucketMs: width } },
+      }
     ),
   ];
 }

@@ -1,5 +1,6 @@
 import {
   ALL_QUALITY_METRICS,
+  ANNOTATION_KINDS,
   ALL_QUERY_TYPES,
   CallType,
   FLEET_FORMATS,
@@ -76,6 +77,7 @@ const FIELD_CHECKS: { [K in keyof SessionQueryModel]-?: Check } = {
   action: oneOf(['connect', 'publish', 'subscribe']),
   format: oneOf(FLEET_FORMATS),
   variable: oneOf(VARIABLE_KINDS),
+  annotationKind: oneOf(ANNOTATION_KINDS),
 };
 
 /** Checks one query-model field (also used for the REST search's parameters); `null` means absent. */

@@ -86,7 +86,8 @@ export async function listSaved(store: Queryable, projects: string[]): Promise<S
 /**
  * I9: saves a session (201) or saves it again (200): the name and tags are replaced and the
  * 24-month clock restarts. The session must still have raw data in retention, and a project
- * holds at most `Limits.savedSessionsPerProject` saved sessions.
+ * holds at most `Limits.savedSessionsPerProject` saved sessions. With `keepExisting` a session
+ * already saved is left as it is (B6: a repeated alert must not rename what a user saved).
  */
 export async function saveSession(
   store: Store,
@@ -94,7 +95,7 @@ export async function saveSession(
   sessionId: string,
   input: SavedSessionInput,
   savedBy: string | null,
-  now = Date.now()
+  { now = Date.now(), keepExisting = false }: { now?: number; keepExisting?: boolean } = {}
 ): Promise<{ created: boolean; saved: SavedSession }> {
   const name = validName(input.name);
   const tags = validTags(input.tags);
@@ -117,6 +118,9 @@ export async function saveSession(
       `SELECT ${COLUMNS} FROM saved_sessions WHERE project = $1 AND session_id = $2`,
       [project, sessionId]
     );
+    if (existing.length > 0 && keepExisting) {
+      return { created: false, saved: toSaved(existing[0]) };
+    }
     if (existing.length === 0) {
       const count = await q.query<{ n: number }>(
         'SELECT count(*)::float8 AS n FROM saved_sessions WHERE project = $1',

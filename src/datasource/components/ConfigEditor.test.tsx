@@ -126,4 +126,16 @@ describe('ConfigEditor', () => {
     ]);
     expect(screen.getByText(/never here/)).toBeInTheDocument();
   });
+
+  it('TLS: a switch sets the flag the backend reads, and the CA certificate goes to secureJsonData', async () => {
+    const onOptionsChange = jest.fn();
+    const { rerender } = render(<ConfigEditor options={options()} onOptionsChange={onOptionsChange} />);
+    expect(screen.queryByText('CA Cert')).toBeNull();
+    await userEvent.click(screen.getByTestId(testIds.configEditor.tlsAuthWithCACert));
+    const withCA: Options = onOptionsChange.mock.lastCall[0];
+    expect(withCA.jsonData).toEqual({ collectorUrl: 'http://collector:8600', tlsAuthWithCACert: true });
+    rerender(<ConfigEditor options={withCA} onOptionsChange={onOptionsChange} />);
+    await userEvent.type(screen.getByPlaceholderText(/Begins with -----BEGIN CERTIFICATE-----/), 'P');
+    expect(onOptionsChange).toHaveBeenLastCalledWith(expect.objectContaining({ secureJsonData: { tlsCACert: 'P' } }));
+  });
 });

@@ -3,6 +3,7 @@ import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Field, FieldSet, Input, SecretInput, Text } from '@grafana/ui';
 import { testIds } from '../testIds';
 import { VonageSettings } from './VonageSettings';
+import { ConnectionFields } from './ConnectionFields';
 import type { SessionDataSourceOptions, SessionSecureJsonData } from '../types';
 
 type Props = DataSourcePluginOptionsEditorProps<SessionDataSourceOptions, SessionSecureJsonData>;
@@ -107,6 +108,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         </Field>
       </FieldSet>
       <VonageSettings jsonData={jsonData} onChange={setJson} />
+      <ConnectionFields options={options} onOptionsChange={onOptionsChange} />
     </>
   );
 }

@@ -1,13 +1,19 @@
 import React, { useEffect } from 'react';
 import type { QueryEditorProps } from '@grafana/data';
-import { Alert, InlineField, InlineFieldRow, Input, Select, Stack, Text } from '@grafana/ui';
-import { QUERY_DESCRIPTORS, QUERY_MODEL_VERSION, QueryType, type SessionQueryModel } from '../../model';
+import { Alert, InlineField, InlineFieldRow, Input, RadioButtonGroup, Select, Stack, Text } from '@grafana/ui';
+import {
+  QUERY_DESCRIPTORS,
+  QUERY_MODEL_VERSION,
+  QueryType,
+  type AnnotationKind,
+  type SessionQueryModel,
+} from '../../model';
 import type { SessionDataSource } from '../datasource';
 import { migrateQuery, queryProblem } from '../queryModel';
 import { testIds } from '../testIds';
 import type { SessionDataSourceOptions, SessionQuery } from '../types';
 import { FleetFields } from './FleetFields';
-import { LABEL_WIDTH, QUERY_TYPES } from './options';
+import { ANNOTATION_KIND_OPTIONS, LABEL_WIDTH, QUERY_TYPES } from './options';
 import { QualityFields } from './QualityFields';
 import { ScopeFields } from './ScopeFields';
 import { SessionFilters } from './SessionFilters';
@@ -87,6 +93,22 @@ export function QueryEditor({ query: raw, onChange, onRunQuery, datasource, rang
               placeholder="+connect -attempt"
               onChange={(e) => update({ textFilter: e.currentTarget.value || undefined })}
               onBlur={onRunQuery}
+            />
+          </InlineField>
+        </InlineFieldRow>
+      )}
+      {fields.has('annotationKind') && (
+        <InlineFieldRow>
+          <InlineField
+            label="Show"
+            labelWidth={LABEL_WIDTH}
+            tooltip="Grafana draws a layer in one colour: give errors and other events a layer each to tell them apart"
+          >
+            <RadioButtonGroup<AnnotationKind | ''>
+              data-testid={testIds.queryEditor.annotationKind}
+              options={ANNOTATION_KIND_OPTIONS}
+              value={query.annotationKind ?? ''}
+              onChange={(v) => update({ annotationKind: v || undefined }, true)}
             />
           </InlineField>
         </InlineFieldRow>

@@ -6,6 +6,7 @@ import {
   FleetMetric,
   QUERY_DESCRIPTORS,
   type QueryType,
+  type AnnotationKind,
   type FailureAction,
   type FleetFormat,
   type FleetGroup,
@@ -69,9 +70,17 @@ export const ACTIONS: Array<SelectableValue<FailureAction>> = [
   { label: 'Subscribe', value: 'subscribe' },
 ];
 
+/** The empty value stands for "both" (the field left out). */
+export const ANNOTATION_KIND_OPTIONS: Array<SelectableValue<AnnotationKind | ''>> = [
+  { label: 'Errors and events', value: '' },
+  { label: 'Errors only', value: 'errors', description: 'Failures and exceptions' },
+  { label: 'Events only', value: 'events', description: 'Everything but failures and exceptions' },
+];
+
 export const FORMATS: Array<SelectableValue<FleetFormat>> = [
   { label: 'Time series', value: 'timeseries' },
   { label: 'One number', value: 'numeric' },
+  { label: 'Table', value: 'table', description: 'One row per series with its labels as columns' },
 ];
 
 export const ROLES = [

@@ -22,6 +22,7 @@ import {
 } from '@grafana/runtime';
 import { GlobalStyles, LoadingPlaceholder } from '@grafana/ui';
 import App from '../../../src/components/App/App';
+import AppConfig, { type AppConfigProps } from '../../../src/components/AppConfig/AppConfig';
 import { SessionDataSource } from '../../../src/datasource/datasource';
 import { mockInstanceSettings } from '../../../src/test/mocks';
 import { harnessBackendSrv } from './backendSrv';
@@ -84,6 +85,11 @@ createRoot(document.getElementById('root')!).render(
           <Routes>
             <Route path="/a/rtc-sessioninspector-app/*" element={<App {...appProps} />} />
             <Route path="/harness/panel/:panel" element={<PanelHost ds={ds} />} />
+            {/* Grafana shows an app's configuration page at /plugins/<id>. */}
+            <Route
+              path="/plugins/rtc-sessioninspector-app"
+              element={<AppConfig {...({ plugin: { meta: appProps.meta } } as unknown as AppConfigProps)} />}
+            />
           </Routes>
         </Suspense>
       </LocationServiceRouter>

@@ -43,7 +43,7 @@ const dist = path.join(root, 'test-results/harness-dist');
 const PROJECT = 'demo';
 const TOKENS: TokenSpec[] = [
   { token: 'harness-ingest', kind: 'ingest', project: PROJECT },
-  { token: 'harness-read', kind: 'read', projects: [PROJECT] },
+  { token: 'harness-read', kind: 'read', projects: [PROJECT], grafanaBackend: true },
   { token: 'harness-admin', kind: 'admin' },
 ];
 
