@@ -147,7 +147,7 @@ describe('Vonage session monitoring callbacks (C3)', () => {
         'stream.videoType',
         /camera, screen, custom/,
       ],
-      ['{"event": "connectionCreated",', '(body)', /not valid JSON/],
+      ['{"event": "connectionCreated",', 'body', /not valid JSON/],
     ];
     const huge = await post({ ...created, connection: { id: 'c', data: 'x'.repeat(70_000) } });
     assert.equal(huge.status, 413);
