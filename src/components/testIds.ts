@@ -29,6 +29,7 @@ export const testIds = {
     userFilter: 'data-testid inspector-user-filter',
     summary: 'data-testid inspector-summary',
     stat: (name: string) => `data-testid inspector-stat-${name}`,
+    recording: 'data-testid inspector-recording',
     breakdowns: 'data-testid inspector-breakdowns',
     users: 'data-testid inspector-users',
     userRow: 'data-testid inspector-user-row',

@@ -17,7 +17,14 @@ collector (POST ${REST.import}, an ingest token of the project); without them th
 to the collector's store configured from the environment (DATABASE_URL, or PGlite in DATA_DIR).`;
 
 function summary(r: ImportResult): string {
-  return `${r.file}: ${r.format}, user ${r.userId}, ${r.peerConnections} peer connections, ${r.events} events, ${r.samples} quality samples; stored ${r.accepted}, already there ${r.duplicates}`;
+  const lines = [
+    `${r.file}: ${r.format}, user ${r.userId}, ${r.peerConnections} peer connections, ${r.events} events, ${r.samples} quality samples; stored ${r.accepted}, already there ${r.duplicates}`,
+  ];
+  if (r.skippedLines > 0) {
+    lines.push(`  skipped ${r.skippedLines} lines that are not trace entries (first: ${r.firstSkipped})`);
+  }
+  lines.push(...r.warnings.map((w) => `  warning: ${w}`));
+  return lines.join('\n');
 }
 
 /** Streams one file to the upload endpoint, reporting the bytes sent. */

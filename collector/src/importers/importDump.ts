@@ -40,6 +40,22 @@ export interface ImportResult {
   samples: number;
   accepted: number;
   duplicates: number;
+  /** Lines of other shapes skipped (client annotations), and the first of them. */
+  skippedLines: number;
+  firstSkipped?: string;
+  /** What the user should know about this dump (quality unreadable, peer connections missing). */
+  warnings: string[];
+}
+
+/** Why a dump that has stats gave no quality sample, when it did. */
+function qualityWarning(seen: SessionMapper['statsSeen'], samples: number): string | undefined {
+  if (samples > 0 || seen.snapshots === 0) {
+    return undefined;
+  }
+  if (seen.withRtp === 0) {
+    return `quality could not be read: none of the ${seen.snapshots} stats snapshots holds an RTP stream report (standard inbound-rtp / outbound-rtp, or legacy ssrc); report types seen: ${[...seen.types].join(', ') || 'none'}`;
+  }
+  return `no quality samples: the RTP streams in the ${seen.snapshots} stats snapshots never carried a byte of media`;
 }
 
 /** Which format the dump is, from its first non-blank characters. */
@@ -136,6 +152,9 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     samples: 0,
     accepted: 0,
     duplicates: 0,
+    skippedLines: profile.skipped?.lines ?? 0,
+    firstSkipped: profile.skipped?.first,
+    warnings: [...(profile.warnings ?? [])],
   };
   let batch: IngestRecord[] = [];
   const write = async () => {
@@ -157,7 +176,7 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
         result.samples++;
       }
     },
-    check.withConnectionState
+    { connectionState: check.withConnectionState, sentSsrcs: check.sentSsrcs }
   );
   for await (const entry of entriesOf(detected, readText(file, progress('write')), file.name, {})) {
     mapper.feed(entry);
@@ -170,5 +189,9 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     await write();
   }
   result.peerConnections = mapper.peerConnections;
+  const quality = qualityWarning(mapper.statsSeen, result.samples);
+  if (quality) {
+    result.warnings.push(quality);
+  }
   return result;
 }

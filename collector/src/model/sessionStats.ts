@@ -1,5 +1,5 @@
 import { classifyCallType, type CallType } from '@model';
-import type { Action, Variation } from './records';
+import type { Action, StreamInfo, Variation } from './records';
 
 /** An event as the store returns it (snake case columns mapped to the record's names). */
 export interface StoredEvent {
@@ -14,6 +14,8 @@ export interface StoredEvent {
   code: string | null;
   message: string | null;
   reason: string | null;
+  /** On publish, and on subscribes to streams published outside the recording: what it carries. */
+  stream?: StreamInfo | null;
 }
 
 export type CountedAction = 'connect' | 'publish' | 'subscribe';
@@ -30,7 +32,12 @@ export interface ActionStats {
 export interface SessionStats {
   start: number;
   end: number;
+  /** Users who took part: those recorded, plus the publishers of streams received from outside the recording. */
   users: number;
+  /** Users whose own telemetry was recorded (a successful connect). */
+  recordedUsers: number;
+  /** Publishers seen only through the streams the recorded users received. */
+  remotePublishers: number;
   connections: number;
   publishers: number;
   streams: number;
@@ -41,6 +48,23 @@ export interface SessionStats {
   actions: Record<CountedAction, ActionStats>;
 }
 
+/**
+ * How many people published the streams received from outside the recording (an imported dump
+ * is one browser's view of the call). A dump's streams carry audio or video, not both, so each
+ * remote publisher is one audio and one video stream at most: the larger of the two counts.
+ */
+export function remotePublisherCount(streams: Iterable<StreamInfo | null | undefined>): number {
+  let audio = 0;
+  let video = 0;
+  for (const s of streams) {
+    // A stream that does not say what it carries is one publisher's (OpenTok's streams carry both).
+    const unknown = s?.hasAudio === undefined && s?.hasVideo === undefined;
+    audio += unknown || s?.hasAudio ? 1 : 0;
+    video += unknown || s?.hasVideo ? 1 : 0;
+  }
+  return Math.max(audio, video);
+}
+
 /** Counts of a set of events (a session or one of its meetings); see docs/collector.md. */
 export function statsOf(events: StoredEvent[]): SessionStats {
   const users = new Set<string>();
@@ -48,6 +72,7 @@ export function statsOf(events: StoredEvent[]): SessionStats {
   const publishers = new Set<string>();
   const streams = new Set<string>();
   const subscribers = new Set<string>();
+  const received = new Map<string, StreamInfo | null | undefined>();
   const actions = Object.fromEntries(
     COUNTED_ACTIONS.map((a) => [a, { attempts: 0, successes: 0, failures: 0, failureRate: 0 }])
   ) as Record<CountedAction, ActionStats>;
@@ -89,22 +114,29 @@ export function statsOf(events: StoredEvent[]): SessionStats {
       }
     } else if (e.action === 'subscribe' && e.subscriberId) {
       subscribers.add(e.subscriberId);
+      if (e.streamId && !received.has(e.streamId)) {
+        received.set(e.streamId, e.stream);
+      }
     }
   }
+  const remote = [...received].filter(([id]) => !streams.has(id));
+  const remotePublishers = remotePublisherCount(remote.map(([, info]) => info));
   for (const a of Object.values(actions)) {
     a.failureRate = a.attempts > 0 ? a.failures / a.attempts : 0;
   }
   return {
     start: events.length ? start : 0,
     end: events.length ? end : 0,
-    users: users.size,
+    users: users.size + remotePublishers,
+    recordedUsers: users.size,
+    remotePublishers,
     connections: connections.size,
-    publishers: publishers.size,
-    streams: streams.size,
+    publishers: publishers.size + remotePublishers,
+    streams: streams.size + remote.length,
     subscribers: subscribers.size,
     errors,
     reconnects,
-    callType: classifyCallType(users.size, publishers.size),
+    callType: classifyCallType(users.size + remotePublishers, publishers.size + remotePublishers),
     actions,
   };
 }

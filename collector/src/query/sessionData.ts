@@ -23,6 +23,7 @@ interface Row {
   code: string | null;
   message: string | null;
   reason: string | null;
+  stream: StoredEvent['stream'];
 }
 
 /**
@@ -38,7 +39,7 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
     return undefined;
   }
   const rows = await ctx.store.query<Row>(
-    `SELECT project, id, ts::float8 AS ts, action, variation, client_id, connection_id, stream_id, subscriber_id, code, message, reason
+    `SELECT project, id, ts::float8 AS ts, action, variation, client_id, connection_id, stream_id, subscriber_id, code, message, reason, stream
      FROM all_events WHERE project = ANY($1::text[]) AND session_id = $2 ORDER BY ts, id`,
     [ctx.projects, sessionId]
   );
@@ -70,6 +71,7 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
     code: r.code,
     message: r.message,
     reason: r.reason,
+    stream: r.stream,
     meetingId: meetingAt(meetings, r.ts)?.meetingId ?? 'm1',
   }));
   return { sessionId, project: rows[0].project, meetings, events };

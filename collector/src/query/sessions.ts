@@ -72,18 +72,39 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
     subscribers: number;
     errors: number;
   }>(
-    `SELECT project, session_id, min(ts)::float8 AS start, max(ts)::float8 AS "end",
-       count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
-       count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
-       count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
-       count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
-       count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
-       count(*) FILTER (WHERE variation = 'failure' OR action = 'exception')::float8 AS errors
-     FROM all_events
-     WHERE ${where.join(' AND ')}
-     GROUP BY project, session_id
-     HAVING min(ts) <= $3::bigint AND max(ts) >= $2::bigint
-     ORDER BY max(ts) DESC, session_id`,
+    `WITH base AS (
+       SELECT project, session_id, min(ts)::float8 AS start, max(ts)::float8 AS "end",
+         count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
+         count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
+         count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
+         count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
+         count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
+         count(*) FILTER (WHERE variation = 'failure' OR action = 'exception')::float8 AS errors
+       FROM all_events
+       WHERE ${where.join(' AND ')}
+       GROUP BY project, session_id
+       HAVING min(ts) <= $3::bigint AND max(ts) >= $2::bigint
+     ),
+     -- Streams received but published outside the recording (remotePublisherCount in sessionStats.ts).
+     received AS (
+       SELECT project, session_id, stream_id,
+         bool_or(action = 'publish') AS published,
+         bool_or(action = 'subscribe' AND coalesce((stream->>'hasAudio')::boolean, stream->>'hasVideo' IS NULL)) AS audio,
+         bool_or(action = 'subscribe' AND coalesce((stream->>'hasVideo')::boolean, stream->>'hasAudio' IS NULL)) AS video
+       FROM all_events
+       WHERE ${where.join(' AND ')} AND stream_id IS NOT NULL AND variation = 'success' AND action IN ('publish', 'subscribe')
+       GROUP BY project, session_id, stream_id
+     ),
+     remote AS (
+       SELECT project, session_id, count(*)::float8 AS streams,
+         greatest(count(*) FILTER (WHERE audio), count(*) FILTER (WHERE video))::float8 AS publishers
+       FROM received WHERE NOT published GROUP BY project, session_id
+     )
+     SELECT b.project, b.session_id, b.start, b."end", b.connections, b.subscribers, b.errors,
+       b.users + coalesce(r.publishers, 0) AS users, b.publishers + coalesce(r.publishers, 0) AS publishers,
+       b.streams + coalesce(r.streams, 0) AS streams
+     FROM base b LEFT JOIN remote r ON r.project = b.project AND r.session_id = b.session_id
+     ORDER BY b."end" DESC, b.session_id`,
     params
   );
   const saved = new Map(

@@ -1,6 +1,6 @@
 import { Thresholds, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
-import { statsOf } from '../model/sessionStats';
+import { statsOf, type SessionStats } from '../model/sessionStats';
 import type { QueryContext } from './context';
 import { scopedSession } from './scope';
 
@@ -29,6 +29,17 @@ function breakdown(values: string[]): Array<[string, number]> {
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/**
+ * Whether every participant's telemetry is in: an imported dump is one browser's view of the
+ * call, so the others are known only from the streams it received.
+ */
+export function recordingNote(s: Pick<SessionStats, 'recordedUsers' | 'remotePublishers'>): string {
+  if (s.remotePublishers === 0) {
+    return 'complete';
+  }
+  return s.recordedUsers === 1 ? 'recorded from one participant' : `recorded from ${s.recordedUsers} participants`;
 }
 
 /**
@@ -89,6 +100,8 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
         { name: 'end', kind: 'time', values: one(s.end) },
         { name: 'meetings', kind: 'number', values: one(ctx.query.meetingId ? 1 : data.meetings.length) },
         { name: 'users', kind: 'number', values: one(s.users) },
+        { name: 'recordedUsers', kind: 'number', values: one(s.recordedUsers) },
+        { name: 'recording', kind: 'string', values: one(recordingNote(s)) },
         { name: 'connections', kind: 'number', values: one(s.connections) },
         { name: 'publishers', kind: 'number', values: one(s.publishers) },
         { name: 'streams', kind: 'number', values: one(s.streams) },
