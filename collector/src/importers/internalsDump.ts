@@ -24,6 +24,10 @@ const FIELDS = new Set([
   'selected',
   'state',
   'nominated',
+  'codecId',
+  'mimeType',
+  'qualityLimitationReason',
+  'freezeCount',
 ]);
 
 interface PcBuffer {

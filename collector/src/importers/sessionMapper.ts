@@ -31,7 +31,7 @@ const GUM =
 const API_FAILURE = /^(createOffer|createAnswer|setLocalDescription|setRemoteDescription|addIceCandidate)OnFailure$/;
 
 // Bounds of the ingest API (collector/src/ingest/validate.ts): a value outside is left out, not refused.
-const BOUNDS: Record<keyof RtpMeasure, number> = {
+const BOUNDS: Record<Exclude<keyof RtpMeasure, 'codec' | 'limitation'>, number> = {
   bitrateKbps: 1e7,
   packets: Number.MAX_SAFE_INTEGER,
   packetsLost: Number.MAX_SAFE_INTEGER,
@@ -41,6 +41,7 @@ const BOUNDS: Record<keyof RtpMeasure, number> = {
   frameRate: 1000,
   width: 100000,
   height: 100000,
+  freezes: 100000,
 };
 
 function errorText(value: unknown): { code: string; message?: string } {
@@ -340,10 +341,17 @@ export class SessionMapper {
       if (s.subscriberId) {
         sample.subscriberId = s.subscriberId;
       }
-      for (const [key, value] of Object.entries(measure) as Array<[keyof RtpMeasure, number]>) {
+      const { codec, limitation, ...numbers } = measure;
+      for (const [key, value] of Object.entries(numbers) as Array<[keyof typeof BOUNDS, number]>) {
         if (value >= 0 && value <= BOUNDS[key]) {
           sample[key] = value;
         }
+      }
+      if (codec) {
+        sample.codec = codec;
+      }
+      if (limitation) {
+        sample.limitation = limitation;
       }
       this.emit(sample);
     }

@@ -1,5 +1,5 @@
 import { ownEntry } from '@model';
-import { ACTIONS, type IngestRecord } from '../model/records';
+import { ACTIONS, QUALITY_LIMITATIONS, type IngestRecord } from '../model/records';
 
 /** A rejected batch: which record, which field, and why. */
 export class RecordError extends Error {
@@ -108,6 +108,9 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       frameRate: num(0, 1000),
       width: num(0, 100000),
       height: num(0, 100000),
+      codec: str(64),
+      limitation: oneOf(QUALITY_LIMITATIONS),
+      freezes: num(0, 100000),
     },
   },
 };
