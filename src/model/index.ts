@@ -5,3 +5,4 @@ export * from './thresholds';
 export * from './callType';
 export * from './routes';
 export * from './lookup';
+export * from './issues';

@@ -16,6 +16,7 @@ export const QueryType = {
   Fleet: 'fleet',
   Annotations: 'annotations',
   Variables: 'variables',
+  Issues: 'issues',
 } as const;
 
 export type QueryType = (typeof QueryType)[keyof typeof QueryType];
@@ -161,6 +162,7 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   fleet: ['project', 'fleetMetric', 'stat', 'groupBy', 'media', 'role', 'action', 'format'],
   annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
   variables: ['project', 'variable', 'sessionId', 'meetingId', 'userId'],
+  issues: ['project', 'sessionId', 'meetingId', 'userId', 'streamId'],
 };
 
 /** Query types that cannot run without a session id. */
@@ -173,6 +175,7 @@ export const SESSION_SCOPED: QueryType[] = [
   QueryType.Events,
   QueryType.Quality,
   QueryType.LargeSession,
+  QueryType.Issues,
 ];
 
 export const DEFAULT_SESSIONS_LIMIT = 100;

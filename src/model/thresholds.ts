@@ -8,6 +8,24 @@ export const Thresholds = {
   lossWarnPct: 3,
   lossBadPct: 5,
   latencyHighMs: 300,
+  /** Issue tags: latency over this is critical, not a warning. */
+  latencyBadMs: 600,
+  /**
+   * Issue tags: below this frame height the low-bitrate line scales down with the pixel count
+   * (a 320x180 thumbnail layer is sharp at a quarter of the bitrate of 640x360).
+   */
+  videoBitrateFullHeight: 360,
+  /** Issue tags: a received video under this frame rate is frozen. */
+  frozenFrameRate: 1,
+  /**
+   * Issue tags: a sender's first seconds are its bandwidth estimate ramping up, when every
+   * encoder reports itself bandwidth-limited; limitations are counted after them.
+   */
+  rampUpMs: 20000,
+  /** Issue tags: a threshold must be broken by this many consecutive samples... */
+  issueMinSamples: 2,
+  /** ...spanning at least this long (a sample covers the interval since the one before). */
+  issueMinDurationMs: 5000,
   /** Alert rules: a session whose connects, publishes or subscribes fail more often than this (failures / attempts). */
   failureRateHigh: 0.25,
 } as const;

@@ -14,6 +14,7 @@ import { annotationsQuery } from './annotations';
 import { errorsQuery, failureRatesQuery } from './errors';
 import { eventsQuery } from './events';
 import { fleetQuery } from './fleet';
+import { issuesQuery } from './issues';
 import { largeSessionQuery } from './largeSession';
 import { meetingsQuery } from './meetings';
 import { qualityQuery } from './quality';
@@ -38,6 +39,7 @@ const HANDLERS: Record<QueryType, Handler> = {
   fleet: fleetQuery,
   annotations: annotationsQuery,
   variables: variablesQuery,
+  issues: issuesQuery,
 };
 
 async function runOne(

@@ -1,7 +1,8 @@
-import { Thresholds, type DataFrameJSON } from '@model';
+import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { statsOf, type SessionStats } from '../model/sessionStats';
 import type { QueryContext } from './context';
+import { sessionIssues } from './issueData';
 import { scopedSession } from './scope';
 
 interface UserRow {
@@ -44,8 +45,8 @@ export function recordingNote(s: Pick<SessionStats, 'recordedUsers' | 'remotePub
 
 /**
  * I3: call type; users, connections, streams, subscribers, SIP users; streamed minutes (sum of
- * publisher stream durations); issues (failures, reconnects, and streams whose average quality
- * breaks a threshold); SDKs and endpoints with users per each.
+ * publisher stream durations); issues (B2 issue tags, query/issueData.ts); SDKs and endpoints
+ * with users per each.
  */
 export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const { data, events } = await scopedSession(ctx, false);
@@ -72,23 +73,7 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     }
   }
   const streamedMinutes = [...streamSpans.values()].reduce((sum, x) => sum + (x.end - x.start) / 60000, 0);
-  const poor = await ctx.store.query<{ n: number }>(
-    `SELECT count(*)::float8 AS n FROM (
-       SELECT stream_id, media, avg(loss_pct) AS loss, avg(rtt_ms) AS rtt, avg(bitrate_kbps) AS kbps
-       FROM all_quality_samples WHERE project = $1 AND session_id = $2 AND ts >= $3::bigint AND ts <= $4::bigint
-       GROUP BY stream_id, media) q
-     WHERE loss > $5 OR rtt > $6 OR (media = 'video' AND kbps < $7) OR (media = 'audio' AND kbps < $8)`,
-    [
-      data.project,
-      data.sessionId,
-      Math.max(ctx.from, s.start),
-      Math.min(ctx.to, s.end),
-      Thresholds.lossBadPct,
-      Thresholds.latencyHighMs,
-      Thresholds.videoBitrateLowKbps,
-      Thresholds.audioBitrateLowKbps,
-    ]
-  );
+  const issues = (await sessionIssues(ctx, data.project, data.sessionId, events)).length;
   const sdks = breakdown(users.map((u) => u.sdk ?? 'unknown'));
   const endpoints = breakdown(users.map(endpointOf));
   const one = <T>(v: T) => [v];
@@ -115,7 +100,7 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
         },
         { name: 'errors', kind: 'number', values: one(s.errors) },
         { name: 'reconnects', kind: 'number', values: one(s.reconnects) },
-        { name: 'issues', kind: 'number', values: one(s.errors + s.reconnects + poor[0].n) },
+        { name: 'issues', kind: 'number', values: one(issues) },
         { name: 'sdks', kind: 'number', values: one(sdks.length) },
         { name: 'endpoints', kind: 'number', values: one(endpoints.length) },
       ],

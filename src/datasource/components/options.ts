@@ -54,6 +54,11 @@ export const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
     description: "A session's events and errors, or failures across the fleet",
   },
   {
+    label: 'Issues',
+    value: QueryType.Issues,
+    description: 'Issue tags per user and stream: high loss, latency, low bitrate, frozen video, failures, reconnects',
+  },
+  {
     label: 'Variable values',
     value: QueryType.Variables,
     description: 'Projects, sessions, meetings, users or streams (text / value)',
