@@ -5,10 +5,13 @@ import { storedTokens, type CollectorConfig, type TokenSpec } from '../src/confi
 import type { IngestRecord } from '../src/model/records';
 import { startServer, type RunningCollector } from '../src/server';
 
-/** Tokens every test collector accepts: projects A and B, each with its own ingest and read token. */
+/**
+ * Tokens every test collector accepts: projects A and B, each with its own ingest and read token;
+ * browsers on https://app-a.example may send with ingest-a, on https://app-b.example with ingest-b.
+ */
 export const TOKENS: TokenSpec[] = [
-  { token: 'ingest-a', kind: 'ingest', project: 'proj-a' },
-  { token: 'ingest-b', kind: 'ingest', project: 'proj-b' },
+  { token: 'ingest-a', kind: 'ingest', project: 'proj-a', origins: ['https://app-a.example'] },
+  { token: 'ingest-b', kind: 'ingest', project: 'proj-b', origins: ['https://app-b.example'] },
   { token: 'read-a', kind: 'read', projects: ['proj-a'] },
   { token: 'read-b', kind: 'read', projects: ['proj-b'] },
   { token: 'read-ab', kind: 'read', projects: ['proj-a', 'proj-b'] },

@@ -133,17 +133,4 @@ describe('ingest', () => {
     assert.equal(big.status, 400);
     assert.match(big.body.error, /5001 records; at most 5000/);
   });
-
-  test('answers CORS preflights for browsers', async () => {
-    const res = await fetch(`${c.url}/api/v1/ingest`, {
-      method: 'OPTIONS',
-      headers: {
-        origin: 'https://app.example',
-        'access-control-request-method': 'POST',
-        'access-control-request-headers': 'authorization,content-type',
-      },
-    });
-    assert.equal(res.status, 204);
-    assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example');
-  });
 });

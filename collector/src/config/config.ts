@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Limits } from '@model';
 
-/** What a token grants, without the token. */
-export type TokenGrant = { kind: 'ingest'; project: string } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
+/**
+ * What a token grants, without the token. An ingest token may name the browser origins allowed
+ * to send with it (CORS on the ingest route; none by default).
+ */
+export type TokenGrant =
+  { kind: 'ingest'; project: string; origins?: string[] } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
 
 /** A token as written in COLLECTOR_TOKENS(_FILE): the token itself, or its SHA-256 digest (hex). */
 export type TokenSpec = TokenGrant & ({ token: string } | { sha256: string });
@@ -93,12 +97,17 @@ function validateToken(item: unknown, where: string): TokenSpec {
       `${where} must have 'token' (the token) or 'sha256' (its SHA-256 digest, 64 lowercase hex digits)`
     );
   }
+  if (t.origins !== undefined && t.kind !== 'ingest') {
+    throw new ConfigError(`${where}.origins: only ingest tokens take browser origins`);
+  }
   switch (t.kind) {
     case 'ingest':
       if (typeof t.project !== 'string' || t.project === '') {
         throw new ConfigError(`${where}.project must name the one project an ingest token writes to`);
       }
-      return { ...secret, kind: 'ingest', project: t.project };
+      return t.origins === undefined
+        ? { ...secret, kind: 'ingest', project: t.project }
+        : { ...secret, kind: 'ingest', project: t.project, origins: validateOrigins(t.origins, `${where}.origins`) };
     case 'read':
       if (!Array.isArray(t.projects) || t.projects.length === 0 || !t.projects.every((p) => typeof p === 'string')) {
         throw new ConfigError(`${where}.projects must be a non-empty array of project ids`);
@@ -109,6 +118,27 @@ function validateToken(item: unknown, where: string): TokenSpec {
     default:
       throw new ConfigError(`${where}.kind must be 'ingest', 'read' or 'admin', got '${String(t.kind)}'`);
   }
+}
+
+/** Exact origins (`https://app.example`, `http://localhost:3000`): no wildcard, no path, never `null`. */
+function validateOrigins(value: unknown, where: string): string[] {
+  if (!Array.isArray(value)) {
+    throw new ConfigError(`${where} must be an array of origins such as "https://app.example"`);
+  }
+  return value.map((origin: unknown, i) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = typeof origin === 'string' ? new URL(origin) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `${where}[${i}] must be an origin: scheme, host and optional port, e.g. "https://app.example" (got ${JSON.stringify(origin)})`
+      );
+    }
+    return origin;
+  });
 }
 
 /** The tokens named by COLLECTOR_TOKENS_FILE or COLLECTOR_TOKENS, as written there. */

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken, type StoredToken } from '../config/config';
 
-export type Principal = { kind: 'ingest'; project: string } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
+export type Principal =
+  { kind: 'ingest'; project: string; origins: string[] } | { kind: 'read'; projects: string[] } | { kind: 'admin' };
 
 export class AuthError extends Error {
   constructor(
@@ -19,7 +20,7 @@ export function tokenTable(tokens: StoredToken[]): Map<string, Principal> {
     table.set(
       t.sha256,
       t.kind === 'ingest'
-        ? { kind: 'ingest', project: t.project }
+        ? { kind: 'ingest', project: t.project, origins: t.origins ?? [] }
         : t.kind === 'read'
           ? { kind: 'read', projects: t.projects }
           : { kind: 'admin' }

@@ -3,6 +3,7 @@ import { Limits, REST } from '@model';
 import { RecordError, validateBatch } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import { authenticate, writableProject, type Principal } from './auth';
+import { registerIngestCors } from './cors';
 import type { AppDeps } from './server';
 
 /** Reads a JSON `{records: [...]}` body or NDJSON text into raw records. */
@@ -33,8 +34,11 @@ function parseBody(body: unknown): unknown[] {
 class BodyError extends Error {}
 
 export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {
-  app.post<{ Querystring: { project?: string } }>(REST.ingest, async (req, reply) => {
-    const project = writableProject(authenticate(tokens, req), req.query.project);
+  const cors = registerIngestCors(app, REST.ingest, tokens);
+  app.post<{ Querystring: { project?: string } }>(REST.ingest, { onRequest: cors.onRequest }, async (req, reply) => {
+    const principal = authenticate(tokens, req);
+    cors.check(req, principal);
+    const project = writableProject(principal, req.query.project);
     let records;
     try {
       const raw = parseBody(req.body);

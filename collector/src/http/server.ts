@@ -1,4 +1,3 @@
-import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
@@ -18,11 +17,6 @@ export interface AppDeps {
 /** The collector's HTTP API: ingest, queries (Grafana frames), REST search and health. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: Limits.maxBodyBytes });
-  await app.register(cors, {
-    origin: true,
-    allowedHeaders: ['Authorization', 'Content-Type'],
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  });
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body)
   );
