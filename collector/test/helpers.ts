@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { DataFrameJSON, WireQuery, WireQueryResponse } from '@model';
+import type { DataFrameJSON, WireQuery, WireQueryResponse, WireResult } from '@model';
 import { storedTokens, type CollectorConfig, type TokenSpec } from '../src/config/config';
 import type { IngestRecord } from '../src/model/records';
 import { startServer, type RunningCollector } from '../src/server';
@@ -90,4 +90,34 @@ export function col(f: DataFrameJSON, name: string): unknown[] {
   const i = f.schema.fields.findIndex((x) => x.name === name);
   assert.ok(i >= 0, `no field ${name} in ${f.schema.name} (${f.schema.fields.map((x) => x.name).join(', ')})`);
   return f.data.values[i];
+}
+
+/** One query with read-a, as the data source sends it; fails with the collector's error unless it answers 200. */
+export async function askOk(
+  c: RunningCollector,
+  q: Record<string, unknown>,
+  range: { from: number; to: number },
+  maxDataPoints = 2000
+): Promise<WireResult> {
+  const wire: WireQuery = {
+    refId: 'A',
+    timeRange: range,
+    maxDataPoints,
+    intervalMs: 1,
+    query: q as WireQuery['query'],
+  };
+  const r = (await query(c, 'read-a', [wire])).body.results.A;
+  assert.equal(r.status, 200, r.error);
+  return r;
+}
+
+/** A frame's rows as records keyed by field name; null values are left out. */
+export function rowsOf(f: DataFrameJSON): Array<Record<string, unknown>> {
+  return (f.data.values[0] ?? []).map((_, row) =>
+    Object.fromEntries(
+      f.schema.fields.flatMap((field, i) =>
+        f.data.values[i][row] === null ? [] : [[field.name, f.data.values[i][row]]]
+      )
+    )
+  );
 }

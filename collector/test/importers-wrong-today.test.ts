@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import type { WireQuery, WireResult } from '@model';
+import type { WireResult } from '@model';
 import { importDump, type ImportResult } from '../src/importers/importDump';
 import { DumpError } from '../src/importers/trace';
 import type { RunningCollector } from '../src/server';
-import { col, countRows, query, startTestCollector } from './helpers';
+import { askOk, countRows, rowsOf, startTestCollector } from './helpers';
 
 /**
  * Derived facts that misled on real captures (issue 16, "wrong today"): each test imports a real
@@ -36,22 +36,11 @@ describe('derived facts on real dumps', () => {
   const load = (path: string, sessionId: string): Promise<ImportResult> =>
     importDump(c.store, file(path), { project: 'proj-a', sessionId });
 
-  const ask = async (q: Record<string, unknown>): Promise<WireResult> => {
-    const wire: WireQuery = {
-      refId: 'A',
-      timeRange: { from: 1.5e12, to: 1.9e12 },
-      maxDataPoints: 2000,
-      intervalMs: 1,
-      query: q as WireQuery['query'],
-    };
-    const r = (await query(c, 'read-a', [wire])).body.results.A;
-    assert.equal(r.status, 200, r.error);
-    return r;
-  };
+  const ask = (q: Record<string, unknown>) => askOk(c, q, { from: 1.5e12, to: 1.9e12 });
   const first = (r: WireResult, name: string) => {
     const f = r.frames?.find((x) => x.schema.name === name);
     assert.ok(f, `frame ${name}`);
-    return Object.fromEntries(f.schema.fields.map((field, i) => [field.name, f.data.values[i][0]]));
+    return rowsOf(f)[0];
   };
 
   test('an SFU call recorded from one participant is multiparty, its others counted from the streams received', async () => {

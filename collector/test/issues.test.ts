@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Issue, WireQuery, WireResult } from '@model';
+import type { Issue } from '@model';
 import { importDump } from '../src/importers/importDump';
 import type { RunningCollector } from '../src/server';
 import { generateSession, type GeneratedSession } from '../src/simulator/generate';
 import { planInjected } from '../src/simulator/plan';
 import { writeRecords } from '../src/simulator/writer';
-import { query, startTestCollector } from './helpers';
+import { askOk, rowsOf, startTestCollector } from './helpers';
 import { checkIssues } from './injectedCases';
 
 const DATA = join(__dirname, '../../../shared/data');
@@ -24,34 +24,12 @@ describe('issue tags', () => {
   });
   after(async () => c.close());
 
-  const ask = async (q: Record<string, unknown>, range = { from: 1.5e12, to: 1.9e12 }): Promise<WireResult> => {
-    const wire: WireQuery = {
-      refId: 'A',
-      timeRange: range,
-      maxDataPoints: 2000,
-      intervalMs: 1,
-      query: q as WireQuery['query'],
-    };
-    const r = (await query(c, 'read-a', [wire])).body.results.A;
-    assert.equal(r.status, 200, r.error);
-    return r;
-  };
-  const issuesOf = async (sessionId: string, range?: { from: number; to: number }): Promise<Issue[]> => {
-    const f = (await ask({ queryType: 'issues', sessionId }, range)).frames![0];
-    const names = f.schema.fields.map((x) => x.name);
-    return f.data.values[0].map((_, row) => {
-      const o: Record<string, unknown> = {};
-      names.forEach((n, i) => {
-        if (f.data.values[i][row] !== null) {
-          o[n] = f.data.values[i][row];
-        }
-      });
-      return o as unknown as Issue;
-    });
-  };
+  const WIDE = { from: 1.5e12, to: 1.9e12 };
+  const issuesOf = async (sessionId: string, range = WIDE): Promise<Issue[]> =>
+    rowsOf((await askOk(c, { queryType: 'issues', sessionId }, range)).frames![0]) as unknown as Issue[];
   const summaryIssues = async (sessionId: string) => {
-    const f = (await ask({ queryType: 'summary', sessionId })).frames![0];
-    return f.data.values[f.schema.fields.findIndex((x) => x.name === 'issues')][0];
+    const f = (await askOk(c, { queryType: 'summary', sessionId }, WIDE)).frames![0];
+    return rowsOf(f)[0].issues;
   };
   const load = async (path: string, sessionId: string) =>
     importDump(c.store, { path, name: basename(path), size: statSync(path).size }, { project: 'proj-a', sessionId });

@@ -2,14 +2,18 @@ import { Thresholds, type Issue, type IssueKind, type IssueSeverity } from '@mod
 import type { QualityLimitation } from './records';
 import type { StoredEvent } from './sessionStats';
 
-/** One series of quality samples (a stream's media as its publisher or one subscriber measured it), summed up. */
-export interface SeriesStats {
+/** A series of quality samples: a stream's media as its publisher, or one subscriber, measured it. */
+export interface SeriesId {
   clientId: string;
   connectionId: string;
   streamId: string;
   subscriberId: string | null;
   role: 'publisher' | 'subscriber';
   media: 'audio' | 'video';
+}
+
+/** One series, summed up. */
+export interface SeriesStats extends SeriesId {
   samples: number;
   first: number;
   last: number;
@@ -22,13 +26,7 @@ export interface SeriesStats {
 }
 
 /** A sample that may break a threshold (the store hands over only those: see query/issueData.ts). */
-export interface CandidateSample {
-  clientId: string;
-  connectionId: string;
-  streamId: string;
-  subscriberId: string | null;
-  role: 'publisher' | 'subscriber';
-  media: 'audio' | 'video';
+export interface CandidateSample extends SeriesId {
   ts: number;
   lossPct: number | null;
   rttMs: number | null;
@@ -40,7 +38,7 @@ export interface CandidateSample {
   freezes: number | null;
 }
 
-type SeriesKey = Pick<SeriesStats, 'clientId' | 'streamId' | 'subscriberId' | 'role' | 'media'>;
+type SeriesKey = Omit<SeriesId, 'connectionId'>;
 export const seriesKey = (s: SeriesKey) =>
   [s.clientId, s.streamId, s.subscriberId ?? '', s.role, s.media].join('\u0000');
 

@@ -1,3 +1,4 @@
+import type { SeriesId } from '../model/issueDetection';
 import type { IngestRecord, QualitySampleRecord } from '../model/records';
 import type { DegradationWindow, DegradedSide } from './manifest';
 import type { Random } from './random';
@@ -84,14 +85,8 @@ export function plannedWindows(r: Random, sides: DegradedSide[], t: InjectionTar
 }
 
 /** One series (a stream's media as its publisher or one subscriber measured it) a window reached. */
-export interface DegradedSeries {
+export interface DegradedSeries extends SeriesId {
   window: DegradationWindow;
-  clientId: string;
-  connectionId: string;
-  streamId: string;
-  subscriberId: string | null;
-  role: 'publisher' | 'subscriber';
-  media: 'audio' | 'video';
   /** First and last sample inside the window, and how many. */
   first: number;
   last: number;
