@@ -56,3 +56,20 @@ export interface Issue {
   /** One line a person reads: "loss 6.2 % (over 5 %) for 2 min 10 s". */
   detail: string;
 }
+
+/**
+ * B3: which side degraded a subscriber's stream. `publisher`: the publisher's uplink; `server`:
+ * the media server or routing; `subscriber`: the subscriber's downlink; `unclear`: the evidence
+ * points nowhere.
+ */
+export type DegradedSideVerdict = 'publisher' | 'server' | 'subscriber' | 'unclear';
+
+export const VERDICT_LABELS: Record<DegradedSideVerdict, string> = {
+  publisher: "the publisher's uplink",
+  server: 'the media server or routing',
+  subscriber: "the subscriber's downlink",
+  unclear: 'unclear',
+};
+
+/** B1: a quality score's band: good, fair (some users dissatisfied), poor. */
+export type ScoreBand = 'good' | 'fair' | 'poor';

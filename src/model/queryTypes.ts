@@ -17,6 +17,8 @@ export const QueryType = {
   Annotations: 'annotations',
   Variables: 'variables',
   Issues: 'issues',
+  Attribution: 'attribution',
+  Scores: 'scores',
 } as const;
 
 export type QueryType = (typeof QueryType)[keyof typeof QueryType];
@@ -163,6 +165,8 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter'],
   variables: ['project', 'variable', 'sessionId', 'meetingId', 'userId'],
   issues: ['project', 'sessionId', 'meetingId', 'userId', 'streamId'],
+  attribution: ['project', 'sessionId', 'meetingId', 'userId', 'streamId'],
+  scores: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media'],
 };
 
 /** Query types that cannot run without a session id. */
@@ -176,6 +180,8 @@ export const SESSION_SCOPED: QueryType[] = [
   QueryType.Quality,
   QueryType.LargeSession,
   QueryType.Issues,
+  QueryType.Attribution,
+  QueryType.Scores,
 ];
 
 export const DEFAULT_SESSIONS_LIMIT = 100;

@@ -22,6 +22,13 @@ export const Thresholds = {
    * encoder reports itself bandwidth-limited; limitations are counted after them.
    */
   rampUpMs: 20000,
+  /**
+   * Video scores (1-5): fair below this, poor below the next. A 1280x720 stream at
+   * `videoBitrateLowKbps` scores poor; 640x360 at 20 fps with enough bitrate scores good.
+   * (Audio MOS bands follow from the loss lines: see collector/src/model/scores.ts.)
+   */
+  videoScoreFair: 3.5,
+  videoScorePoor: 2.5,
   /** Issue tags: a threshold must be broken by this many consecutive samples... */
   issueMinSamples: 2,
   /** ...spanning at least this long (a sample covers the interval since the one before). */

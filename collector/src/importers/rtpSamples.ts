@@ -34,8 +34,7 @@ function codecOf(report: StatsReport, stats: StatsMap): string | undefined {
   return typeof mime === 'string' && mime ? mime.slice(mime.indexOf('/') + 1).slice(0, 64) : undefined;
 }
 
-const limitationOf = (v: unknown): QualityLimitation | undefined =>
-  QUALITY_LIMITATIONS.find((l) => l === v);
+const limitationOf = (v: unknown): QualityLimitation | undefined => QUALITY_LIMITATIONS.find((l) => l === v);
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const ms = (seconds: unknown): number | undefined => {

@@ -80,73 +80,91 @@ function screenStreams(events: Array<Pick<StoredEvent, 'action' | 'streamId' | '
   );
 }
 
+export interface Diagnosis {
+  issues: Issue[];
+  /** Every series of the session in the scope, summed up (who published and received what, when). */
+  series: SeriesStats[];
+}
+
 /**
  * B2 issues of each session of the scope, from its samples in [from, to] and the events given
- * (already narrowed by the caller: a meeting, a time range). Keyed by session id.
+ * (already narrowed by the caller: a meeting, a time range), with the series they came from.
+ * Keyed by session id.
  */
-export async function detectIssues(
+export async function diagnose(
   store: Store,
   scope: IssueScope,
   eventsBySession: Map<string, StoredEvent[]>
-): Promise<Map<string, Issue[]>> {
-  const out = new Map<string, Issue[]>(scope.sessionIds.map((id) => [id, []]));
+): Promise<Map<string, Diagnosis>> {
+  const out = new Map<string, Diagnosis>(scope.sessionIds.map((id) => [id, { issues: [], series: [] }]));
   if (scope.sessionIds.length === 0 || scope.projects.length === 0) {
     return out;
   }
   const { series, candidates } = await loadQuality(store, scope);
+  const seriesBySession = groupBy(series, (r) => r.session_id);
+  const candidatesBySession = groupBy(candidates, (r) => r.session_id);
   for (const sessionId of scope.sessionIds) {
     const events = eventsBySession.get(sessionId) ?? [];
     const screen = screenStreams(events);
-    const stats: SeriesStats[] = series
-      .filter((r) => r.session_id === sessionId)
-      .map((r) => ({
-        clientId: r.client_id,
-        connectionId: r.connection_id,
-        streamId: r.stream_id,
-        subscriberId: r.subscriber_id,
-        role: r.role,
-        media: r.media,
-        samples: r.samples,
-        first: r.first,
-        last: r.last,
-        medianKbps: r.median_kbps,
-        flowing: r.flowing,
-        screen: screen.has(r.stream_id),
-      }));
-    const samples: CandidateSample[] = candidates
-      .filter((r) => r.session_id === sessionId)
-      .map(({ session_id: _s, client_id, connection_id, stream_id, subscriber_id, ...rest }) => ({
+    const stats: SeriesStats[] = (seriesBySession.get(sessionId) ?? []).map((r) => ({
+      clientId: r.client_id,
+      connectionId: r.connection_id,
+      streamId: r.stream_id,
+      subscriberId: r.subscriber_id,
+      role: r.role,
+      media: r.media,
+      samples: r.samples,
+      first: r.first,
+      last: r.last,
+      medianKbps: r.median_kbps,
+      flowing: r.flowing,
+      screen: screen.has(r.stream_id),
+    }));
+    const samples: CandidateSample[] = (candidatesBySession.get(sessionId) ?? []).map(
+      ({ session_id: _s, client_id, connection_id, stream_id, subscriber_id, ...rest }) => ({
         ...rest,
         clientId: client_id,
         connectionId: connection_id,
         streamId: stream_id,
         subscriberId: subscriber_id,
-      }));
-    out.set(
-      sessionId,
-      [...qualityIssues(stats, samples), ...eventIssues(events)].sort(
-        (a, b) => a.start - b.start || a.kind.localeCompare(b.kind)
-      )
+      })
     );
+    const issues = [...qualityIssues(stats, samples), ...eventIssues(events)].sort(
+      (a, b) => a.start - b.start || a.kind.localeCompare(b.kind)
+    );
+    out.set(sessionId, { issues, series: stats });
   }
   return out;
 }
 
-/** The issues of one session's scope: the events given (its meeting, time range) and their span of samples. */
-export async function sessionIssues(
+function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const list = out.get(key(x));
+    if (list) {
+      list.push(x);
+    } else {
+      out.set(key(x), [x]);
+    }
+  }
+  return out;
+}
+
+/** The diagnosis of one session's scope: the events given (its meeting, time range) and their span of samples. */
+export async function sessionDiagnosis(
   ctx: Pick<QueryContext, 'store' | 'from' | 'to'>,
   project: string,
   sessionId: string,
   events: StoredEvent[]
-): Promise<Issue[]> {
+): Promise<Diagnosis> {
   if (events.length === 0) {
-    return [];
+    return { issues: [], series: [] };
   }
   const span = events.reduce((a, e) => ({ from: Math.min(a.from, e.ts), to: Math.max(a.to, e.ts) }), {
     from: Infinity,
     to: -Infinity,
   });
-  const found = await detectIssues(
+  const found = await diagnose(
     ctx.store,
     {
       projects: [project],
@@ -156,5 +174,15 @@ export async function sessionIssues(
     },
     new Map([[sessionId, events]])
   );
-  return found.get(sessionId) ?? [];
+  return found.get(sessionId) ?? { issues: [], series: [] };
+}
+
+/** The issues of one session's scope. */
+export async function sessionIssues(
+  ctx: Pick<QueryContext, 'store' | 'from' | 'to'>,
+  project: string,
+  sessionId: string,
+  events: StoredEvent[]
+): Promise<Issue[]> {
+  return (await sessionDiagnosis(ctx, project, sessionId, events)).issues;
 }

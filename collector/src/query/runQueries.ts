@@ -11,6 +11,7 @@ import type { CollectorConfig } from '../config/config';
 import type { Store } from '../store/store';
 import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';
 import { annotationsQuery } from './annotations';
+import { attributionQuery } from './attribution';
 import { errorsQuery, failureRatesQuery } from './errors';
 import { eventsQuery } from './events';
 import { fleetQuery } from './fleet';
@@ -18,6 +19,7 @@ import { issuesQuery } from './issues';
 import { largeSessionQuery } from './largeSession';
 import { meetingsQuery } from './meetings';
 import { qualityQuery } from './quality';
+import { scoresQuery } from './scores';
 import { sessionsQuery } from './sessions';
 import { summaryQuery } from './summary';
 import { usersQuery } from './users';
@@ -40,6 +42,8 @@ const HANDLERS: Record<QueryType, Handler> = {
   annotations: annotationsQuery,
   variables: variablesQuery,
   issues: issuesQuery,
+  attribution: attributionQuery,
+  scores: scoresQuery,
 };
 
 async function runOne(

@@ -41,6 +41,9 @@ describe('QueryEditor', () => {
       'Large session',
       'Fleet',
       'Annotations',
+      'Issues',
+      'Scores',
+      'Who degraded whom',
       'Variable values',
     ]) {
       expect(screen.getAllByText(label).length).toBeGreaterThan(0);

@@ -59,6 +59,17 @@ export const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
     description: 'Issue tags per user and stream: high loss, latency, low bitrate, frozen video, failures, reconnects',
   },
   {
+    label: 'Scores',
+    value: QueryType.Scores,
+    description: 'Audio MOS (ITU-T G.107 E-model) and video score per user and stream over time, with their reasons',
+  },
+  {
+    label: 'Who degraded whom',
+    value: QueryType.Attribution,
+    description:
+      "For each degraded subscriber stream: the publisher's uplink, the media server or the subscriber's downlink, with the evidence",
+  },
+  {
     label: 'Variable values',
     value: QueryType.Variables,
     description: 'Projects, sessions, meetings, users or streams (text / value)',
