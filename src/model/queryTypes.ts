@@ -19,6 +19,7 @@ export const QueryType = {
   Issues: 'issues',
   Attribution: 'attribution',
   Scores: 'scores',
+  Baseline: 'baseline',
 } as const;
 
 export type QueryType = (typeof QueryType)[keyof typeof QueryType];
@@ -167,6 +168,7 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   issues: ['project', 'sessionId', 'meetingId', 'userId', 'streamId'],
   attribution: ['project', 'sessionId', 'meetingId', 'userId', 'streamId'],
   scores: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media'],
+  baseline: ['project', 'sessionId'],
 };
 
 /** Query types that cannot run without a session id. */
@@ -182,6 +184,7 @@ export const SESSION_SCOPED: QueryType[] = [
   QueryType.Issues,
   QueryType.Attribution,
   QueryType.Scores,
+  QueryType.Baseline,
 ];
 
 export const DEFAULT_SESSIONS_LIMIT = 100;

@@ -29,6 +29,8 @@ export const Thresholds = {
    */
   videoScoreFair: 3.5,
   videoScorePoor: 2.5,
+  /** Baselines (B5): a metric this far (%) from the cohort's median, for the worse, makes the sentence. */
+  baselineDeviationPct: 20,
   /** Issue tags: a threshold must be broken by this many consecutive samples... */
   issueMinSamples: 2,
   /** ...spanning at least this long (a sample covers the interval since the one before). */
@@ -45,6 +47,9 @@ export const Limits = {
   savedSessionsPerProject: 1000,
   tagsPerSavedSession: 3,
   largeSessionSubscribers: 100,
+  /** Baselines (B5): the days before a session its cohorts are compared with, and how many cohorts. */
+  baselineDays: 7,
+  baselineCohorts: 10,
   maxBatchRecords: 5000,
   maxBodyBytes: 10 * 1024 * 1024,
   /** A dump uploaded to `POST /api/v1/import` (rtcstats or webrtc-internals, gzip'ed or not). */

@@ -161,3 +161,19 @@ export function audioMos(lossPct: number, rttMs: number, jitterMs: number): { mo
   const R = rating({ ...CODECS.opus, Ppl: Math.max(0, lossPct), Ta: effectiveDelayMs(rttMs, jitterMs) });
   return { mos: mosFromR(R), R };
 }
+
+/**
+ * `audioMos` as a SQL expression over columns (loss %, RTT ms, jitter ms), for percentiles across
+ * a fleet's samples. With every parameter but Ta and Ppl at its default, R is a constant minus the
+ * absolute-delay and the loss impairments, so the expression is exact (a test compares the two).
+ */
+export function audioMosSql(loss: string, rtt: string, jitter: string): string {
+  const R0 = rating({ ...CODECS.opus, Ta: 0 });
+  const { Ie, Bpl } = CODECS.opus;
+  const ta = `(coalesce(${rtt}, 0) / 2 + greatest(${MIN_JITTER_BUFFER_MS}, 2 * coalesce(${jitter}, 0)) + ${DEVICE_DELAY_MS})`;
+  const x = `(ln(${ta} / 100) / ln(2))`;
+  const idd = `(CASE WHEN ${ta} > 100 THEN 25 * (power(1 + power(${x}, 6), 1.0 / 6) - 3 * power(1 + power(${x} / 3, 6), 1.0 / 6) + 2) ELSE 0 END)`;
+  const p = `greatest(coalesce(${loss}, 0), 0)`;
+  const r = `(${R0} - ${idd} - (${Ie} + (95 - ${Ie}) * ${p} / (${p} + ${Bpl})))`;
+  return `(CASE WHEN ${r} <= 0 THEN 1 WHEN ${r} >= 100 THEN 4.5 ELSE 1 + 0.035 * ${r} + ${r} * (${r} - 60) * (100 - ${r}) * 7e-6 END)`;
+}

@@ -12,6 +12,7 @@ import type { Store } from '../store/store';
 import { buildContext, listProjects, QueryInputError, type QueryContext } from './context';
 import { annotationsQuery } from './annotations';
 import { attributionQuery } from './attribution';
+import { baselineQuery } from './baseline';
 import { errorsQuery, failureRatesQuery } from './errors';
 import { eventsQuery } from './events';
 import { fleetQuery } from './fleet';
@@ -44,6 +45,7 @@ const HANDLERS: Record<QueryType, Handler> = {
   issues: issuesQuery,
   attribution: attributionQuery,
   scores: scoresQuery,
+  baseline: baselineQuery,
 };
 
 async function runOne(

@@ -43,6 +43,7 @@ describe('QueryEditor', () => {
       'Annotations',
       'Issues',
       'Scores',
+      'Baseline',
       'Who degraded whom',
       'Variable values',
     ]) {

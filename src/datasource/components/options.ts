@@ -64,6 +64,11 @@ export const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
     description: 'Audio MOS (ITU-T G.107 E-model) and video score per user and stream over time, with their reasons',
   },
   {
+    label: 'Baseline',
+    value: QueryType.Baseline,
+    description: "The session beside the project's p50 / p95 of the last 7 days for the same browser, SDK and country",
+  },
+  {
     label: 'Who degraded whom',
     value: QueryType.Attribution,
     description:
