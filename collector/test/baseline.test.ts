@@ -3,8 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { IngestRecord } from '../src/model/records';
 import { audioMos, audioMosSql } from '../src/model/emodel';
 import type { RunningCollector } from '../src/server';
-import { generateSession } from '../src/simulator/generate';
-import type { SessionSpec } from '../src/simulator/generate';
+import { generateSession, type SessionSpec } from '../src/simulator/generate';
 import { writeRecords } from '../src/simulator/writer';
 import { askOk, rowsOf, startTestCollector } from './helpers';
 
