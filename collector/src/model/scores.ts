@@ -1,5 +1,6 @@
 import { Thresholds, type ScoreBand } from '@model';
 import { audioMos, CODECS, effectiveDelayMs, mosFromR, rating } from './emodel';
+import { videoLowKbps } from './issueDetection';
 
 /**
  * B1 quality scores. Audio: the E-model MOS (emodel.ts). Video: a 1-5 score from resolution,
@@ -71,11 +72,14 @@ export function videoScore(v: VideoInput): { score: number; factors: ScoreFactor
     return { score: 1, factors: [...factors, { factor: 'frame rate', value: fps, cost: base - 1 }] };
   }
   let score = base;
-  // Each halving of the bitrate the picture needs costs a point.
+  // Each halving of the bitrate the picture needs costs a point; under the spec's low-bitrate
+  // line (scaled for thumbnails, as the issue tags do) the picture is poor whatever else.
   if (v.bitrateKbps !== null && v.bitrateKbps > 0) {
     const ratio = v.bitrateKbps / neededKbps(width, height, fps, v.codec);
-    if (ratio < 1) {
-      const cost = -Math.log2(ratio);
+    const line = videoLowKbps(height);
+    const capped = v.bitrateKbps < line ? (Thresholds.videoScorePoor * v.bitrateKbps) / line : 5;
+    const cost = Math.max(ratio < 1 ? -Math.log2(ratio) : 0, score - capped);
+    if (cost > 0) {
       factors.push({ factor: 'bitrate', value: v.bitrateKbps, cost });
       score -= cost;
     }
