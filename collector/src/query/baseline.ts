@@ -133,9 +133,10 @@ export async function baselineQuery(ctx: QueryContext): Promise<DataFrameJSON[]>
       return { c, m, session, p50, p95: theirs?.[`${m.id}_p95`] ?? null, samples, deltaPct, worse };
     });
   });
+  const comparableOf = (c: Cohort) => rows.filter((r) => r.c === c && r.deltaPct !== null && r.samples >= MIN_SAMPLES);
   const sentences = cohorts.map((c) => {
     const label = cohortLabel(c);
-    const comparable = rows.filter((r) => r.c === c && r.deltaPct !== null && r.samples >= MIN_SAMPLES);
+    const comparable = comparableOf(c);
     if (comparable.length === 0) {
       return `not enough data from your usual ${label} in the last ${Limits.baselineDays} days to compare`;
     }
@@ -159,6 +160,7 @@ export async function baselineQuery(ctx: QueryContext): Promise<DataFrameJSON[]>
         { name: 'country', kind: 'string', values: cohorts.map((c) => c.country) },
         { name: 'users', kind: 'number', values: cohorts.map((c) => c.users) },
         { name: 'sentence', kind: 'string', values: sentences },
+        { name: 'comparable', kind: 'bool', values: cohorts.map((c) => comparableOf(c).length > 0) },
       ],
       { name: 'baselineSummary', refId: ctx.refId }
     ),
