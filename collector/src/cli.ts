@@ -1,6 +1,7 @@
 import { ownEntry } from '@model';
 import { ConfigError, loadConfig } from './config/config';
 import { demoCommand } from './demo';
+import { exportCommand } from './importers/exportCommand';
 import { importCommand } from './importers/importCommand';
 import { startServer } from './server';
 import { simulateCommand } from './simulator/command';
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   purge: { run: purgeCommand, help: 'drop telemetry past its retention now (saved sessions are kept)' },
   demo: { run: demoCommand, help: 'run the collector on its embedded store with simulated sessions, live' },
   import: { run: importCommand, help: 'import rtcstats / webrtc-internals dumps into a session (--help for options)' },
+  export: { run: exportCommand, help: 'write one user of a session as a webrtc-internals dump (--help for options)' },
 };
 
 function usage(): string {

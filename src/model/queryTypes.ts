@@ -20,6 +20,7 @@ export const QueryType = {
   Attribution: 'attribution',
   Scores: 'scores',
   Baseline: 'baseline',
+  Repro: 'repro',
 } as const;
 
 export type QueryType = (typeof QueryType)[keyof typeof QueryType];
@@ -169,6 +170,7 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   attribution: ['project', 'sessionId', 'meetingId', 'userId', 'streamId'],
   scores: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media'],
   baseline: ['project', 'sessionId'],
+  repro: ['project', 'sessionId', 'meetingId', 'userId'],
 };
 
 /** Query types that cannot run without a session id. */
@@ -185,6 +187,7 @@ export const SESSION_SCOPED: QueryType[] = [
   QueryType.Attribution,
   QueryType.Scores,
   QueryType.Baseline,
+  QueryType.Repro,
 ];
 
 export const DEFAULT_SESSIONS_LIMIT = 100;

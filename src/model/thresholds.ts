@@ -50,6 +50,13 @@ export const Limits = {
   /** Baselines (B5): the days before a session its cohorts are compared with, and how many cohorts. */
   baselineDays: 7,
   baselineCohorts: 10,
+  /**
+   * Reproduction kits (B7): the bad minutes are widened by a margin on each side and replayed in
+   * at most so many steps, each at least so long.
+   */
+  reproMarginMs: 60_000,
+  reproMaxSteps: 60,
+  reproMinStepMs: 10_000,
   maxBatchRecords: 5000,
   maxBodyBytes: 10 * 1024 * 1024,
   /** A dump uploaded to `POST /api/v1/import` (rtcstats or webrtc-internals, gzip'ed or not). */

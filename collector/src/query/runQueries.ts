@@ -20,6 +20,7 @@ import { issuesQuery } from './issues';
 import { largeSessionQuery } from './largeSession';
 import { meetingsQuery } from './meetings';
 import { qualityQuery } from './quality';
+import { reproQuery } from './repro';
 import { scoresQuery } from './scores';
 import { sessionsQuery } from './sessions';
 import { summaryQuery } from './summary';
@@ -46,6 +47,7 @@ const HANDLERS: Record<QueryType, Handler> = {
   attribution: attributionQuery,
   scores: scoresQuery,
   baseline: baselineQuery,
+  repro: reproQuery,
 };
 
 async function runOne(

@@ -44,6 +44,7 @@ describe('QueryEditor', () => {
       'Issues',
       'Scores',
       'Baseline',
+      'Reproduction kit',
       'Who degraded whom',
       'Variable values',
     ]) {

@@ -69,6 +69,12 @@ export const QUERY_TYPES: Array<SelectableValue<QueryType>> = [
     description: "The session beside the project's p50 / p95 of the last 7 days for the same browser, SDK and country",
   },
   {
+    label: 'Reproduction kit',
+    value: QueryType.Repro,
+    description:
+      "A user's bad minutes as a tc netem script and a Chromium field-trial line, and its data as a webrtc-internals dump",
+  },
+  {
     label: 'Who degraded whom',
     value: QueryType.Attribution,
     description:
