@@ -109,6 +109,18 @@ describe('reproduction kit', () => {
           assert.equal(delay, Math.round((inside[0].rttMs as number) / 2));
         }
         assert.match(kit.chromium as string, /^chromium --use-fake-device-for-media-stream .*'--force-fieldtrials=/);
+        // A range inside the bad minutes (no event in it) replays just them.
+        const narrow = await askOk(
+          c,
+          { queryType: 'repro', sessionId: g.truth.sessionId, userId },
+          { from: w.start, to: w.end }
+        );
+        const only = rowsOf(narrow.frames!.find((f) => f.schema.name === 'replay')!);
+        assert.ok(only.length >= 6, `${only.length} steps`);
+        for (const s of only) {
+          assert.ok((s.start as number) >= w.start && (s.start as number) < w.end, `step at ${s.start as number}`);
+          assert.ok(Math.abs((s[field] as number) - w.value) <= 0.15 * w.value, `${field} ${s[field]} vs ${w.value}`);
+        }
         checked++;
       }
     }

@@ -4,7 +4,7 @@ import { exportInternals } from '../importers/internalsExport';
 import { chromiumCommand, fieldTrial, netemScript, type ReplayStep } from '../model/reproKit';
 import type { QueryContext } from './context';
 import { sessionIssues } from './issueData';
-import { scopedSession } from './scope';
+import { loadSession, scopedEvents } from './sessionData';
 
 /** Issues of what a user received: those a network replay can reproduce. */
 const RECEIVED = ['high-loss', 'high-latency', 'low-bitrate', 'frozen-video', 'one-way-media'];
@@ -25,7 +25,9 @@ interface Bucket {
  * user is the query's `userId`, else the one whose received streams were degraded longest.
  */
 export async function reproQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
-  const { data, events } = await scopedSession(ctx, false);
+  const data = await loadSession(ctx);
+  // The whole session (or meeting): a range inside the bad minutes may hold no event at all.
+  const events = data ? scopedEvents(data, ctx.query.meetingId) : [];
   if (!data || events.length === 0) {
     return [];
   }
