@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { importDump } from '../src/importers/importDump';
 import { exportInternals } from '../src/importers/internalsExport';
 import type { RunningCollector } from '../src/server';
@@ -12,6 +14,8 @@ import { writeRecords } from '../src/simulator/writer';
 import { askOk, col, rowsOf, startTestCollector } from './helpers';
 
 const SAMPLE_MS = 10_000;
+const CLI = join(__dirname, '../bin/collector.mjs');
+const run = promisify(execFile);
 
 interface StreamFigures {
   key: string;
@@ -198,5 +202,38 @@ describe('reproduction kit', () => {
     console.log(
       `# ${streams} streams re-imported, largest relative difference of bitrate or loss ${(100 * worst).toFixed(3)} %`
     );
+  });
+
+  test('collector export writes a user of the embedded store as a dump that imports back; bad arguments are refused', async () => {
+    const dir = join(tmp, 'cli');
+    const env = { ...process.env, DATA_DIR: join(dir, 'pglite'), DATABASE_URL: '' };
+    const dump = join(__dirname, '../../../shared/data/rtcstats/dumps/chrome-standard-pc-reconnect.jsonl');
+    const imported = await run(process.execPath, [CLI, 'import', dump, '--project', 'p', '--session', 's'], { env });
+    const userId = /user (dump-[0-9a-f]{16})/.exec(imported.stdout)![1];
+    const out = join(tmp, 'exported.json');
+    const exported = await run(
+      process.execPath,
+      [CLI, 'export', '--project', 'p', '--session', 's', '--user', userId, '--out', out],
+      { env }
+    );
+    assert.match(exported.stderr, /exported\.json: 3 peer connections, \d+ bytes/);
+    assert.equal(Object.keys(JSON.parse(readFileSync(out, 'utf8')).PeerConnections).length, 3);
+    const back = await run(process.execPath, [CLI, 'import', out, '--project', 'p', '--session', 'back'], { env });
+    // The 6 samples of its 3 series, each after the first point of its series (a byte, no packet).
+    assert.match(
+      back.stdout,
+      /webrtc-internals, user dump-[0-9a-f]{16}, 3 peer connections, \d+ events, 9 quality samples/
+    );
+    const refused = (args: string[]) =>
+      run(process.execPath, [CLI, 'export', ...args], { env }).then(
+        () => assert.fail(`export ${args.join(' ')} succeeded`),
+        (err: { code: number; stderr: string }) => err
+      );
+    const missing = await refused(['--project', 'p', '--session', 's']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--user is required/);
+    const nobody = await refused(['--project', 'p', '--session', 's', '--user', 'nobody']);
+    assert.equal(nobody.code, 1);
+    assert.match(nobody.stderr, /user nobody has no connection in session s of project p/);
   });
 });
