@@ -5,28 +5,22 @@
 // section of docs/benchmarks.md.
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/diagnosis.ts [sessions]
 // With TEST_DATABASE_URL set the store is PostgreSQL, otherwise PGlite.
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import type { DataFrameJSON, Issue, WireQuery, WireResult } from '@model';
+import type { DataFrameJSON, Issue } from '@model';
 import { checkAttribution, checkIssues, checkScores } from '../collector/test/injectedCases';
 import { rowsOf } from '../collector/test/helpers';
-import { storedTokens, type TokenSpec } from '../collector/src/config/config';
-import { startServer } from '../collector/src/server';
 import { DEGRADED_SIDES } from '../collector/src/simulator/manifest';
 import { generateSession } from '../collector/src/simulator/generate';
 import { planInjected } from '../collector/src/simulator/plan';
 import { writeRecords } from '../collector/src/simulator/writer';
+import { benchQuery, startBenchCollector } from './benchCollector';
 
 const SESSIONS = Number(process.argv[2] ?? 70);
 const SAMPLE_MS = 10_000;
 const DOC = 'docs/benchmarks.md';
 const BEGIN = '<!-- bench:diagnosis:begin -->';
 const END = '<!-- bench:diagnosis:end -->';
-const TOKENS: TokenSpec[] = [
-  { token: 'bench-ingest', kind: 'ingest', project: 'bench' },
-  { token: 'bench-read', kind: 'read', projects: ['bench'] },
-];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -39,42 +33,9 @@ async function main() {
   });
   const sessions = specs.map((spec, i) => generateSession(spec, 1600 + i));
   const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
-  const c = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    databaseUrl,
-    dataDir: 'memory://',
-    tokens: storedTokens(TOKENS),
-    meetingIdleGapMs: 600_000,
-    retentionDays: 20,
-    savedRetentionMonths: 24,
-    purgeIntervalMs: 0,
-    schema: databaseUrl ? `si_bench_${randomBytes(4).toString('hex')}` : undefined,
-  });
-  const ask = async (
-    q: Record<string, unknown>,
-    range: { from: number; to: number },
-    maxDataPoints = 2000
-  ): Promise<[WireResult, number]> => {
-    const wire: WireQuery = {
-      refId: 'A',
-      timeRange: range,
-      maxDataPoints,
-      intervalMs: SAMPLE_MS,
-      query: q as WireQuery['query'],
-    };
-    const t = performance.now();
-    const res = await fetch(`${c.url}/api/v1/query`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer bench-read', 'content-type': 'application/json' },
-      body: JSON.stringify({ queries: [wire] }),
-    });
-    const r = ((await res.json()) as { results: { A: WireResult } }).results.A;
-    if (r.status !== 200) {
-      throw new Error(`${String(q.queryType)}: ${r.error}`);
-    }
-    return [r, performance.now() - t];
-  };
+  const c = await startBenchCollector(databaseUrl);
+  const ask = (q: Record<string, unknown>, range: { from: number; to: number }, maxDataPoints = 2000) =>
+    benchQuery(c, q, range, { intervalMs: SAMPLE_MS, maxDataPoints });
   const b2 = { expected: 0, found: 0, extra: 0, events: 0, eventIssues: 0 };
   const b3 = { cases: 0, streams: 0, correct: 0, wrong: [] as string[] };
   const bySide = Object.fromEntries(DEGRADED_SIDES.map((s) => [s, { streams: 0, correct: 0 }]));

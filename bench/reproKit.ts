@@ -9,15 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { DataFrameJSON, WireQuery, WireResult } from '@model';
-import { storedTokens, type TokenSpec } from '../collector/src/config/config';
 import { importDump } from '../collector/src/importers/importDump';
-import { startServer } from '../collector/src/server';
 import { generateSession } from '../collector/src/simulator/generate';
 import { planInjected } from '../collector/src/simulator/plan';
 import { writeRecords } from '../collector/src/simulator/writer';
 import { rowsOf } from '../collector/test/helpers';
 import { recordLoopbackCall } from '../tests/browser/loopbackCall';
+import { benchQuery, startBenchCollector } from './benchCollector';
 
 const SECONDS = Number(process.argv[2] ?? 60);
 const SAMPLE_MS = 10_000;
@@ -25,10 +23,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const DOC = 'docs/benchmarks.md';
 const BEGIN = '<!-- bench:repro:begin -->';
 const END = '<!-- bench:repro:end -->';
-const TOKENS: TokenSpec[] = [
-  { token: 'bench-ingest', kind: 'ingest', project: 'bench' },
-  { token: 'bench-read', kind: 'read', projects: ['bench'] },
-];
 
 /** How often `needle` occurs in a file, read in chunks (the Chromium binary is ~300 MB). */
 async function occurrences(path: string, needle: string): Promise<number> {
@@ -73,16 +67,7 @@ function netemHere(): string {
 }
 
 async function main() {
-  const c = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir: 'memory://',
-    tokens: storedTokens(TOKENS),
-    meetingIdleGapMs: 600_000,
-    retentionDays: 20,
-    savedRetentionMonths: 24,
-    purgeIntervalMs: 0,
-  });
+  const c = await startBenchCollector();
   const tmp = mkdtempSync(join(tmpdir(), 'repro-bench-'));
   try {
     const sessions = planInjected({
@@ -94,25 +79,8 @@ async function main() {
     for (const g of sessions) {
       await writeRecords({ url: c.url, token: 'bench-ingest' }, g.records);
     }
-    const ask = async (q: Record<string, unknown>, range: { from: number; to: number }): Promise<DataFrameJSON[]> => {
-      const wire: WireQuery = {
-        refId: 'A',
-        timeRange: range,
-        maxDataPoints: 2000,
-        intervalMs: SAMPLE_MS,
-        query: q as WireQuery['query'],
-      };
-      const res = await fetch(`${c.url}/api/v1/query`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer bench-read', 'content-type': 'application/json' },
-        body: JSON.stringify({ queries: [wire] }),
-      });
-      const r = ((await res.json()) as { results: { A: WireResult } }).results.A;
-      if (r.status !== 200) {
-        throw new Error(`${String(q.queryType)}: ${r.error}`);
-      }
-      return r.frames ?? [];
-    };
+    const ask = async (q: Record<string, unknown>, range: { from: number; to: number }) =>
+      (await benchQuery(c, q, range, { intervalMs: SAMPLE_MS }))[0].frames ?? [];
 
     // What a loopback call measured, from its own rtcstats dump: the receiver's loss (packets
     // lost over expected) and the sender's RTT (RTCP, the path the field trial would delay).
