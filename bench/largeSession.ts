@@ -3,14 +3,12 @@
 // query over HTTP, then rewrites its own section of docs/benchmarks.md.
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/largeSession.ts
 // With TEST_DATABASE_URL set, PostgreSQL is measured beside PGlite in the same run.
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { WireQuery } from '@model';
-import { storedTokens, type CollectorConfig, type TokenSpec } from '../collector/src/config/config';
-import { startServer } from '../collector/src/server';
 import { generateSession } from '../collector/src/simulator/generate';
 import { writeRecords } from '../collector/src/simulator/writer';
+import { startBenchCollector } from './benchCollector';
 
 const SUBSCRIBERS = 1000;
 const MINUTES = 60;
@@ -31,11 +29,6 @@ const QUERIES: Array<[string, Record<string, unknown>, number]> = [
   ['quality, publisher only', { queryType: 'quality', role: 'publisher' }, 1000],
 ];
 
-const TOKENS: TokenSpec[] = [
-  { token: 'bench-ingest', kind: 'ingest', project: 'bench' },
-  { token: 'bench-read', kind: 'read', projects: ['bench'] },
-];
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -43,18 +36,7 @@ function median(xs: number[]): number {
 
 async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeof generateSession>['records']) {
   const databaseUrl = store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined;
-  const c = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    databaseUrl,
-    dataDir: 'memory://',
-    tokens: storedTokens(TOKENS),
-    meetingIdleGapMs: 600_000,
-    retentionDays: 20,
-    savedRetentionMonths: 24,
-    purgeIntervalMs: 0,
-    schema: databaseUrl ? `si_bench_${randomBytes(4).toString('hex')}` : undefined,
-  });
+  const c = await startBenchCollector(databaseUrl);
   try {
     const t0 = performance.now();
     await writeRecords({ url: c.url, token: 'bench-ingest' }, records);
