@@ -11,7 +11,7 @@ import type { RunningCollector } from '../src/server';
 import { generateSession, type GeneratedSession } from '../src/simulator/generate';
 import { planInjected } from '../src/simulator/plan';
 import { writeRecords } from '../src/simulator/writer';
-import { askOk, col, rowsOf, startTestCollector } from './helpers';
+import { askOk, col, query, rowsOf, startTestCollector } from './helpers';
 
 const SAMPLE_MS = 10_000;
 const CLI = join(__dirname, '../bin/collector.mjs');
@@ -148,6 +148,19 @@ describe('reproduction kit', () => {
     }
     const longest = [...time].sort((a, b) => b[1] - a[1])[0][0];
     assert.equal(col(r.frames![0], 'userId')[0], longest);
+    const stranger = (
+      await query(c, 'read-a', [
+        {
+          refId: 'A',
+          timeRange: { from: g.truth.start, to: g.truth.end },
+          maxDataPoints: 100,
+          intervalMs: 1,
+          query: { queryType: 'repro', sessionId: g.truth.sessionId, userId: 'nobody' },
+        },
+      ])
+    ).body.results.A;
+    assert.equal(stranger.status, 400);
+    assert.equal(stranger.error, `user 'nobody' is not in session ${g.truth.sessionId}`);
   });
 
   test("a session exported as webrtc-internals dumps imports back with every stream's bitrate and loss within 1 %", async () => {

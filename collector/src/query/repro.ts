@@ -2,7 +2,7 @@ import { Limits, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { exportInternals } from '../importers/internalsExport';
 import { chromiumCommand, fieldTrial, netemScript, type ReplayStep } from '../model/reproKit';
-import type { QueryContext } from './context';
+import { QueryInputError, type QueryContext } from './context';
 import { sessionIssues } from './issueData';
 import { loadSession, scopedEvents } from './sessionData';
 
@@ -30,6 +30,9 @@ export async function reproQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const events = data ? scopedEvents(data, ctx.query.meetingId) : [];
   if (!data || events.length === 0) {
     return [];
+  }
+  if (ctx.query.userId && !events.some((e) => e.clientId === ctx.query.userId)) {
+    throw new QueryInputError(`user '${ctx.query.userId}' is not in session ${data.sessionId}`);
   }
   const issues = (await sessionIssues(ctx, data.project, data.sessionId, events)).filter(
     (i) => i.role === 'subscriber' && RECEIVED.includes(i.kind)
