@@ -7,11 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { WireQuery } from '@model';
-import { storedTokens, type CollectorConfig, type TokenSpec } from '../collector/src/config/config';
-import { startServer } from '../collector/src/server';
 import { generateSession } from '../collector/src/simulator/generate';
 import { writeRecords } from '../collector/src/simulator/writer';
-import { dropSchemas, throwawaySchema } from '../collector/test/schemas';
+import { startBenchCollector } from './benchCollector';
 import { writeBenchSection } from './benchDoc';
 
 const SUBSCRIBERS = 1000;
@@ -30,11 +28,6 @@ const QUERIES: Array<[string, Record<string, unknown>, number]> = [
   ['quality, publisher only', { queryType: 'quality', role: 'publisher' }, 1000],
 ];
 
-const TOKENS: TokenSpec[] = [
-  { token: 'bench-ingest', kind: 'ingest', project: 'bench' },
-  { token: 'bench-read', kind: 'read', projects: ['bench'] },
-];
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -42,19 +35,7 @@ function median(xs: number[]): number {
 
 async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeof generateSession>['records']) {
   const databaseUrl = store === 'PostgreSQL' ? process.env.TEST_DATABASE_URL : undefined;
-  const schema = databaseUrl ? throwawaySchema('si_bench') : undefined;
-  const c = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    databaseUrl,
-    dataDir: 'memory://',
-    tokens: storedTokens(TOKENS),
-    meetingIdleGapMs: 600_000,
-    retentionDays: 20,
-    savedRetentionMonths: 24,
-    purgeIntervalMs: 0,
-    schema,
-  });
+  const c = await startBenchCollector(databaseUrl);
   try {
     const t0 = performance.now();
     await writeRecords({ url: c.url, token: 'bench-ingest' }, records);
@@ -89,9 +70,6 @@ async function measure(store: 'PGlite' | 'PostgreSQL', records: ReturnType<typeo
     return { ingestMs, rows };
   } finally {
     await c.close();
-    if (databaseUrl && schema) {
-      await dropSchemas(databaseUrl, [schema]);
-    }
   }
 }
 

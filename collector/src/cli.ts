@@ -2,6 +2,7 @@ import { ownEntry } from '@model';
 import { ConfigError, loadConfig } from './config/config';
 import { readVonageProjects } from './config/vonage';
 import { demoCommand } from './demo';
+import { exportCommand } from './importers/exportCommand';
 import { importCommand } from './importers/importCommand';
 import { vonageInsightsCommand } from './importers/vonageInsights/command';
 import { startServer } from './server';
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
     run: vonageInsightsCommand,
     help: "import sessions from Vonage's Video Insights API, once or --follow (--help for options)",
   },
+  export: { run: exportCommand, help: 'write one user of a session as a webrtc-internals dump (--help for options)' },
 };
 
 function usage(): string {

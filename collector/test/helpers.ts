@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
-import type { DataFrameJSON, WireQuery, WireQueryResponse } from '@model';
+import type { DataFrameJSON, WireQuery, WireQueryResponse, WireResult } from '@model';
 import { storedTokens, type CollectorConfig, type TokenSpec } from '../src/config/config';
 import type { VonageProject } from '../src/config/vonage';
 import type { IngestRecord } from '../src/model/records';
@@ -132,4 +133,34 @@ export function assertRefused(res: HttpResult, status: number, field: string | R
   } else {
     assert.match(String(body.field), field);
   }
+}
+
+/** One query with read-a, as the data source sends it; fails with the collector's error unless it answers 200. */
+export async function askOk(
+  c: RunningCollector,
+  q: Record<string, unknown>,
+  range: { from: number; to: number },
+  maxDataPoints = 2000
+): Promise<WireResult> {
+  const wire: WireQuery = {
+    refId: 'A',
+    timeRange: range,
+    maxDataPoints,
+    intervalMs: 1,
+    query: q as WireQuery['query'],
+  };
+  const r = (await query(c, 'read-a', [wire])).body.results.A;
+  assert.equal(r.status, 200, r.error);
+  return r;
+}
+
+/** A frame's rows as records keyed by field name; null values are left out. */
+export function rowsOf(f: DataFrameJSON): Array<Record<string, unknown>> {
+  return (f.data.values[0] ?? []).map((_, row) =>
+    Object.fromEntries(
+      f.schema.fields.flatMap((field, i) =>
+        f.data.values[i][row] === null ? [] : [[field.name, f.data.values[i][row]]]
+      )
+    )
+  );
 }

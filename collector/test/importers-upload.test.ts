@@ -160,7 +160,7 @@ describe('dump upload endpoint and CLI', () => {
       assert.match(ok.stderr, /checking 100%/);
       assert.match(
         ok.stdout,
-        /rtcstats, user dump-[0-9a-f]{16}, 3 peer connections, \d+ events, 20 quality samples; stored \d+, already there 0/
+        /rtcstats, user dump-[0-9a-f]{16}, 3 peer connections, \d+ events, 6 quality samples; stored \d+, already there 0/
       );
       const bad = await run(
         process.execPath,

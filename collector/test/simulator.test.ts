@@ -6,6 +6,7 @@ import { Limits, type DataFrameJSON } from '@model';
 import { validateRecord } from '../src/ingest/validate';
 import type { EventRecord, QualitySampleRecord } from '../src/model/records';
 import type { RunningCollector } from '../src/server';
+import { hits } from '../src/simulator/degradations';
 import { generateSession, type SessionSpec } from '../src/simulator/generate';
 import { FAILURES } from '../src/simulator/profiles';
 import { generateBackfill, simulate } from '../src/simulator/simulate';
@@ -88,14 +89,7 @@ describe('simulator generation', () => {
         seed
       );
       for (const w of g.truth.degradations) {
-        const inside = g.records.filter(
-          (r): r is QualitySampleRecord =>
-            r.kind === 'quality' &&
-            r.streamId === w.streamId &&
-            r.ts >= w.start &&
-            r.ts < w.end &&
-            w.media.includes(r.media)
-        );
+        const inside = g.records.filter((r): r is QualitySampleRecord => r.kind === 'quality' && hits(w, r));
         assert.ok(inside.length > 0);
         const mean = inside.reduce((s, r) => s + (r[w.metric] as number), 0) / inside.length;
         const tolerance = w.metric === 'lossPct' ? 1 : w.metric === 'rttMs' ? 15 : 5;

@@ -10,3 +10,4 @@ export * from './eventFilter';
 export * from './eventText';
 export * from './errorEvents';
 export * from './sources';
+export * from './issues';

@@ -16,6 +16,11 @@ export const QueryType = {
   Fleet: 'fleet',
   Annotations: 'annotations',
   Variables: 'variables',
+  Issues: 'issues',
+  Attribution: 'attribution',
+  Scores: 'scores',
+  Baseline: 'baseline',
+  Repro: 'repro',
 } as const;
 
 export type QueryType = (typeof QueryType)[keyof typeof QueryType];
@@ -169,4 +174,9 @@ export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
   fleet: ['project', 'fleetMetric', 'stat', 'groupBy', 'media', 'role', 'action', 'format'],
   annotations: ['project', 'sessionId', 'meetingId', 'userId', 'textFilter', 'annotationKind'],
   variables: ['project', 'variable', 'sessionId', 'meetingId', 'userId'],
+  issues: ['project', 'sessionId', 'meetingId', 'userId', 'streamId'],
+  attribution: ['project', 'sessionId', 'meetingId', 'userId', 'streamId'],
+  scores: ['project', 'sessionId', 'meetingId', 'userId', 'streamId', 'role', 'media'],
+  baseline: ['project', 'sessionId'],
+  repro: ['project', 'sessionId', 'meetingId', 'userId'],
 };

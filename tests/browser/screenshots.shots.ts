@@ -15,7 +15,10 @@ test.describe('screenshots', () => {
         await view.ready(page);
         // Real data only: nothing still loading, no empty-state or error text.
         await expect(page.getByText(/Loading|Could not load|No data for session/)).toHaveCount(0);
-        await page.screenshot({ path: path.join(OUT, `${view.name}-${theme}.png`), fullPage: true });
+        const file = path.join(OUT, `${view.name}-${theme}.png`);
+        await (view.shotOf
+          ? page.locator(view.shotOf).screenshot({ path: file })
+          : page.screenshot({ path: file, fullPage: true }));
       });
     }
   }

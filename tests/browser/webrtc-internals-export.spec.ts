@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { WireQueryResponse } from '../../src/model/wire';
+import { callPage, FAKE_MEDIA } from './loopbackCall';
 
 /**
  * C5 end to end with a real browser: a page runs two RTCPeerConnections on Chromium's fake camera
@@ -15,23 +16,7 @@ import type { WireQueryResponse } from '../../src/model/wire';
  */
 
 // Two peer connections on loopback: `a` sends the fake camera and microphone to `b`.
-const CALL_PAGE = `<!doctype html><html><body><script>
-window.stage = 'starting';
-(async () => {
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
-  const a = new RTCPeerConnection();
-  const b = new RTCPeerConnection();
-  a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
-  b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
-  a.onconnectionstatechange = () => { if (a.connectionState === 'connected') window.stage = 'connected'; };
-  stream.getTracks().forEach((t) => a.addTrack(t, stream));
-  await a.setLocalDescription(await a.createOffer());
-  await b.setRemoteDescription(a.localDescription);
-  await b.setLocalDescription(await b.createAnswer());
-  await a.setRemoteDescription(b.localDescription);
-  window.calls = [a, b];
-})().catch((e) => { window.stage = 'failed: ' + e; });
-</script></body></html>`;
+const CALL_PAGE = callPage({ width: 640, height: 360 });
 
 const TOKENS = [
   { token: 'export-ingest', kind: 'ingest', project: 'browser' },
@@ -71,7 +56,7 @@ test.use({
   acceptDownloads: true,
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    args: FAKE_MEDIA,
   },
 });
 

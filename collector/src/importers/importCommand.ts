@@ -20,7 +20,14 @@ to the collector's store configured from the environment (DATABASE_URL, or PGlit
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function summary(r: ImportResult): string {
-  return `${r.file}: ${r.format}, user ${r.userId}, ${r.peerConnections} peer connections, ${r.events} events, ${r.samples} quality samples; stored ${r.accepted}, already there ${r.duplicates}; kept until ${day(r.keptUntil)} (retention counts from the import)`;
+  const lines = [
+    `${r.file}: ${r.format}, user ${r.userId}, ${r.peerConnections} peer connections, ${r.events} events, ${r.samples} quality samples; stored ${r.accepted}, already there ${r.duplicates}; kept until ${day(r.keptUntil)} (retention counts from the import)`,
+  ];
+  if (r.skippedLines > 0) {
+    lines.push(`  skipped ${r.skippedLines} lines that are not trace entries (first: ${r.firstSkipped})`);
+  }
+  lines.push(...r.warnings.map((w) => `  warning: ${w}`));
+  return lines.join('\n');
 }
 
 /** Streams one file to the upload endpoint, reporting the bytes sent. */

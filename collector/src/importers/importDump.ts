@@ -53,6 +53,22 @@ export interface ImportResult {
   importedAt: number;
   /** Until when the imported session is kept (unless saved). */
   keptUntil: number;
+  /** Lines of other shapes skipped (client annotations), and the first of them. */
+  skippedLines: number;
+  firstSkipped?: string;
+  /** What the user should know about this dump (quality unreadable, peer connections missing). */
+  warnings: string[];
+}
+
+/** Why a dump that has stats gave no quality sample, when it did. */
+function qualityWarning(seen: SessionMapper['statsSeen'], samples: number): string | undefined {
+  if (samples > 0 || seen.snapshots === 0) {
+    return undefined;
+  }
+  if (seen.withRtp === 0) {
+    return `quality could not be read: none of the ${seen.snapshots} stats snapshots holds an RTP stream report (standard inbound-rtp / outbound-rtp, or legacy ssrc); report types seen: ${[...seen.types].join(', ') || 'none'}`;
+  }
+  return `no quality samples: the RTP streams in the ${seen.snapshots} stats snapshots never carried a byte of media`;
 }
 
 const HEAD = 12;
@@ -170,6 +186,9 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     duplicates: 0,
     importedAt,
     keptUntil: importedAt + (options.retentionDays ?? Limits.retentionDays) * DAY_MS,
+    skippedLines: profile.skipped?.lines ?? 0,
+    firstSkipped: profile.skipped?.first,
+    warnings: [...(profile.warnings ?? [])],
   };
   let batch: IngestRecord[] = [];
   // Every row this import adds carries this receive time: what to take back if a write fails.
@@ -196,7 +215,7 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
         result.samples++;
       }
     },
-    check.withConnectionState
+    { connectionState: check.withConnectionState, sentSsrcs: check.sentSsrcs }
   );
   try {
     for await (const entry of entriesOf(detected, readText(file, progress('write')), file.name, {})) {
@@ -218,6 +237,10 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     throw err;
   }
   result.peerConnections = mapper.peerConnections;
+  const quality = qualityWarning(mapper.statsSeen, result.samples);
+  if (quality) {
+    result.warnings.push(quality);
+  }
   return result;
 }
 

@@ -1,6 +1,6 @@
 import { JsonScanner, type JsonPath } from './jsonScanner';
 import { invalidDump } from '../errors';
-import { type DumpProfile, type StatsMap, type StatsReport, type TraceEntry } from './trace';
+import { noteWarning, type DumpProfile, type StatsMap, type StatsReport, type TraceEntry } from './trace';
 
 // The series the importer reads; the others are skipped as they are parsed.
 const FIELDS = new Set([
@@ -25,6 +25,10 @@ const FIELDS = new Set([
   'selected',
   'state',
   'nominated',
+  'codecId',
+  'mimeType',
+  'qualityLimitationReason',
+  'freezeCount',
 ]);
 
 interface PcBuffer {
@@ -68,6 +72,51 @@ function gumCall(entry: Record<string, unknown>, ts: number): TraceEntry {
     return { kind: 'call', method: `${api}OnSuccess`, pc: null, value: entry.stream_id, ts };
   }
   return { kind: 'call', method: api, pc: null, value: { audio: entry.audio, video: entry.video }, ts };
+}
+
+// Log entries that name the tracks and streams a peer connection sends (SDP: `a=msid:<stream> <track>`).
+const SENDING = new Set(['addTrack', 'addStream', 'transceiverAdded', 'transceiverModified', 'setLocalDescription']);
+const ID_TOKEN = /[\w{}-]{8,}/g;
+
+/** Track and stream ids a getUserMedia success handed to the page. */
+function gumIds(entry: Record<string, unknown>): string[] {
+  const ids = typeof entry.stream_id === 'string' ? [entry.stream_id] : [];
+  for (const info of [entry.audio_track_info, entry.video_track_info]) {
+    const track = parseValue(info) as { id?: unknown } | undefined;
+    if (typeof track?.id === 'string') {
+      ids.push(track.id);
+    }
+  }
+  return ids;
+}
+
+/**
+ * webrtc-internals forgets the peer connections its page closed. Signs of it: local ids
+ * (`<pid>-<lid>`, counted from 1 per process) with gaps, or a getUserMedia whose tracks no
+ * peer connection in the dump ever sent.
+ */
+function missingConnectionSigns(pcIds: string[], unusedGum: number): string | undefined {
+  const lids = new Map<string, number[]>();
+  for (const id of pcIds) {
+    const m = /^(.+)-(\d+)$/.exec(id);
+    if (m) {
+      lids.set(m[1], [...(lids.get(m[1]) ?? []), Number(m[2])]);
+    }
+  }
+  const signs: string[] = [];
+  for (const [pid, list] of lids) {
+    const missing = Math.max(...list) - list.length;
+    if (missing > 0) {
+      signs.push(`${missing} of the ids ${pid}-1..${pid}-${Math.max(...list)} are absent`);
+    }
+  }
+  if (unusedGum > 0) {
+    signs.push(`${unusedGum} getUserMedia stream${unusedGum > 1 ? 's feed' : ' feeds'} no peer connection in the dump`);
+  }
+  if (signs.length === 0) {
+    return undefined;
+  }
+  return `some peer connections may be missing (${signs.join('; ')}): webrtc-internals drops the peer connections a page has closed; the "rtcstats dump" of the same page keeps them`;
 }
 
 /** Rebuilds the per-tick stats of one peer connection from its per-field series, in time order with its log. */
@@ -122,6 +171,10 @@ export async function* internalsEntries(
   const pcs = new Map<string, PcBuffer>();
   let sawPeerConnections = false;
   let sawGum = false;
+  const pcIds: string[] = [];
+  // Ids each getUserMedia handed out, and the ids the peer connections' logs mention sending.
+  const gumStreams: string[][] = [];
+  const sentIds = new Set<string>();
   const bufferOf = (pc: string) => {
     let b = pcs.get(pc);
     if (!b) {
@@ -165,6 +218,10 @@ export async function* internalsEntries(
       if (!isObject(value) || !Number.isFinite(timeOf(value))) {
         throw invalidDump(`${name}: getUserMedia[${p[1]}] must be an object with a timestamp`);
       }
+      const ids = gumIds(value);
+      if (ids.length > 0) {
+        gumStreams.push(ids);
+      }
       out.push(gumCall(value, timeOf(value)));
     } else if (p[0] === 'PeerConnections' && p.length === 2) {
       throw invalidDump(`${name}: PeerConnections.${p[1]} must be an object`);
@@ -173,6 +230,13 @@ export async function* internalsEntries(
         throw invalidDump(
           `${name}: PeerConnections.${p[1]}.updateLog[${p[3]}] must be an object with a type and a timestamp`
         );
+      }
+      if (typeof value.value === 'string' && SENDING.has(value.type)) {
+        const text =
+          value.type === 'setLocalDescription' ? (value.value.match(/a=msid:.*/g) ?? []).join(' ') : value.value;
+        for (const id of text.match(ID_TOKEN) ?? []) {
+          sentIds.add(id);
+        }
       }
       bufferOf(p[1]).calls.push({
         kind: 'call',
@@ -214,6 +278,7 @@ export async function* internalsEntries(
       sawPeerConnections = true;
     }
     if (p.length === 2 && p[0] === 'PeerConnections') {
+      pcIds.push(p[1]);
       const buf = pcs.get(p[1]);
       pcs.delete(p[1]);
       if (buf) {
@@ -231,5 +296,10 @@ export async function* internalsEntries(
     throw invalidDump(
       `${name}: a JSON document, but not a webrtc-internals dump (it has no PeerConnections and no getUserMedia log)`
     );
+  }
+  const unused = gumStreams.filter((ids) => !ids.some((id) => sentIds.has(id))).length;
+  const missing = missingConnectionSigns(pcIds, unused);
+  if (missing) {
+    noteWarning(profile, missing);
   }
 }

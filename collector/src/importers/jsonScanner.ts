@@ -63,7 +63,12 @@ export class JsonScanner {
       const top = this.stack[this.stack.length - 1];
       if (!top) {
         if (this.done) {
-          this.fail(`unexpected '${c}' after the end of the document`, i);
+          this.fail(
+            c === '{'
+              ? 'a second JSON document follows the first: two dumps were joined into one file; import each dump as its own file'
+              : `unexpected '${c}' after the end of the document`,
+            i
+          );
         }
         if (c !== '{') {
           this.fail(`expected '{' (a JSON object), got '${c}'`, i);

@@ -1,18 +1,41 @@
+import { standardStats } from './legacyStats';
 import { applyLegacyDelta, applyV3Delta } from './statsDelta';
 import { invalidDump } from '../errors';
-import { type DumpProfile, type StatsMap, type TraceEntry } from './trace';
+import { noteSkipped, type DumpProfile, type StatsMap, type TraceEntry } from './trace';
 import { methodName } from './v3Tables';
 
 // Epoch ms between 2000-01-01 and 2100-01-01, as the ingest API accepts.
 const MIN_TS = 946684800000;
 const MAX_TS = 4102444800000;
+// Stats lines of one dump are in time order (other lines may be logged late, and a header may
+// carry the upload time); stats that go back further than this are a second dump appended.
+const CLOCK_RESET_MS = 10 * 60 * 1000;
 
 type Line = { text: string; n: number; complete: boolean };
+
+/** A line that is the end of one dump run into the start of another (`cat a b` where a has no final newline). */
+function joinedDumps(text: string): boolean {
+  const cut = text.search(/\](?=\s*(?:\[|RTCStatsDump))/);
+  if (cut < 0) {
+    return false;
+  }
+  try {
+    JSON.parse(text.slice(0, cut + 1));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function parseLine(line: Line, name: string): unknown {
   try {
     return JSON.parse(line.text);
   } catch {
+    if (joinedDumps(line.text)) {
+      throw invalidDump(
+        `${name}: line ${line.n} joins the end of one dump to the start of another: two dumps were joined into one file; import each dump as its own file (each becomes one user)`
+      );
+    }
     if (!line.complete) {
       throw invalidDump(`${name}: line ${line.n} is cut off (the dump is truncated)`);
     }
@@ -77,14 +100,25 @@ export async function* rtcstatsEntries(
 ): AsyncGenerator<TraceEntry> {
   let v3 = false;
   let clock = 0;
+  let latest = 0;
+  let entries = 0;
   const base = new Map<string, StatsMap>();
+  const created = new Set<string>();
+  const secondDump = (line: Line, what: string) =>
+    invalidDump(
+      `${name}: line ${line.n} starts a second dump (${what}): two dumps were joined into one file; import each dump as its own file (each becomes one user)`
+    );
   for await (const line of lines) {
-    if (line.text.trim() === '') {
+    const text = line.text.trim();
+    if (text === '') {
       continue;
     }
-    if (line.n === 1 && line.text.trim() === 'RTCStatsDump') {
-      v3 = true;
-      continue;
+    if (text === 'RTCStatsDump') {
+      if (line.n === 1) {
+        v3 = true;
+        continue;
+      }
+      throw secondDump(line, 'an "RTCStatsDump" header');
     }
     const parsed = parseLine(line, name);
     if (v3 && line.n === 2) {
@@ -95,10 +129,21 @@ export async function* rtcstatsEntries(
       continue;
     }
     if (!Array.isArray(parsed) || parsed.length < 4) {
-      if (v3) {
-        continue; // rtcstats v3 readers skip lines that are not trace arrays
+      if (
+        v3 &&
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        (parsed as { fileFormat?: unknown }).fileFormat !== undefined
+      ) {
+        throw secondDump(line, 'a v3 metadata line');
       }
-      throw invalidDump(`${name}: line ${line.n} is not a [method, peerConnectionId, value, timestamp] array`);
+      if (entries === 0 && !v3) {
+        throw invalidDump(`${name}: line ${line.n} is not a [method, peerConnectionId, value, timestamp] array`);
+      }
+      // Client annotations of other shapes (jitsi's 3-element ["e2eRtt", null, {...}]) are not trace entries.
+      const label = Array.isArray(parsed) && typeof parsed[0] === 'string' ? ` ("${parsed[0].slice(0, 40)}")` : '';
+      noteSkipped(profile, `line ${line.n}${label}`);
+      continue;
     }
     const method = v3 ? methodName(parsed[0]) : parsed[0];
     const pc = parsed[1];
@@ -113,17 +158,37 @@ export async function* rtcstatsEntries(
     }
     clock = v3 ? clock + last : last;
     const ts = checkTs(v3 ? clock : last, line, name);
+    if (method === 'connectionInfo' && entries > 0) {
+      throw secondDump(line, 'a second connectionInfo header');
+    }
+    if (method === 'create' && pc !== null) {
+      if (created.has(pc)) {
+        throw secondDump(line, `peer connection ${pc} is created a second time`);
+      }
+      created.add(pc);
+    }
+    const stats = (method === 'getstats' || method === 'getStats') && pc !== null;
+    if (stats) {
+      if (latest - ts > CLOCK_RESET_MS) {
+        throw secondDump(
+          line,
+          `its stats go back ${Math.round((latest - ts) / 60000)} minutes, from ${new Date(latest).toISOString()} to ${new Date(ts).toISOString()}`
+        );
+      }
+      latest = Math.max(latest, ts);
+    }
+    entries++;
     const value = v3 ? unquote(parsed[2]) : parsed[2];
     if (method === 'connectionInfo' || (method === 'create' && pc === null)) {
       profileFrom(value, profile);
     }
-    if ((method === 'getstats' || method === 'getStats') && pc !== null) {
+    if (stats) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw invalidDump(`${name}: line ${line.n}: the ${method} value must be an object of stats reports`);
       }
       const stats = (v3 ? applyV3Delta : applyLegacyDelta)(base.get(pc), value as Record<string, unknown>);
       base.set(pc, stats);
-      yield { kind: 'stats', pc, stats, ts };
+      yield { kind: 'stats', pc, stats: standardStats(stats), ts };
       continue;
     }
     if (method === 'close' && pc !== null) {

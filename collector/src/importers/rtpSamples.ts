@@ -1,4 +1,4 @@
-import type { QualitySampleRecord } from '../model/records';
+import { QUALITY_LIMITATIONS, type QualityLimitation, type QualitySampleRecord } from '../model/records';
 import type { StatsMap, StatsReport } from './trace';
 
 /** What the previous report of one RTP stats object left behind (counters, time). */
@@ -8,13 +8,33 @@ export interface Baseline {
   packets?: number;
   /** Highest packetsLost seen: the counter may step back (late packets), losses are not undone. */
   lost?: number;
+  freezes?: number;
 }
 
 /** The measured values of a quality sample. */
 export type RtpMeasure = Pick<
   QualitySampleRecord,
-  'bitrateKbps' | 'packets' | 'packetsLost' | 'lossPct' | 'rttMs' | 'jitterMs' | 'frameRate' | 'width' | 'height'
+  | 'bitrateKbps'
+  | 'packets'
+  | 'packetsLost'
+  | 'lossPct'
+  | 'rttMs'
+  | 'jitterMs'
+  | 'frameRate'
+  | 'width'
+  | 'height'
+  | 'codec'
+  | 'limitation'
+  | 'freezes'
 >;
+
+/** The codec's name without its media type ("video/VP8" → "VP8"), from the report's codec object. */
+function codecOf(report: StatsReport, stats: StatsMap): string | undefined {
+  const mime = typeof report.codecId === 'string' ? stats.get(report.codecId)?.mimeType : report.codec;
+  return typeof mime === 'string' && mime ? mime.slice(mime.indexOf('/') + 1).slice(0, 64) : undefined;
+}
+
+const limitationOf = (v: unknown): QualityLimitation | undefined => QUALITY_LIMITATIONS.find((l) => l === v);
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const ms = (seconds: unknown): number | undefined => {
@@ -103,6 +123,12 @@ export function measureRtp(
   measure.frameRate = num(report.framesPerSecond) ?? num(report.framerateMean);
   measure.width = num(report.frameWidth);
   measure.height = num(report.frameHeight);
+  measure.codec = codecOf(report, stats);
+  measure.limitation = outbound ? limitationOf(report.qualityLimitationReason) : undefined;
+  const freezes = outbound ? undefined : num(report.freezeCount);
+  if (freezes !== undefined) {
+    measure.freezes = Math.max(0, freezes - (base?.freezes ?? 0));
+  }
   for (const key of Object.keys(measure) as Array<keyof RtpMeasure>) {
     if (measure[key] === undefined) {
       delete measure[key];
@@ -110,6 +136,12 @@ export function measureRtp(
   }
   return {
     measure,
-    next: { ts, bytes: bytes ?? base?.bytes, packets: packets ?? base?.packets, lost: lostMax },
+    next: {
+      ts,
+      bytes: bytes ?? base?.bytes,
+      packets: packets ?? base?.packets,
+      lost: lostMax,
+      freezes: freezes ?? base?.freezes,
+    },
   };
 }

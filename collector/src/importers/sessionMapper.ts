@@ -31,7 +31,7 @@ const GUM =
 const API_FAILURE = /^(createOffer|createAnswer|setLocalDescription|setRemoteDescription|addIceCandidate)OnFailure$/;
 
 // Bounds of the ingest API (collector/src/ingest/validate.ts): a value outside is left out, not refused.
-const BOUNDS: Record<keyof RtpMeasure, number> = {
+const BOUNDS: Record<Exclude<keyof RtpMeasure, 'codec' | 'limitation'>, number> = {
   bitrateKbps: 1e7,
   packets: Number.MAX_SAFE_INTEGER,
   packetsLost: Number.MAX_SAFE_INTEGER,
@@ -41,6 +41,7 @@ const BOUNDS: Record<keyof RtpMeasure, number> = {
   frameRate: 1000,
   width: 100000,
   height: 100000,
+  freezes: 100000,
 };
 
 function errorText(value: unknown): { code: string; message?: string } {
@@ -73,17 +74,23 @@ export class SessionMapper {
   peerConnections = 0;
   /** Peer connections whose trace has connectionState changes (browsers before them only had ICE states). */
   readonly withConnectionState = new Set<string>();
+  /** Stats snapshots read, those holding RTP stream reports, and a few of the report types seen. */
+  readonly statsSeen = { snapshots: 0, withRtp: 0, types: new Set<string>() };
+  /** Peer connection of each outbound SSRC that carried media: a loopback call receives it on another one. */
+  readonly sentSsrcs = new Map<string, string>();
 
   /**
-   * `knownConnectionState`: when given (learnt by a first pass), a peer connection outside it
-   * never reports connectionState, so its ICE connection state stands in for it.
+   * `learnt` (by a first pass over the same dump): a peer connection outside its
+   * `connectionState` set never reports connectionState, so its ICE connection state stands in
+   * for it; an inbound SSRC in `sentSsrcs` is the dump's own outbound stream received on another
+   * peer connection (a loopback call), so it subscribes to that stream.
    */
   constructor(
     private readonly sessionId: string,
     private readonly clientId: string,
     private readonly client: ClientInfo,
     private readonly emit: (r: IngestRecord) => void,
-    private readonly knownConnectionState?: ReadonlySet<string>
+    private readonly learnt?: { connectionState: ReadonlySet<string>; sentSsrcs: ReadonlyMap<string, string> }
   ) {}
 
   // Zero-padded: records of one instant sort by id (the store's tie-break) in the dump's order.
@@ -123,7 +130,7 @@ export class SessionMapper {
 
   feed(e: TraceEntry): void {
     if (e.kind === 'stats') {
-      this.stats(this.pc(e.pc, e.ts), e.stats, e.ts);
+      this.stats(e.pc, this.pc(e.pc, e.ts), e.stats, e.ts);
       return;
     }
     const gum = GUM.exec(e.method);
@@ -142,7 +149,7 @@ export class SessionMapper {
     } else if (method === 'iceconnectionstatechange') {
       const state = stateOf(e.value);
       this.event(e.ts, { action: 'iceStateChange', connectionId: st.connectionId, reason: state });
-      if (this.knownConnectionState && !this.knownConnectionState.has(e.pc)) {
+      if (this.learnt && !this.learnt.connectionState.has(e.pc)) {
         this.connectionState(st, state === 'completed' ? 'connected' : state, e.ts);
       }
     } else if (e.method === 'close') {
@@ -249,13 +256,18 @@ export class SessionMapper {
     }
   }
 
-  private stream(st: PcState, id: string, report: StatsReport, ts: number): StreamState | undefined {
+  /**
+   * The stream (or subscription) of an RTP stats object, created when it first carries media:
+   * a receiver that never got a byte is no subscriber, a simulcast layer never sent is no stream.
+   */
+  private stream(st: PcState, pc: string, id: string, report: StatsReport, ts: number): StreamState | undefined {
     const existing = st.streams.get(id);
     if (existing) {
       return existing;
     }
     const kind = report.kind ?? report.mediaType;
-    if (kind !== 'audio' && kind !== 'video') {
+    const bytes = report.type === 'outbound-rtp' ? report.bytesSent : report.bytesReceived;
+    if ((kind !== 'audio' && kind !== 'video') || typeof bytes !== 'number' || !(bytes > 0)) {
       return undefined;
     }
     const ssrc = String(report.ssrc ?? id);
@@ -263,6 +275,7 @@ export class SessionMapper {
     let s: StreamState;
     if (report.type === 'outbound-rtp') {
       s = { streamId: `${connectionId}/out-${kind}-${ssrc}`, role: 'publisher', media: kind, ended: false };
+      this.sentSsrcs.set(ssrc, pc);
       const stream: StreamInfo = { hasAudio: kind === 'audio', hasVideo: kind === 'video' };
       if (kind === 'video') {
         stream.videoType = report.contentType === 'screenshare' ? 'screen' : 'camera';
@@ -270,43 +283,45 @@ export class SessionMapper {
       this.event(ts, { action: 'publish', variation: 'attempt', connectionId, streamId: s.streamId });
       this.event(ts, { action: 'publish', variation: 'success', connectionId, streamId: s.streamId, stream });
     } else {
+      const loopback = this.learnt?.sentSsrcs.get(ssrc);
+      const own = loopback !== undefined && loopback !== pc;
       s = {
-        streamId: `${connectionId}/in-${kind}-${ssrc}`,
+        streamId: own ? `${this.clientId}/${loopback}/out-${kind}-${ssrc}` : `${connectionId}/in-${kind}-${ssrc}`,
         subscriberId: `${connectionId}/sub-${kind}-${ssrc}`,
         role: 'subscriber',
         media: kind,
         ended: false,
       };
-      this.event(ts, {
-        action: 'subscribe',
-        variation: 'attempt',
-        connectionId,
-        streamId: s.streamId,
-        subscriberId: s.subscriberId,
-      });
-      this.event(ts, {
-        action: 'subscribe',
-        variation: 'success',
-        connectionId,
-        streamId: s.streamId,
-        subscriberId: s.subscriberId,
-      });
+      const subscription = { connectionId, streamId: s.streamId, subscriberId: s.subscriberId };
+      this.event(ts, { action: 'subscribe', variation: 'attempt', ...subscription });
+      // A stream published outside the dump: what it carries tells how many others took part.
+      const stream: StreamInfo | undefined = own
+        ? undefined
+        : { hasAudio: kind === 'audio', hasVideo: kind === 'video' };
+      this.event(ts, { action: 'subscribe', variation: 'success', ...subscription, ...(stream ? { stream } : {}) });
     }
     st.streams.set(id, s);
     return s;
   }
 
-  private stats(st: PcState, stats: Map<string, StatsReport>, lineTs: number): void {
+  private stats(pc: string, st: PcState, stats: Map<string, StatsReport>, lineTs: number): void {
+    this.statsSeen.snapshots++;
+    let rtp = false;
     for (const [id, report] of stats) {
       if (report.type !== 'outbound-rtp' && report.type !== 'inbound-rtp') {
+        if (typeof report.type === 'string' && this.statsSeen.types.size < 8) {
+          this.statsSeen.types.add(report.type);
+        }
         continue;
       }
+      rtp = true;
       const ts = typeof report.timestamp === 'number' && report.timestamp > 946684800000 ? report.timestamp : lineTs;
       const prev = st.baselines.get(id);
       if (prev && prev.ts === ts) {
         continue; // the same report again: nothing new was measured
       }
-      const s = this.stream(st, id, report, ts);
+      // Until it carries media there is no stream and no baseline: its first sample counts from zero.
+      const s = this.stream(st, pc, id, report, ts);
       if (!s) {
         continue;
       }
@@ -326,12 +341,22 @@ export class SessionMapper {
       if (s.subscriberId) {
         sample.subscriberId = s.subscriberId;
       }
-      for (const [key, value] of Object.entries(measure) as Array<[keyof RtpMeasure, number]>) {
+      const { codec, limitation, ...numbers } = measure;
+      for (const [key, value] of Object.entries(numbers) as Array<[keyof typeof BOUNDS, number]>) {
         if (value >= 0 && value <= BOUNDS[key]) {
           sample[key] = value;
         }
       }
+      if (codec) {
+        sample.codec = codec;
+      }
+      if (limitation) {
+        sample.limitation = limitation;
+      }
       this.emit(sample);
+    }
+    if (rtp) {
+      this.statsSeen.withRtp++;
     }
   }
 }

@@ -25,6 +25,21 @@ export interface DumpProfile {
   /** Chromium's rtcstats dump has no user agent string, only userAgentData brands. */
   brands?: Array<{ brand: string; version: string }>;
   platform?: string;
+  /** Lines the reader skipped because they are not trace entries (client annotations such as jitsi's `e2eRtt`). */
+  skipped?: { lines: number; first: string };
+  /** What the reader noticed that the user should know (peer connections that may be missing...). */
+  warnings?: string[];
+}
+
+/** Records a skipped line in the profile: how many, and which was the first. */
+export function noteSkipped(profile: DumpProfile, where: string): void {
+  profile.skipped = { lines: (profile.skipped?.lines ?? 0) + 1, first: profile.skipped?.first ?? where };
+}
+
+export function noteWarning(profile: DumpProfile, warning: string): void {
+  if (!profile.warnings?.includes(warning)) {
+    profile.warnings = [...(profile.warnings ?? []), warning];
+  }
 }
 
 export type DumpFormat = 'rtcstats' | 'rtcstats-v3' | 'webrtc-internals';

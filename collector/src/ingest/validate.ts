@@ -1,6 +1,6 @@
 import { INGEST_SOURCES, Limits, ownEntry } from '@model';
 import { invalidField } from '../errors';
-import { ACTIONS, type IngestRecord } from '../model/records';
+import { ACTIONS, QUALITY_LIMITATIONS, type IngestRecord } from '../model/records';
 import { findUnstorable, unstorableText } from '../model/storable';
 
 /** A rejected batch: which record, which field, and why (a 400 with `index` and `field`). */
@@ -118,6 +118,9 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       width: int(0, 100000),
       height: int(0, 100000),
       source: oneOf(INGEST_SOURCES),
+      codec: str(64),
+      limitation: oneOf(QUALITY_LIMITATIONS),
+      freezes: num(0, 100000),
     },
   },
 };

@@ -25,14 +25,14 @@ const insertEvents = (table: string) => `
 const insertQuality = (table: string) => `
   INSERT INTO ${table} (project, session_id, id, ts, received_at, client_id, connection_id,
     stream_id, subscriber_id, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms,
-    jitter_ms, frame_rate, width, height, source)
+    jitter_ms, frame_rate, width, height, source, codec, limitation, freezes)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.client_id, r.connection_id, r.stream_id,
     r.subscriber_id, r.role, r.media, r.bitrate_kbps, r.packets, r.packets_lost, r.loss_pct,
-    r.rtt_ms, r.jitter_ms, r.frame_rate, r.width, r.height, r.source
+    r.rtt_ms, r.jitter_ms, r.frame_rate, r.width, r.height, r.source, r.codec, r.limitation, r.freezes
   FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, client_id text,
     connection_id text, stream_id text, subscriber_id text, role text, media text,
     bitrate_kbps float8, packets float8, packets_lost float8, loss_pct float8, rtt_ms float8,
-    jitter_ms float8, frame_rate float8, width int, height int, source smallint)
+    jitter_ms float8, frame_rate float8, width int, height int, source smallint, codec text, limitation text, freezes float8)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
@@ -98,6 +98,9 @@ function qualityRow(s: QualitySampleRecord, source: RecordSource) {
     width: s.width ?? null,
     height: s.height ?? null,
     source: sourceCode(s.source ?? source),
+    codec: s.codec ?? null,
+    limitation: s.limitation ?? null,
+    freezes: s.freezes ?? null,
   };
 }
 

@@ -123,6 +123,15 @@ export interface QualitySampleRecord {
   width?: number;
   height?: number;
   source?: RecordSource;
+  /** Codec name as the browser reports it ("VP8", "H264", "opus"...), without the media type. */
+  codec?: string;
+  /** Video senders: why the encoder lowered resolution or frame rate (`qualityLimitationReason`). */
+  limitation?: QualityLimitation;
+  /** Video receivers: freezes that began in this sample's interval (delta of `freezeCount`). */
+  freezes?: number;
 }
+
+export const QUALITY_LIMITATIONS = ['none', 'cpu', 'bandwidth', 'other'] as const;
+export type QualityLimitation = (typeof QUALITY_LIMITATIONS)[number];
 
 export type IngestRecord = EventRecord | QualitySampleRecord;

@@ -1,5 +1,5 @@
 import { classifyCallType, FAILURE_ACTIONS, isErrorEvent, isOneOf, type CallType, type FailureAction } from '@model';
-import type { Action, Variation } from './records';
+import type { Action, StreamInfo, Variation } from './records';
 
 /** An event as the store returns it (snake case columns mapped to the record's names). */
 export interface StoredEvent {
@@ -16,6 +16,8 @@ export interface StoredEvent {
   reason: string | null;
   /** Where the event came from (src/model/sources.ts). */
   source: string;
+  /** On publish, and on subscribes to streams published outside the recording: what it carries. */
+  stream?: StreamInfo | null;
 }
 
 export interface ActionCounts {
@@ -33,7 +35,12 @@ export interface ActionStats extends ActionCounts {
 export interface ParticipationCounts {
   start: number;
   end: number;
+  /** Users who took part: those recorded, plus the publishers of streams received from outside the recording. */
   users: number;
+  /** Users whose own telemetry was recorded (a successful connect). */
+  recordedUsers: number;
+  /** Publishers seen only through the streams the recorded users received. */
+  remotePublishers: number;
   connections: number;
   publishers: number;
   streams: number;
@@ -73,6 +80,23 @@ export function withoutRepeatedSuccesses<T extends SuccessFields>(events: T[]): 
   });
 }
 
+/**
+ * How many people published the streams received from outside the recording (an imported dump
+ * is one browser's view of the call). A dump's streams carry audio or video, not both, so each
+ * remote publisher is one audio and one video stream at most: the larger of the two counts.
+ */
+export function remotePublisherCount(streams: Iterable<StreamInfo | null | undefined>): number {
+  let audio = 0;
+  let video = 0;
+  for (const s of streams) {
+    // A stream that does not say what it carries is one publisher's (OpenTok's streams carry both).
+    const unknown = s?.hasAudio === undefined && s?.hasVideo === undefined;
+    audio += unknown || s?.hasAudio ? 1 : 0;
+    video += unknown || s?.hasVideo ? 1 : 0;
+  }
+  return Math.max(audio, video);
+}
+
 /** Counts of a set of events (a session or one of its meetings); see docs/collector.md. */
 export function statsOf(all: StoredEvent[]): SessionStats {
   const events = withoutRepeatedSuccesses(all);
@@ -81,6 +105,7 @@ export function statsOf(all: StoredEvent[]): SessionStats {
   const publishers = new Set<string>();
   const streams = new Set<string>();
   const subscribers = new Set<string>();
+  const received = new Map<string, StreamInfo | null | undefined>();
   const actions = Object.fromEntries(
     FAILURE_ACTIONS.map((a) => [a, { attempts: 0, successes: 0, failures: 0, failureRate: 0 }])
   ) as Record<FailureAction, ActionStats>;
@@ -122,22 +147,29 @@ export function statsOf(all: StoredEvent[]): SessionStats {
       }
     } else if (e.action === 'subscribe' && e.subscriberId) {
       subscribers.add(e.subscriberId);
+      if (e.streamId && !received.has(e.streamId)) {
+        received.set(e.streamId, e.stream);
+      }
     }
   }
+  const remote = [...received].filter(([id]) => !streams.has(id));
+  const remotePublishers = remotePublisherCount(remote.map(([, info]) => info));
   for (const a of Object.values(actions)) {
     a.failureRate = a.attempts > 0 ? a.failures / a.attempts : 0;
   }
   return {
     start: events.length ? start : 0,
     end: events.length ? end : 0,
-    users: users.size,
+    users: users.size + remotePublishers,
+    recordedUsers: users.size,
+    remotePublishers,
     connections: connections.size,
-    publishers: publishers.size,
-    streams: streams.size,
+    publishers: publishers.size + remotePublishers,
+    streams: streams.size + remote.length,
     subscribers: subscribers.size,
     errors,
     reconnects,
-    callType: classifyCallType(users.size, publishers.size),
+    callType: classifyCallType(users.size + remotePublishers, publishers.size + remotePublishers),
     actions,
   };
 }

@@ -13,12 +13,17 @@ import type { Store } from '../store/store';
 import { listProjects } from '../store/projects';
 import { buildContext, type QueryContext } from './context';
 import { annotationsQuery } from './annotations';
+import { attributionQuery } from './attribution';
+import { baselineQuery } from './baseline';
 import { errorsQuery, failureRatesQuery } from './errors';
 import { eventsQuery } from './events';
 import { fleetQuery } from './fleet';
+import { issuesQuery } from './issues';
 import { largeSessionQuery } from './largeSession';
 import { meetingsQuery } from './meetings';
 import { qualityQuery } from './quality';
+import { reproQuery } from './repro';
+import { scoresQuery } from './scores';
 import { sessionsQuery } from './sessions';
 import { summaryQuery } from './summary';
 import { usersQuery } from './users';
@@ -41,6 +46,11 @@ const HANDLERS: Record<QueryType, Handler> = {
   fleet: fleetQuery,
   annotations: annotationsQuery,
   variables: variablesQuery,
+  issues: issuesQuery,
+  attribution: attributionQuery,
+  scores: scoresQuery,
+  baseline: baselineQuery,
+  repro: reproQuery,
 };
 
 async function runOne(

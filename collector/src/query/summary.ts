@@ -1,8 +1,9 @@
-import { Thresholds, type DataFrameJSON } from '@model';
+import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
-import { statsOf } from '../model/sessionStats';
+import { statsOf, type SessionStats } from '../model/sessionStats';
 import type { QueryContext } from './context';
 import { endpointOf, type ClientColumns } from './shared/endpoint';
+import { sessionIssues } from './issueData';
 import { scopedSession } from './shared/scope';
 
 type UserRow = ClientColumns & { client_id: string };
@@ -16,10 +17,21 @@ function breakdown(values: string[]): Array<[string, number]> {
 }
 
 /**
+ * Whether every participant's telemetry is in: an imported dump is one browser's view of the
+ * call, so the others are known only from the streams it received.
+ */
+export function recordingNote(s: Pick<SessionStats, 'recordedUsers' | 'remotePublishers'>): string {
+  if (s.remotePublishers === 0) {
+    return 'complete';
+  }
+  return s.recordedUsers === 1 ? 'recorded from one participant' : `recorded from ${s.recordedUsers} participants`;
+}
+
+/**
  * I3: call type; users, connections, streams, subscribers, SIP users; streamed minutes (sum of
- * publisher stream durations); issues (failures, reconnects, and streams whose average quality
- * breaks a threshold); SDKs and endpoints with users per each; the sources the session's
- * records came from. A connection or stream reported by several sources counts once.
+ * publisher stream durations); issues (B2 issue tags, query/issueData.ts); SDKs and endpoints
+ * with users per each; the sources the session's records came from. A connection or stream
+ * reported by several sources counts once.
  */
 export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   const { data, events } = await scopedSession(ctx, false);
@@ -46,23 +58,7 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     }
   }
   const streamedMinutes = [...streamSpans.values()].reduce((sum, x) => sum + (x.end - x.start) / 60000, 0);
-  const poor = await ctx.store.query<{ n: number }>(
-    `SELECT count(*)::float8 AS n FROM (
-       SELECT stream_id, media, avg(loss_pct) AS loss, avg(rtt_ms) AS rtt, avg(bitrate_kbps) AS kbps
-       FROM all_quality_samples WHERE project = $1 AND session_id = $2 AND ts >= $3::bigint AND ts <= $4::bigint
-       GROUP BY stream_id, media) q
-     WHERE loss > $5 OR rtt > $6 OR (media = 'video' AND kbps < $7) OR (media = 'audio' AND kbps < $8)`,
-    [
-      data.project,
-      data.sessionId,
-      Math.max(ctx.from, s.start),
-      Math.min(ctx.to, s.end),
-      Thresholds.lossBadPct,
-      Thresholds.latencyHighMs,
-      Thresholds.videoBitrateLowKbps,
-      Thresholds.audioBitrateLowKbps,
-    ]
-  );
+  const issues = (await sessionIssues(ctx, data.project, data.sessionId, events)).length;
   const sdks = breakdown(users.map((u) => u.sdk ?? 'unknown'));
   const endpoints = breakdown(users.map(endpointOf));
   const one = <T>(v: T) => [v];
@@ -74,6 +70,8 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
         { name: 'end', kind: 'time', values: one(s.end) },
         { name: 'meetings', kind: 'number', values: one(ctx.query.meetingId ? 1 : data.meetings.length) },
         { name: 'users', kind: 'number', values: one(s.users) },
+        { name: 'recordedUsers', kind: 'number', values: one(s.recordedUsers) },
+        { name: 'recording', kind: 'string', values: one(recordingNote(s)) },
         { name: 'connections', kind: 'number', values: one(s.connections) },
         { name: 'publishers', kind: 'number', values: one(s.publishers) },
         { name: 'streams', kind: 'number', values: one(s.streams) },
@@ -87,7 +85,7 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
         },
         { name: 'errors', kind: 'number', values: one(s.errors) },
         { name: 'reconnects', kind: 'number', values: one(s.reconnects) },
-        { name: 'issues', kind: 'number', values: one(s.errors + s.reconnects + poor[0].n) },
+        { name: 'issues', kind: 'number', values: one(issues) },
         { name: 'sdks', kind: 'number', values: one(sdks.length) },
         { name: 'endpoints', kind: 'number', values: one(endpoints.length) },
         { name: 'sources', kind: 'string', values: one([...new Set(events.map((e) => e.source))].sort().join(', ')) },

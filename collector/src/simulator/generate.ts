@@ -1,7 +1,8 @@
 import { classifyCallType, type FailureAction } from '@model';
 import type { Action, ClientInfo, EventRecord, IngestRecord, QualitySampleRecord, Variation } from '../model/records';
+import { hits, injection, plannedWindows } from './degradations';
+import type { DegradationWindow, DegradedSide, MeetingTruth, SessionTruth, Shape } from './manifest';
 import type { ActionCounts } from '../model/sessionStats';
-import type { DegradationWindow, MeetingTruth, SessionTruth, Shape } from './manifest';
 import { DISCONNECT_REASONS, FAILURES, sipClient, webOrNativeClient } from './profiles';
 import { Random } from './random';
 
@@ -24,6 +25,11 @@ export interface SessionSpec {
   sampleIntervalMs: number;
   /** Probability scale for failures, reconnects, drops and degradations (0 = a clean call). */
   trouble: number;
+  /**
+   * Degradations to inject in each meeting, one per side listed, in slots that never overlap
+   * (the B2 / B3 ground truth); with it, no random degradation is added.
+   */
+  inject?: DegradedSide[];
 }
 
 export interface GeneratedSession {
@@ -216,24 +222,58 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
       }
     }
 
-    // Degradation windows on a few streams, at known times and magnitudes.
-    const windows: DegradationWindow[] = [];
-    for (const s of streams) {
-      if (s.end - s.start >= 5 * MINUTE && r.chance(0.15 * spec.trouble)) {
-        const start = Math.round(r.between(s.start + MINUTE, s.end - 4 * MINUTE));
-        const end = start + r.int(2, 3) * MINUTE;
-        const metric = s.audioOnly
-          ? r.pick(['lossPct', 'rttMs'] as const)
-          : r.pick(['lossPct', 'rttMs', 'bitrateKbps'] as const);
-        const value =
-          metric === 'lossPct'
-            ? Math.round(r.between(6, 15) * 10) / 10
-            : metric === 'rttMs'
-              ? r.int(400, 900)
-              : r.int(70, 120);
-        const media: Array<'audio' | 'video'> =
-          metric === 'bitrateKbps' ? ['video'] : s.audioOnly ? ['audio'] : ['audio', 'video'];
-        windows.push({ streamId: s.streamId, start, end, metric, media, value });
+    // Degradation windows at known times and magnitudes: asked for, or on a few streams, and in
+    // routed calls on a few downlinks and now and then on the media server.
+    const subscriberConnections = participants.flatMap((p) =>
+      p.stints.map((stint) => ({
+        connectionId: stint.connectionId,
+        from: stint.start,
+        to: stint.end,
+        streams: streams.filter(
+          (x) => x.owner !== p && Math.min(stint.end, x.end) - Math.max(stint.start, x.start) > 20 * SECOND
+        ).length,
+      }))
+    );
+    let windows: DegradationWindow[] = [];
+    if (spec.inject) {
+      windows = plannedWindows(r, spec.inject, {
+        meeting: m,
+        streams: streams.map((x) => ({ streamId: x.streamId, audioOnly: x.audioOnly, start: x.start, end: x.end })),
+        subscribers: subscriberConnections,
+        start: meetingStart,
+        end: meetingEnd,
+      });
+    } else {
+      const slot = (from: number, to: number) => {
+        const start = Math.round(r.between(from + MINUTE, to - 4 * MINUTE));
+        return { start, end: start + r.int(2, 3) * MINUTE };
+      };
+      for (const x of streams) {
+        if (x.end - x.start >= 5 * MINUTE && r.chance(0.15 * spec.trouble)) {
+          windows.push({
+            side: 'publisher',
+            streamId: x.streamId,
+            meeting: m,
+            ...slot(x.start, x.end),
+            ...injection(r, x.audioOnly),
+          });
+        }
+      }
+      if (spec.shape === 'multiparty' || spec.shape === 'broadcast') {
+        for (const c of subscriberConnections) {
+          if (c.to - c.from >= 5 * MINUTE && c.streams >= 2 && r.chance(0.05 * spec.trouble)) {
+            windows.push({
+              side: 'subscriber',
+              connectionId: c.connectionId,
+              meeting: m,
+              ...slot(c.from, c.to),
+              ...injection(r, false),
+            });
+          }
+        }
+        if (meetingEnd - meetingStart >= 6 * MINUTE && r.chance(0.05 * spec.trouble)) {
+          windows.push({ side: 'server', meeting: m, ...slot(meetingStart, meetingEnd), ...injection(r, false) });
+        }
       }
     }
     truth.degradations.push(...windows);
@@ -254,9 +294,7 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
         const rtt = sr.between(base.rtt[0], base.rtt[1]);
         const first = Math.ceil(from / spec.sampleIntervalMs) * spec.sampleIntervalMs;
         for (let ts = first; ts <= to; ts += spec.sampleIntervalMs) {
-          const w = windows.find(
-            (x) => x.streamId === s.streamId && ts >= x.start && ts < x.end && x.media.includes(media)
-          );
+          const w = windows.find((x) => hits(x, { ts, media, role, streamId: s.streamId, connectionId }));
           let kbps = Math.max(1, sr.normal(bitrate, bitrate * 0.06));
           let loss = Math.max(0, sr.normal(base.loss, base.loss / 2));
           let rttMs = Math.max(1, sr.normal(rtt, rtt * 0.08));
@@ -293,6 +331,13 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
             sample.frameRate = sr.int(BASE.video.fps[0], BASE.video.fps[1]);
             sample.width = 1280;
             sample.height = 720;
+            sample.codec = 'VP8';
+            if (role === 'publisher') {
+              // A publisher whose own uplink lost bandwidth says so (qualityLimitationReason).
+              sample.limitation = w?.side === 'publisher' && w.metric === 'bitrateKbps' ? 'bandwidth' : 'none';
+            }
+          } else {
+            sample.codec = 'opus';
           }
           samples.push(sample);
         }
@@ -375,6 +420,9 @@ export function generateSession(spec: SessionSpec, seed: number): GeneratedSessi
       start: Math.min(...meetingTimes),
       end: Math.max(...meetingTimes),
       users: meetingUsers.size,
+      // The simulator records every participant.
+      recordedUsers: meetingUsers.size,
+      remotePublishers: 0,
       connections: meetingConnections,
       publishers: meetingPublishers.size,
       streams: streams.length,

@@ -4,8 +4,22 @@ import type { ActionCounts, ParticipationCounts } from '../model/sessionStats';
 
 export type Shape = 'one-to-one' | 'multiparty' | 'broadcast' | 'one-to-zero';
 
+/**
+ * Which side degraded (B3): the publisher's uplink (its stream, as the publisher sends it and as
+ * every subscriber receives it), the media server (every stream it forwards, to every
+ * subscriber), or one subscriber's downlink (every stream that subscriber receives).
+ */
+export type DegradedSide = 'publisher' | 'server' | 'subscriber';
+export const DEGRADED_SIDES: DegradedSide[] = ['publisher', 'server', 'subscriber'];
+
 export interface DegradationWindow {
-  streamId: string;
+  side: DegradedSide;
+  /** side publisher: the stream whose publisher's uplink degraded. */
+  streamId?: string;
+  /** side subscriber: the connection whose downlink degraded. */
+  connectionId?: string;
+  /** side server: the meeting (index in `meetings`) whose media server degraded. */
+  meeting: number;
   start: number;
   end: number;
   metric: 'lossPct' | 'rttMs' | 'bitrateKbps';

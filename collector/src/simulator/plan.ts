@@ -63,3 +63,29 @@ export function planBackfill(o: PlanOptions): SessionSpec[] {
   }
   return specs;
 }
+
+/**
+ * Routed multiparty calls of 4-6 users, 16 minutes each, every one with a degradation of each
+ * side (publisher uplink, media server, one subscriber's downlink) at known, separate times:
+ * the cases the issue (B2) and attribution (B3) tests and the diagnosis bench check.
+ */
+export function planInjected(o: {
+  seed: number;
+  sessions: number;
+  start: number;
+  sampleIntervalMs: number;
+}): SessionSpec[] {
+  const r = new Random(o.seed);
+  return Array.from({ length: o.sessions }, (_, i) => ({
+    sessionId: `injected-${o.seed}-${i}-${r.token(8)}`,
+    shape: 'multiparty' as const,
+    start: o.start + i * 20 * MINUTE,
+    meetings: 1,
+    reuseGapMs: 0,
+    minutes: 16,
+    users: r.int(4, 6),
+    sampleIntervalMs: o.sampleIntervalMs,
+    trouble: 1,
+    inject: r.chance(0.5) ? ['publisher', 'server', 'subscriber'] : ['subscriber', 'publisher', 'server'],
+  }));
+}

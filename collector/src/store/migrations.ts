@@ -122,6 +122,17 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
       CREATE OR REPLACE VIEW all_quality_samples AS SELECT * FROM quality_samples UNION ALL SELECT * FROM saved_quality_samples
     `,
   },
+  {
+    version: 5,
+    name: 'quality samples: codec, quality limitation reason, freezes (issue tags and scores)',
+    // Added last and in the same order to the samples and their kept copies, so `SELECT *` of
+    // both keeps one column order (the view, and the purge's copy of a partition).
+    sql: `
+      ALTER TABLE quality_samples ADD COLUMN codec text, ADD COLUMN limitation text, ADD COLUMN freezes double precision;
+      ALTER TABLE saved_quality_samples ADD COLUMN codec text, ADD COLUMN limitation text, ADD COLUMN freezes double precision;
+      CREATE OR REPLACE VIEW all_quality_samples AS SELECT * FROM quality_samples UNION ALL SELECT * FROM saved_quality_samples
+    `,
+  },
 ];
 
 export async function migrate(store: Store): Promise<number[]> {

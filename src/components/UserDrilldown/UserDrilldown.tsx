@@ -6,6 +6,8 @@ import { getTableStyles } from '../Table/tableStyles';
 import { frameNamed, frameRows, num, str, type Row } from '../../dataAccess/frames';
 import { formatDuration, formatTime } from '../format';
 import { TableHead } from '../Table/TableHead';
+import { ScoreBadges } from '../Scores/ScoreBadges';
+import type { ScoreIndex } from '../Scores/scoreIndex';
 
 /** Users listed before "Show more": large sessions have thousands, and the heatmap shows them all. */
 const PAGE_SIZE = 100;
@@ -13,7 +15,7 @@ const PAGE_SIZE = 100;
 const location = (u: Row) => [str(u.city), str(u.country)].filter(Boolean).join(', ');
 const system = (u: Row) => [str(u.endpoint), str(u.os), str(u.device)].filter(Boolean).join(' · ');
 
-function Subscribers({ rows }: { rows: Row[] }) {
+function Subscribers({ rows, scores }: { rows: Row[]; scores?: ScoreIndex }) {
   const t = useStyles2(getTableStyles);
   if (rows.length === 0) {
     return <p>Nobody subscribed to this stream.</p>;
@@ -21,7 +23,9 @@ function Subscribers({ rows }: { rows: Row[] }) {
   return (
     <table className={t.table} data-testid={testIds.inspector.subscribers}>
       <caption>Subscribers</caption>
-      <TableHead columns={['Subscriber user', 'Connection', 'Start', 'Result']} />
+      <TableHead
+        columns={['Subscriber user', 'Connection', 'Start', 'Result', ...(scores ? ['Quality received'] : [])]}
+      />
       <tbody>
         {rows.map((s) => (
           <tr key={str(s.subscriberId)}>
@@ -35,6 +39,11 @@ function Subscribers({ rows }: { rows: Row[] }) {
                 <Badge color="red" text={`failed ${str(s.code)}`} />
               )}
             </td>
+            {scores && (
+              <td>
+                <ScoreBadges scores={scores.received(str(s.subscriberId))} />
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
@@ -42,7 +51,7 @@ function Subscribers({ rows }: { rows: Row[] }) {
   );
 }
 
-function Streams({ streams, subscribers }: { streams: Row[]; subscribers: Row[] }) {
+function Streams({ streams, subscribers, scores }: { streams: Row[]; subscribers: Row[]; scores?: ScoreIndex }) {
   const t = useStyles2(getTableStyles);
   if (streams.length === 0) {
     return <p>This connection published no stream.</p>;
@@ -50,7 +59,9 @@ function Streams({ streams, subscribers }: { streams: Row[]; subscribers: Row[] 
   return (
     <table className={t.table} data-testid={testIds.inspector.streams}>
       <caption>Streams published</caption>
-      <TableHead columns={['Stream', 'Video type', 'Start', 'End', 'End reason', 'Sources']} />
+      <TableHead
+        columns={['Stream', 'Video type', 'Start', 'End', 'End reason', 'Sources', ...(scores ? ['Quality sent'] : [])]}
+      />
       <tbody>
         {streams.map((s) => (
           <React.Fragment key={str(s.streamId)}>
@@ -61,10 +72,15 @@ function Streams({ streams, subscribers }: { streams: Row[]; subscribers: Row[] 
               <td>{formatTime(num(s.end))}</td>
               <td>{str(s.reason)}</td>
               <td>{str(s.sources)}</td>
+              {scores && (
+                <td>
+                  <ScoreBadges scores={scores.sent(str(s.streamId))} />
+                </td>
+              )}
             </tr>
             <tr>
-              <td colSpan={6} className={t.nested}>
-                <Subscribers rows={subscribers.filter((x) => x.streamId === s.streamId)} />
+              <td colSpan={scores ? 7 : 6} className={t.nested}>
+                <Subscribers rows={subscribers.filter((x) => x.streamId === s.streamId)} scores={scores} />
               </td>
             </tr>
           </React.Fragment>
@@ -74,7 +90,7 @@ function Streams({ streams, subscribers }: { streams: Row[]; subscribers: Row[] 
   );
 }
 
-function Connections({ userId, frames }: { userId: string; frames: DataFrame[] }) {
+function Connections({ userId, frames, scores }: { userId: string; frames: DataFrame[]; scores?: ScoreIndex }) {
   const t = useStyles2(getTableStyles);
   const connections = frameRows(frameNamed(frames, 'connections')).filter((c) => c.userId === userId);
   const streams = frameRows(frameNamed(frames, 'streams'));
@@ -96,7 +112,11 @@ function Connections({ userId, frames }: { userId: string; frames: DataFrame[] }
             </tr>
             <tr>
               <td colSpan={6} className={t.nested}>
-                <Streams streams={streams.filter((s) => s.connectionId === c.connectionId)} subscribers={subscribers} />
+                <Streams
+                  streams={streams.filter((s) => s.connectionId === c.connectionId)}
+                  subscribers={subscribers}
+                  scores={scores}
+                />
               </td>
             </tr>
           </React.Fragment>
@@ -109,9 +129,18 @@ function Connections({ userId, frames }: { userId: string; frames: DataFrame[] }
 /**
  * I4: users with location, system, SDK, errors and the sources that reported them; each expands
  * to its connections, the streams each published and, per stream, who subscribed and whether it
- * worked.
+ * worked. With `scores` (B1), a quality column: what each user received, each stream sent, each
+ * subscriber received.
  */
-export function UserDrilldown({ frames, expandAll = false }: { frames: DataFrame[]; expandAll?: boolean }) {
+export function UserDrilldown({
+  frames,
+  expandAll = false,
+  scores,
+}: {
+  frames: DataFrame[];
+  expandAll?: boolean;
+  scores?: ScoreIndex;
+}) {
   const t = useStyles2(getTableStyles);
   const users = frameRows(frameNamed(frames, 'users'));
   const [open, setOpen] = useState<Set<string>>(() => new Set(expandAll ? users.map((u) => str(u.userId)) : []));
@@ -135,6 +164,7 @@ export function UserDrilldown({ frames, expandAll = false }: { frames: DataFrame
             'Connections',
             'Errors',
             'Sources',
+            ...(scores ? ['Quality received'] : []),
           ]}
         />
         <tbody>
@@ -159,11 +189,16 @@ export function UserDrilldown({ frames, expandAll = false }: { frames: DataFrame
                   <td>{num(u.connections)}</td>
                   <td>{num(u.errors) > 0 ? <Badge color="red" text={String(num(u.errors))} /> : 0}</td>
                   <td>{str(u.sources)}</td>
+                  {scores && (
+                    <td>
+                      <ScoreBadges scores={scores.user(id)} />
+                    </td>
+                  )}
                 </tr>
                 {isOpen && (
                   <tr>
-                    <td colSpan={8} className={t.nested}>
-                      <Connections userId={id} frames={frames} />
+                    <td colSpan={scores ? 9 : 8} className={t.nested}>
+                      <Connections userId={id} frames={frames} scores={scores} />
                     </td>
                   </tr>
                 )}

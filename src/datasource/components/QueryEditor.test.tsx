@@ -41,6 +41,11 @@ describe('QueryEditor', () => {
       'Large session',
       'Fleet',
       'Annotations',
+      'Issues',
+      'Scores',
+      'Baseline',
+      'Reproduction kit',
+      'Who degraded whom',
       'Variable values',
     ]) {
       expect(screen.getAllByText(label).length).toBeGreaterThan(0);

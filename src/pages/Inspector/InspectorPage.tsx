@@ -14,6 +14,7 @@ import { rememberSession } from '../../state/recentSessions';
 import { useDataSource } from '../../dataAccess/useDataSource';
 import { useQueries } from '../../dataAccess/useQueries';
 import type { SessionDataSource } from '../../datasource/datasource';
+import { DiagnosisModule } from './DiagnosisModule';
 import { ErrorsModule } from './ErrorsModule';
 import { EventsModule } from './EventsModule';
 import { LargeSessionModule } from './LargeSessionModule';
@@ -24,6 +25,8 @@ import { inspectedRange, lookupWindow, meetingsOf } from './sessionRange';
 import { SummaryModule } from './SummaryModule';
 import { USERS_HEADING_ID, UserSidebar } from './UserSidebar';
 import { UsersModule } from './UsersModule';
+
+const SCORE_BUCKETS = 24;
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   const s = useStyles2(getStyles);
@@ -68,6 +71,8 @@ function Inspector({ ds, sessionId }: { ds: SessionDataSource; sessionId: string
       ]
     : [];
   const page = useQueries(ds, pageTargets, scope?.range);
+  // The users' and streams' quality column needs each series' mean score, not its detail over time.
+  const scores = useQueries(ds, scope ? [scopedQuery(scope, 'scores', 'scores')] : [], scope?.range, SCORE_BUCKETS);
 
   useEffect(() => {
     rememberSession(sessionId, state.project);
@@ -162,6 +167,9 @@ function Inspector({ ds, sessionId }: { ds: SessionDataSource; sessionId: string
             {(frames) => <SummaryModule frames={frames} />}
           </ModuleBody>
         </Section>
+        <Section title="Diagnosis">
+          <DiagnosisModule scope={scope} />
+        </Section>
         {large && (
           <Section title="Large session">
             <LargeSessionModule scope={scope} />
@@ -178,7 +186,7 @@ function Inspector({ ds, sessionId }: { ds: SessionDataSource; sessionId: string
           />
         </Section>
         <Section title="Users">
-          <UsersModule state={page.users} />
+          <UsersModule state={page.users} scores={scores.scores} />
         </Section>
         <Section title="Errors and failure rates">
           <ErrorsModule scope={scope} />

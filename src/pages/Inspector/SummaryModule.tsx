@@ -49,6 +49,7 @@ function Breakdown({ title, frame, keyField }: { title: string; frame: DataFrame
 export function SummaryModule({ frames }: { frames: DataFrame[] }) {
   const s = useStyles2(getStyles);
   const summary = frameRows(frameNamed(frames, 'summary'))[0] ?? {};
+  const recording = str(summary.recording);
   return (
     <div data-testid={testIds.inspector.summary}>
       <dl className={s.grid}>
@@ -59,6 +60,11 @@ export function SummaryModule({ frames }: { frames: DataFrame[] }) {
           </div>
         ))}
       </dl>
+      {recording && recording !== 'complete' && (
+        <p className={s.note} data-testid={testIds.inspector.recording}>
+          {`${recording[0].toUpperCase()}${recording.slice(1)}: the others are counted from the streams received (${num(summary.recordedUsers)} of ${num(summary.users)} users recorded).`}
+        </p>
+      )}
       <div className={s.breakdowns} data-testid={testIds.inspector.breakdowns}>
         <Breakdown title="SDKs" frame={frameNamed(frames, 'sdks')} keyField="sdk" />
         <Breakdown title="Endpoints" frame={frameNamed(frames, 'endpoints')} keyField="endpoint" />
@@ -80,6 +86,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
     borderRadius: theme.shape.radius.default,
     dt: { color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize },
     dd: { margin: 0, fontSize: theme.typography.h4.fontSize },
+  }),
+  note: css({
+    margin: theme.spacing(1, 0, 0),
+    color: theme.colors.text.secondary,
   }),
   breakdowns: css({
     display: 'grid',

@@ -4,10 +4,11 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { UserDrilldown } from '../../components/UserDrilldown/UserDrilldown';
+import { scoreIndex } from '../../components/Scores/scoreIndex';
 import type { ModuleState } from '../../dataAccess/useQueries';
 
-/** I4 in the Inspector: the drilldown over the page's `users` answer. */
-export function UsersModule({ state }: { state: ModuleState }) {
+/** I4 in the Inspector: the drilldown over the page's `users` answer, with the scores (B1) once they arrive. */
+export function UsersModule({ state, scores }: { state: ModuleState; scores?: ModuleState }) {
   const s = useStyles2(getStyles);
   return (
     <ModuleBody
@@ -19,7 +20,7 @@ export function UsersModule({ state }: { state: ModuleState }) {
       {(frames) => (
         // A thousand users scroll inside the module instead of making the page 9,000 px tall.
         <div className={s.scroll} tabIndex={0} role="region" aria-label="Users, scrollable">
-          <UserDrilldown frames={frames} />
+          <UserDrilldown frames={frames} scores={scores?.status === 'done' ? scoreIndex(scores.frames) : undefined} />
         </div>
       )}
     </ModuleBody>

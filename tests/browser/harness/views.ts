@@ -12,6 +12,8 @@ export interface View {
   scanOnly?: string;
   /** Before navigation: give the view its data (a session inspected, a session saved). */
   prepare?: (page: Page, h: Harness) => Promise<void>;
+  /** The screenshot shows this element only (a module of a page shot whole by another view). */
+  shotOf?: string;
 }
 
 /** A session the views save (not the one saved.spec.ts saves and deletes). */
@@ -95,6 +97,17 @@ export const VIEWS: View[] = [
     path: (h) => `/a/rtc-sessioninspector-app/sessions/${h.info.twelveUsers}?project=${h.info.project}`,
     ready: (p) => settled(p, tid(testIds.inspector.eventRow)),
     scanOnly: tid(testIds.inspector.quality),
+  },
+  {
+    // The diagnosis layer (B1-B5) of the same session: baseline, issue tags, who degraded whom, scores.
+    name: 'inspector-diagnosis',
+    path: (h) => `/a/rtc-sessioninspector-app/sessions/${busySession(h).sessionId}?project=${h.info.project}`,
+    ready: async (p) => {
+      await settled(p, tid(testIds.inspector.attributionRow));
+      await expect(p.locator(tid(testIds.inspector.score)).first()).toBeVisible({ timeout: 90_000 });
+    },
+    scanOnly: tid(testIds.inspector.diagnosis),
+    shotOf: tid(testIds.inspector.diagnosis),
   },
   {
     name: 'inspector-large-session',

@@ -26,6 +26,7 @@ interface Row {
   message: string | null;
   reason: string | null;
   source: number;
+  stream: StoredEvent['stream'];
 }
 
 /**
@@ -39,7 +40,7 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
     return undefined;
   }
   const rows = await ctx.store.query<Row>(
-    `SELECT project, id, ts::float8 AS ts, action, variation, client_id, connection_id, stream_id, subscriber_id, code, message, reason, source
+    `SELECT project, id, ts::float8 AS ts, action, variation, client_id, connection_id, stream_id, subscriber_id, code, message, reason, source, stream
      FROM all_events WHERE project = ANY($1::text[]) AND session_id = $2 ORDER BY ts, id`,
     [ctx.projects, sessionId]
   );
@@ -72,6 +73,7 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
     message: r.message,
     reason: r.reason,
     source: sourceName(r.source),
+    stream: r.stream,
     meetingId: meetingAt(meetings, r.ts)?.meetingId ?? 'm1',
   }));
   return { sessionId, project: rows[0].project, meetings, events };

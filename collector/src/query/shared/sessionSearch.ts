@@ -43,7 +43,7 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
     where.add(`session_id LIKE ${where.param(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')}`);
   }
   const rows = await store.query<CountedRow>(
-    `WITH s AS (SELECT project, session_id, min(ts) AS start, max(ts) AS "end",
+    `WITH base AS (SELECT project, session_id, min(ts) AS start, max(ts) AS "end",
        count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
        count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
        count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
@@ -52,12 +52,30 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
        count(*) FILTER (WHERE ${errorEventSql()})::float8 AS errors
      FROM all_events
      WHERE ${where}
-     GROUP BY project, session_id)
-     SELECT s.project, s.session_id AS "sessionId", s.start::float8 AS start, s."end"::float8 AS "end", s.connections,
-       s.users, s.publishers, s.streams, s.subscribers, s.errors, i.imported_at::float8 AS "importedAt"
-     FROM s LEFT JOIN imports i ON i.project = s.project AND i.session_id = s.session_id
-     WHERE (s.start <= ${to}::bigint AND s."end" >= ${from}::bigint) OR i.imported_at BETWEEN ${from}::bigint AND ${to}::bigint
-     ORDER BY greatest(s."end", coalesce(i.imported_at, 0)) DESC, s.session_id`,
+     GROUP BY project, session_id),
+     -- Streams received but published outside the recording (remotePublisherCount in sessionStats.ts).
+     received AS (
+       SELECT project, session_id, stream_id,
+         bool_or(action = 'publish') AS published,
+         bool_or(action = 'subscribe' AND coalesce((stream->>'hasAudio')::boolean, stream->>'hasVideo' IS NULL)) AS audio,
+         bool_or(action = 'subscribe' AND coalesce((stream->>'hasVideo')::boolean, stream->>'hasAudio' IS NULL)) AS video
+       FROM all_events
+       WHERE ${where} AND stream_id IS NOT NULL AND variation = 'success' AND action IN ('publish', 'subscribe')
+       GROUP BY project, session_id, stream_id
+     ),
+     remote AS (
+       SELECT project, session_id, count(*)::float8 AS streams,
+         greatest(count(*) FILTER (WHERE audio), count(*) FILTER (WHERE video))::float8 AS publishers
+       FROM received WHERE NOT published GROUP BY project, session_id
+     )
+     SELECT b.project, b.session_id AS "sessionId", b.start::float8 AS start, b."end"::float8 AS "end", b.connections,
+       b.users + coalesce(r.publishers, 0) AS users, b.publishers + coalesce(r.publishers, 0) AS publishers,
+       b.streams + coalesce(r.streams, 0) AS streams, b.subscribers, b.errors, i.imported_at::float8 AS "importedAt"
+     FROM base b
+     LEFT JOIN remote r ON r.project = b.project AND r.session_id = b.session_id
+     LEFT JOIN imports i ON i.project = b.project AND i.session_id = b.session_id
+     WHERE (b.start <= ${to}::bigint AND b."end" >= ${from}::bigint) OR i.imported_at BETWEEN ${from}::bigint AND ${to}::bigint
+     ORDER BY greatest(b."end", coalesce(i.imported_at, 0)) DESC, b.session_id`,
     where.params
   );
   const saved = new Map(

@@ -1,0 +1,187 @@
+import { Limits, Thresholds, type DataFrameJSON } from '@model';
+import { frame } from '../frames/frame';
+import { audioMosSql } from '../model/emodel';
+import type { QueryContext } from './context';
+import { loadSession } from './shared/sessionData';
+
+/** What a session is compared on: sample values, who measured them, which way is better. */
+interface Metric {
+  id: string;
+  label: string;
+  unit: string;
+  sql: string;
+  where: string;
+  higherIsBetter: boolean;
+}
+
+export const BASELINE_METRICS: Metric[] = [
+  {
+    id: 'videoKbps',
+    label: 'video bitrate',
+    unit: 'kbps',
+    sql: 'x.bitrate_kbps',
+    where: "x.role = 'subscriber' AND x.media = 'video'",
+    higherIsBetter: true,
+  },
+  {
+    id: 'audioMos',
+    label: 'audio MOS',
+    unit: '',
+    sql: audioMosSql('x.loss_pct', 'x.rtt_ms', 'x.jitter_ms'),
+    where: "x.role = 'subscriber' AND x.media = 'audio'",
+    higherIsBetter: true,
+  },
+  {
+    id: 'lossPct',
+    label: 'packet loss',
+    unit: '%',
+    sql: 'x.loss_pct',
+    where: "x.role = 'subscriber'",
+    higherIsBetter: false,
+  },
+  { id: 'rttMs', label: 'round-trip time', unit: 'ms', sql: 'x.rtt_ms', where: 'true', higherIsBetter: false },
+  {
+    id: 'jitterMs',
+    label: 'jitter',
+    unit: 'ms',
+    sql: 'x.jitter_ms',
+    where: "x.role = 'subscriber'",
+    higherIsBetter: false,
+  },
+];
+
+const DAY = 86_400_000;
+/** A cohort needs this many samples of a metric before the sentence compares against it. */
+const MIN_SAMPLES = 30;
+const COHORT = `concat_ws(chr(1), coalesce(u.browser, ''), coalesce(u.browser_version, ''), coalesce(u.sdk, ''), coalesce(u.country, ''))`;
+
+interface Cohort {
+  key: string;
+  browser: string;
+  browserVersion: string;
+  sdk: string;
+  country: string;
+  users: number;
+}
+
+type Stats = Record<string, number | null> & { cohort: string };
+
+function aggregates(percentiles: number[]): string {
+  return BASELINE_METRICS.flatMap((m) => [
+    ...percentiles.map(
+      (p) =>
+        `(percentile_cont(${p}) WITHIN GROUP (ORDER BY ${m.sql}) FILTER (WHERE ${m.where} AND ${m.sql} IS NOT NULL))::float8 AS "${m.id}_p${p * 100}"`
+    ),
+    `count(${m.sql}) FILTER (WHERE ${m.where})::float8 AS "${m.id}_n"`,
+  ]).join(',\n');
+}
+
+export const cohortLabel = (c: Pick<Cohort, 'browser' | 'browserVersion' | 'sdk' | 'country'>) =>
+  `${c.browser ? `${c.browser}${c.browserVersion ? ` ${c.browserVersion}` : ''}` : c.sdk || 'unknown'} users${c.country ? ` in ${c.country}` : ''}`;
+
+const shown = (v: number, unit: string) =>
+  `${v >= 10 ? Math.round(v) : Math.round(v * 100) / 100}${unit === '%' ? ' %' : unit ? ` ${unit}` : ''}`;
+
+/**
+ * B5: the session next to the project's usual for the same browser (and major version), SDK and
+ * country: for each such cohort of the session's users, the session's median of each metric
+ * beside the p50 and p95 of every other session's samples of that cohort over the 7 days that end
+ * with this session, and a sentence for the metric that differs most for the worse ("video
+ * bitrate 40 % below your usual Chrome 131 users in BR").
+ */
+export async function baselineQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
+  const data = await loadSession(ctx);
+  if (!data) {
+    return [];
+  }
+  const end = data.events[data.events.length - 1].ts;
+  const cohorts = (
+    await ctx.store.query<Cohort & { users: number }>(
+      `SELECT ${COHORT} AS key, coalesce(u.browser, '') AS browser, coalesce(u.browser_version, '') AS "browserVersion",
+         coalesce(u.sdk, '') AS sdk, coalesce(u.country, '') AS country, count(*)::float8 AS users
+       FROM users u WHERE u.project = $1 AND u.session_id = $2 GROUP BY 1, 2, 3, 4, 5 ORDER BY users DESC, key`,
+      [data.project, data.sessionId]
+    )
+  ).slice(0, Limits.baselineCohorts);
+  if (cohorts.length === 0) {
+    return [];
+  }
+  const keys = cohorts.map((c) => c.key);
+  const join = `JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id`;
+  const own = await ctx.store.query<Stats>(
+    `SELECT ${COHORT} AS cohort, ${aggregates([0.5])}
+     FROM all_quality_samples x ${join}
+     WHERE x.project = $1 AND x.session_id = $2 AND ${COHORT} = ANY($3::text[]) GROUP BY 1`,
+    [data.project, data.sessionId, keys]
+  );
+  const usual = await ctx.store.query<Stats>(
+    `SELECT ${COHORT} AS cohort, ${aggregates([0.5, 0.95])}
+     FROM all_quality_samples x ${join}
+     WHERE x.project = $1 AND x.session_id <> $2 AND x.ts >= $3::bigint AND x.ts <= $4::bigint AND ${COHORT} = ANY($5::text[])
+     GROUP BY 1`,
+    [data.project, data.sessionId, end - Limits.baselineDays * DAY, end, keys]
+  );
+  const rows = cohorts.flatMap((c) => {
+    const mine = own.find((r) => r.cohort === c.key);
+    const theirs = usual.find((r) => r.cohort === c.key);
+    return BASELINE_METRICS.map((m) => {
+      const session = mine?.[`${m.id}_p50`] ?? null;
+      const p50 = theirs?.[`${m.id}_p50`] ?? null;
+      const samples = theirs?.[`${m.id}_n`] ?? 0;
+      const deltaPct = session !== null && p50 !== null && p50 !== 0 ? (100 * (session - p50)) / Math.abs(p50) : null;
+      const worse = deltaPct !== null && (m.higherIsBetter ? deltaPct < 0 : deltaPct > 0);
+      return { c, m, session, p50, p95: theirs?.[`${m.id}_p95`] ?? null, samples, deltaPct, worse };
+    });
+  });
+  const comparableOf = (c: Cohort) => rows.filter((r) => r.c === c && r.deltaPct !== null && r.samples >= MIN_SAMPLES);
+  const sentences = cohorts.map((c) => {
+    const label = cohortLabel(c);
+    const comparable = comparableOf(c);
+    if (comparable.length === 0) {
+      return `not enough data from your usual ${label} in the last ${Limits.baselineDays} days to compare`;
+    }
+    const worst = comparable
+      .filter((r) => r.worse && Math.abs(r.deltaPct as number) >= Thresholds.baselineDeviationPct)
+      .sort((a, b) => Math.abs(b.deltaPct as number) - Math.abs(a.deltaPct as number))[0];
+    if (!worst) {
+      return `in line with your usual ${label} (${comparable.map((r) => `${r.m.label} ${shown(r.session as number, r.m.unit)}`).join(', ')})`;
+    }
+    const direction = worst.m.higherIsBetter ? 'below' : 'above';
+    return `${worst.m.label} ${Math.round(Math.abs(worst.deltaPct as number))} % ${direction} your usual ${label} (${shown(worst.session as number, worst.m.unit)} against a median of ${shown(worst.p50 as number, worst.m.unit)})`;
+  });
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  return [
+    frame(
+      [
+        { name: 'cohort', kind: 'string', values: cohorts.map(cohortLabel) },
+        { name: 'browser', kind: 'string', values: cohorts.map((c) => c.browser) },
+        { name: 'browserVersion', kind: 'string', values: cohorts.map((c) => c.browserVersion) },
+        { name: 'sdk', kind: 'string', values: cohorts.map((c) => c.sdk) },
+        { name: 'country', kind: 'string', values: cohorts.map((c) => c.country) },
+        { name: 'users', kind: 'number', values: cohorts.map((c) => c.users) },
+        { name: 'sentence', kind: 'string', values: sentences },
+        { name: 'comparable', kind: 'bool', values: cohorts.map((c) => comparableOf(c).length > 0) },
+      ],
+      { name: 'baselineSummary', refId: ctx.refId }
+    ),
+    frame(
+      [
+        { name: 'cohort', kind: 'string', values: col((r) => cohortLabel(r.c)) },
+        { name: 'metric', kind: 'string', values: col((r) => r.m.id) },
+        { name: 'label', kind: 'string', values: col((r) => r.m.label) },
+        { name: 'unit', kind: 'string', values: col((r) => r.m.unit) },
+        { name: 'session', kind: 'nullableNumber', values: col((r) => r.session) },
+        { name: 'p50', kind: 'nullableNumber', values: col((r) => r.p50) },
+        { name: 'p95', kind: 'nullableNumber', values: col((r) => r.p95) },
+        { name: 'samples', kind: 'number', values: col((r) => r.samples) },
+        {
+          name: 'deltaPct',
+          kind: 'nullableNumber',
+          values: col((r) => (r.deltaPct === null ? null : Math.round(r.deltaPct * 10) / 10)),
+        },
+        { name: 'worse', kind: 'bool', values: col((r) => r.worse) },
+      ],
+      { name: 'baseline', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }
+    ),
+  ];
+}

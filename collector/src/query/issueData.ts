@@ -1,0 +1,188 @@
+import { Thresholds, type Issue } from '@model';
+import { eventIssues, qualityIssues, type CandidateSample, type SeriesStats } from '../model/issueDetection';
+import type { StoredEvent } from '../model/sessionStats';
+import type { Store } from '../store/store';
+import type { QueryContext } from './context';
+
+export interface IssueScope {
+  projects: string[];
+  sessionIds: string[];
+  from: number;
+  to: number;
+}
+
+const SERIES = `client_id, connection_id, stream_id, subscriber_id, role, media`;
+
+interface SeriesRow {
+  session_id: string;
+  client_id: string;
+  connection_id: string;
+  stream_id: string;
+  subscriber_id: string | null;
+  role: 'publisher' | 'subscriber';
+  media: 'audio' | 'video';
+  samples: number;
+  first: number;
+  last: number;
+  median_kbps: number | null;
+  flowing: number;
+}
+
+interface CandidateRow extends Omit<CandidateSample, 'clientId' | 'connectionId' | 'streamId' | 'subscriberId'> {
+  session_id: string;
+  client_id: string;
+  connection_id: string;
+  stream_id: string;
+  subscriber_id: string | null;
+}
+
+/**
+ * What issue detection needs from the samples of some sessions: each series summed up, and only
+ * the samples that may break a threshold (a healthy hour of a 1,000-subscriber broadcast hands
+ * over its series, not its 360,000 samples).
+ */
+async function loadQuality(store: Store, scope: IssueScope) {
+  const where = `project = ANY($1::text[]) AND session_id = ANY($2::text[]) AND ts >= $3::bigint AND ts <= $4::bigint`;
+  const params = [scope.projects, scope.sessionIds, scope.from, scope.to];
+  const series = await store.query<SeriesRow>(
+    `SELECT session_id, ${SERIES}, count(*)::float8 AS samples, min(ts)::float8 AS first, max(ts)::float8 AS last,
+       (percentile_cont(0.5) WITHIN GROUP (ORDER BY bitrate_kbps) FILTER (WHERE bitrate_kbps > 0))::float8 AS median_kbps,
+       count(*) FILTER (WHERE bitrate_kbps > 0 OR (bitrate_kbps IS NULL AND packets > 0))::float8 AS flowing
+     FROM all_quality_samples WHERE ${where}
+     GROUP BY session_id, ${SERIES}`,
+    params
+  );
+  const candidates = await store.query<CandidateRow>(
+    `SELECT session_id, ${SERIES}, ts::float8 AS ts, loss_pct AS "lossPct", rtt_ms AS "rttMs", bitrate_kbps AS "bitrateKbps",
+       frame_rate AS "frameRate", height::float8 AS height, packets, limitation, freezes
+     FROM all_quality_samples WHERE ${where} AND (
+       loss_pct > $5 OR rtt_ms > $6 OR bitrate_kbps = 0 OR packets = 0
+       OR (media = 'video' AND bitrate_kbps < $7)
+       OR (role = 'subscriber' AND media = 'video' AND (frame_rate < $8 OR freezes > 0))
+       OR limitation IN ('cpu', 'bandwidth'))`,
+    [
+      ...params,
+      Thresholds.lossWarnPct,
+      Thresholds.latencyHighMs,
+      Thresholds.videoBitrateLowKbps,
+      Thresholds.frozenFrameRate,
+    ]
+  );
+  return { series, candidates };
+}
+
+/** Streams published as screen shares, from their publish events. */
+function screenStreams(events: Array<Pick<StoredEvent, 'action' | 'streamId' | 'stream'>>): Set<string> {
+  return new Set(
+    events
+      .filter((e) => e.action === 'publish' && e.streamId && e.stream?.videoType === 'screen')
+      .map((e) => e.streamId as string)
+  );
+}
+
+export interface Diagnosis {
+  issues: Issue[];
+  /** Every series of the session in the scope, summed up (who published and received what, when). */
+  series: SeriesStats[];
+}
+
+/**
+ * B2 issues of each session of the scope, from its samples in [from, to] and the events given
+ * (already narrowed by the caller: a meeting, a time range), with the series they came from.
+ * Keyed by session id.
+ */
+export async function diagnose(
+  store: Store,
+  scope: IssueScope,
+  eventsBySession: Map<string, StoredEvent[]>
+): Promise<Map<string, Diagnosis>> {
+  const out = new Map<string, Diagnosis>(scope.sessionIds.map((id) => [id, { issues: [], series: [] }]));
+  if (scope.sessionIds.length === 0 || scope.projects.length === 0) {
+    return out;
+  }
+  const { series, candidates } = await loadQuality(store, scope);
+  const seriesBySession = groupBy(series, (r) => r.session_id);
+  const candidatesBySession = groupBy(candidates, (r) => r.session_id);
+  for (const sessionId of scope.sessionIds) {
+    const events = eventsBySession.get(sessionId) ?? [];
+    const screen = screenStreams(events);
+    const stats: SeriesStats[] = (seriesBySession.get(sessionId) ?? []).map((r) => ({
+      clientId: r.client_id,
+      connectionId: r.connection_id,
+      streamId: r.stream_id,
+      subscriberId: r.subscriber_id,
+      role: r.role,
+      media: r.media,
+      samples: r.samples,
+      first: r.first,
+      last: r.last,
+      medianKbps: r.median_kbps,
+      flowing: r.flowing,
+      screen: screen.has(r.stream_id),
+    }));
+    const samples: CandidateSample[] = (candidatesBySession.get(sessionId) ?? []).map(
+      ({ session_id: _s, client_id, connection_id, stream_id, subscriber_id, ...rest }) => ({
+        ...rest,
+        clientId: client_id,
+        connectionId: connection_id,
+        streamId: stream_id,
+        subscriberId: subscriber_id,
+      })
+    );
+    const issues = [...qualityIssues(stats, samples), ...eventIssues(events)].sort(
+      (a, b) => a.start - b.start || a.kind.localeCompare(b.kind)
+    );
+    out.set(sessionId, { issues, series: stats });
+  }
+  return out;
+}
+
+function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const list = out.get(key(x));
+    if (list) {
+      list.push(x);
+    } else {
+      out.set(key(x), [x]);
+    }
+  }
+  return out;
+}
+
+/** The diagnosis of one session's scope: the events given (its meeting, time range) and their span of samples. */
+export async function sessionDiagnosis(
+  ctx: Pick<QueryContext, 'store' | 'from' | 'to'>,
+  project: string,
+  sessionId: string,
+  events: StoredEvent[]
+): Promise<Diagnosis> {
+  if (events.length === 0) {
+    return { issues: [], series: [] };
+  }
+  const span = events.reduce((a, e) => ({ from: Math.min(a.from, e.ts), to: Math.max(a.to, e.ts) }), {
+    from: Infinity,
+    to: -Infinity,
+  });
+  const found = await diagnose(
+    ctx.store,
+    {
+      projects: [project],
+      sessionIds: [sessionId],
+      from: Math.max(ctx.from, span.from),
+      to: Math.min(ctx.to, span.to),
+    },
+    new Map([[sessionId, events]])
+  );
+  return found.get(sessionId) ?? { issues: [], series: [] };
+}
+
+/** The issues of one session's scope. */
+export async function sessionIssues(
+  ctx: Pick<QueryContext, 'store' | 'from' | 'to'>,
+  project: string,
+  sessionId: string,
+  events: StoredEvent[]
+): Promise<Issue[]> {
+  return (await sessionDiagnosis(ctx, project, sessionId, events)).issues;
+}

@@ -1,0 +1,257 @@
+import { QualityLabels, type DataFrameJSON, type ScoreBand } from '@model';
+import { frame } from '../frames/frame';
+import { audioBand, audioScore, videoBand, videoScore, type ScoreFactor } from '../model/scores';
+import type { QueryContext } from './context';
+import { bucketWidth } from './shared/buckets';
+import { findMeeting, loadSession } from './shared/sessionData';
+
+interface BucketRow {
+  client_id: string;
+  stream_id: string;
+  subscriber_id: string | null;
+  role: 'publisher' | 'subscriber';
+  media: 'audio' | 'video';
+  t: number;
+  loss: number | null;
+  rtt: number | null;
+  jitter: number | null;
+  kbps: number | null;
+  fps: number | null;
+  height: number | null;
+  width: number | null;
+  freezes: number | null;
+  codec: string | null;
+}
+
+interface Series {
+  key: Pick<BucketRow, 'client_id' | 'stream_id' | 'subscriber_id' | 'role' | 'media'>;
+  t: number[];
+  scores: number[];
+  factors: ScoreFactor[][];
+}
+
+/** A factor that costs this much of a score is a reason worth naming. */
+const REASON_COST = 0.2;
+
+interface Reason {
+  factor: string;
+  value: number;
+  start: number;
+  end: number;
+}
+
+/** Consecutive buckets where a factor pulled the score down, with the factor's mean value over them. */
+function reasonsOf(s: Series, width: number): Reason[] {
+  const out: Reason[] = [];
+  const open = new Map<string, { start: number; end: number; values: number[] }>();
+  const close = (factor: string) => {
+    const run = open.get(factor);
+    if (run) {
+      out.push({
+        factor,
+        value: run.values.reduce((a, b) => a + b, 0) / run.values.length,
+        start: run.start,
+        end: run.end,
+      });
+      open.delete(factor);
+    }
+  };
+  s.t.forEach((t, i) => {
+    const present = new Set<string>();
+    for (const f of s.factors[i].filter((x) => x.cost >= REASON_COST)) {
+      present.add(f.factor);
+      const run = open.get(f.factor);
+      if (run && t - run.end <= width) {
+        run.end = t + width;
+        run.values.push(f.value);
+      } else {
+        close(f.factor);
+        open.set(f.factor, { start: t, end: t + width, values: [f.value] });
+      }
+    }
+    for (const factor of [...open.keys()].filter((k) => !present.has(k))) {
+      close(factor);
+    }
+  });
+  for (const factor of [...open.keys()]) {
+    close(factor);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+const UNITS: Record<string, string> = {
+  loss: '%',
+  latency: 'ms RTT',
+  jitter: 'ms jitter',
+  bitrate: 'kbps',
+  'frame rate': 'fps',
+  resolution: 'p',
+  freezes: 'freezes/min',
+};
+
+function reasonText(r: Reason): string {
+  const minutes = Math.round((r.end - r.start) / 60_000);
+  const value = r.value >= 10 ? Math.round(r.value) : Math.round(r.value * 10) / 10;
+  const unit = UNITS[r.factor] ?? '';
+  return `${r.factor} ${value}${unit === 'p' || unit === '%' ? '' : ' '}${unit} for ${minutes >= 1 ? `${minutes} min` : `${Math.round((r.end - r.start) / 1000)} s`}`;
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+const round2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+
+/**
+ * B1: per stream and user, over time, an audio MOS (ITU-T G.107 E-model) and a video score
+ * (resolution, frame rate, freezes, loss and bitrate for the codec), each with its band and the
+ * reasons that pulled it down ("loss 6.2 % for 2 min"). Frames: `scores` (one row per series:
+ * mean, lowest, band, reasons), `scoreReasons` (each reason with its start and end), `userScores`
+ * (per user: what they received, else what they sent) and one `score` time series per series,
+ * bucketed like quality.
+ */
+export async function scoresQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
+  const q = ctx.query;
+  const data = await loadSession(ctx);
+  if (!data) {
+    return [];
+  }
+  let { from, to } = ctx;
+  if (q.meetingId) {
+    const m = findMeeting(data, q.meetingId);
+    from = Math.max(from, m.start);
+    to = Math.min(to, m.end);
+  }
+  const width = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
+  const params: Array<string | number> = [data.project, data.sessionId, from, to, width];
+  const where = ['project = $1', 'session_id = $2', 'ts >= $3::bigint', 'ts <= $4::bigint'];
+  for (const [value, column] of [
+    [q.userId, 'client_id'],
+    [q.streamId, 'stream_id'],
+    [q.role, 'role'],
+    [q.media, 'media'],
+  ] as const) {
+    if (value) {
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    }
+  }
+  const rows = await ctx.store.query<BucketRow>(
+    `SELECT client_id, stream_id, subscriber_id, role, media,
+       ($3::float8 + floor((ts - $3::float8) / $5::float8) * $5::float8) AS t,
+       avg(loss_pct) AS loss, avg(rtt_ms) AS rtt, avg(jitter_ms) AS jitter, avg(bitrate_kbps) AS kbps,
+       avg(frame_rate) AS fps, avg(height)::float8 AS height, avg(width)::float8 AS width, sum(freezes) AS freezes, max(codec) AS codec
+     FROM all_quality_samples WHERE ${where.join(' AND ')}
+     GROUP BY client_id, stream_id, subscriber_id, role, media, t
+     ORDER BY client_id, stream_id, subscriber_id, role, media, t`,
+    params
+  );
+  const series = new Map<string, Series>();
+  for (const r of rows) {
+    const id = [r.client_id, r.stream_id, r.subscriber_id ?? '', r.role, r.media].join('\u0000');
+    let s = series.get(id);
+    if (!s) {
+      s = { key: r, t: [], scores: [], factors: [] };
+      series.set(id, s);
+    }
+    const { score, factors } =
+      r.media === 'audio'
+        ? audioScore(r.loss, r.rtt, r.jitter)
+        : videoScore({
+            height: r.height,
+            width: r.width,
+            frameRate: r.fps,
+            bitrateKbps: r.kbps,
+            lossPct: r.loss,
+            freezesPerMinute: r.freezes === null ? null : r.freezes / (width / 60_000),
+            codec: r.codec,
+          });
+    s.t.push(r.t);
+    s.scores.push(score);
+    s.factors.push(factors);
+  }
+  const list = [...series.values()];
+  const band = (s: Series, v: number): ScoreBand => (s.key.media === 'audio' ? audioBand(v) : videoBand(v));
+  const summary = list.map((s) => {
+    const avg = mean(s.scores) as number;
+    const reasons = reasonsOf(s, width);
+    return { s, avg, min: Math.min(...s.scores), band: band(s, avg), reasons };
+  });
+  const users = new Map<
+    string,
+    { received: Record<'audio' | 'video', number[]>; sent: Record<'audio' | 'video', number[]> }
+  >();
+  for (const x of summary) {
+    const u = users.get(x.s.key.client_id) ?? { received: { audio: [], video: [] }, sent: { audio: [], video: [] } };
+    (x.s.key.role === 'subscriber' ? u.received : u.sent)[x.s.key.media].push(x.avg);
+    users.set(x.s.key.client_id, u);
+  }
+  const userRows = [...users].map(([userId, u]) => {
+    const audio = mean(u.received.audio.length ? u.received.audio : u.sent.audio);
+    const video = mean(u.received.video.length ? u.received.video : u.sent.video);
+    return {
+      userId,
+      audioMos: round2(audio),
+      audioBand: audio === null ? null : audioBand(audio),
+      videoScore: round2(video),
+      videoBand: video === null ? null : videoBand(video),
+    };
+  });
+  const reasonRows = summary.flatMap((x) => x.reasons.map((r) => ({ ...r, key: x.s.key })));
+  const col = <T>(f: (x: (typeof summary)[number]) => T) => summary.map(f);
+  return [
+    frame(
+      [
+        { name: 'userId', kind: 'string', values: col((x) => x.s.key.client_id) },
+        { name: 'streamId', kind: 'string', values: col((x) => x.s.key.stream_id) },
+        { name: 'subscriberId', kind: 'nullableString', values: col((x) => x.s.key.subscriber_id) },
+        { name: 'role', kind: 'string', values: col((x) => x.s.key.role) },
+        { name: 'media', kind: 'string', values: col((x) => x.s.key.media) },
+        { name: 'score', kind: 'number', values: col((x) => round2(x.avg)) },
+        { name: 'lowest', kind: 'number', values: col((x) => round2(x.min)) },
+        { name: 'band', kind: 'string', values: col((x) => x.band) },
+        { name: 'reasons', kind: 'string', values: col((x) => x.reasons.map(reasonText).join('; ')) },
+      ],
+      { name: 'scores', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }
+    ),
+    frame(
+      [
+        { name: 'userId', kind: 'string', values: reasonRows.map((r) => r.key.client_id) },
+        { name: 'streamId', kind: 'string', values: reasonRows.map((r) => r.key.stream_id) },
+        { name: 'subscriberId', kind: 'nullableString', values: reasonRows.map((r) => r.key.subscriber_id) },
+        { name: 'media', kind: 'string', values: reasonRows.map((r) => r.key.media) },
+        { name: 'factor', kind: 'string', values: reasonRows.map((r) => r.factor) },
+        { name: 'value', kind: 'number', values: reasonRows.map((r) => round2(r.value)) },
+        { name: 'start', kind: 'time', values: reasonRows.map((r) => r.start) },
+        { name: 'end', kind: 'time', values: reasonRows.map((r) => r.end) },
+      ],
+      { name: 'scoreReasons', refId: ctx.refId }
+    ),
+    frame(
+      [
+        { name: 'userId', kind: 'string', values: userRows.map((u) => u.userId) },
+        { name: 'audioMos', kind: 'nullableNumber', values: userRows.map((u) => u.audioMos) },
+        { name: 'audioBand', kind: 'nullableString', values: userRows.map((u) => u.audioBand) },
+        { name: 'videoScore', kind: 'nullableNumber', values: userRows.map((u) => u.videoScore) },
+        { name: 'videoBand', kind: 'nullableString', values: userRows.map((u) => u.videoBand) },
+      ],
+      { name: 'userScores', refId: ctx.refId }
+    ),
+    ...list.map((s) => {
+      const labels: Record<string, string> = {
+        [QualityLabels.sessionId]: data.sessionId,
+        [QualityLabels.userId]: s.key.client_id,
+        [QualityLabels.streamId]: s.key.stream_id,
+        [QualityLabels.role]: s.key.role,
+        [QualityLabels.media]: s.key.media,
+      };
+      if (s.key.subscriber_id) {
+        labels[QualityLabels.subscriberId] = s.key.subscriber_id;
+      }
+      return frame(
+        [
+          { name: 'time', kind: 'time', values: s.t },
+          { name: 'score', kind: 'number', labels, values: s.scores.map((v) => round2(v)) },
+        ],
+        { name: 'score', refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
+      );
+    }),
+  ];
+}
