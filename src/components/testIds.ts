@@ -14,6 +14,7 @@ export const testIds = {
     savedRow: 'data-testid sessions-saved-row',
     filterErrors: 'data-testid sessions-filter-errors',
     filterCallType: 'data-testid sessions-filter-call-type',
+    filterRating: 'data-testid sessions-filter-rating',
   },
   module: {
     loading: 'data-testid module-loading',
@@ -40,6 +41,7 @@ export const testIds = {
     quality: 'data-testid inspector-quality',
     qualityChart: (metric: string) => `data-testid inspector-quality-${metric}`,
     qualityNote: 'data-testid inspector-quality-note',
+    timelineMarks: 'data-testid inspector-timeline-marks',
     events: 'data-testid inspector-events',
     eventRow: 'data-testid inspector-event-row',
     filterInput: 'data-testid inspector-filter-input',

@@ -30,6 +30,8 @@ export interface SessionSearchResult {
     streams: number;
     subscribers: number;
     errors: number;
+    /** The lowest rating a user gave the call (1-5), null when unrated. */
+    rating: number | null;
   }>;
 }
 

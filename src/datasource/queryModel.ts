@@ -46,6 +46,9 @@ export function queryProblem(q: Partial<SessionQuery>): string | undefined {
   if (q.minSize !== undefined && (!Number.isInteger(q.minSize) || q.minSize < 0)) {
     return 'Min connections must be a whole number, 0 or more';
   }
+  if (q.maxRating !== undefined && (!Number.isInteger(q.maxRating) || q.maxRating < 1 || q.maxRating > 5)) {
+    return 'Rated at most must be a whole number from 1 to 5';
+  }
   if (q.queryType === QueryType.Variables) {
     if (!q.variable || !VARIABLE_KINDS.includes(q.variable)) {
       return `Choose what to list: ${VARIABLE_KINDS.join(', ')}`;

@@ -72,6 +72,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
         minSize: optionalNumber(q.minSize, 'minSize'),
         saved: q.saved === undefined ? undefined : q.saved === 'true',
         tag: q.tag,
+        maxRating: optionalNumber(q.maxRating, 'maxRating'),
         limit: optionalNumber(q.limit, 'limit'),
       });
       return { from, to, sessions };

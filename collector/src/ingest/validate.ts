@@ -45,6 +45,8 @@ const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true o
 const object: Check = (v) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object';
 const codeCheck: Check = (v) => (typeof v === 'number' ? num(0, 1e9)(v) : str(64)(v));
+const score: Check = (v) =>
+  Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5 ? undefined : 'must be an integer from 1 to 5';
 
 interface Spec {
   required: Record<string, Check>;
@@ -110,7 +112,20 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       height: num(0, 100000),
     },
   },
+  rating: {
+    required: { id: str(), sessionId: str(), ts: epochMs, clientId: str(), score },
+    optional: { connectionId: str(), comment: str(2000) },
+  },
+  mark: {
+    required: { id: str(), sessionId: str(), ts: epochMs, clientId: str(), name: str(128) },
+    optional: { connectionId: str(), streamId: str(), data: object },
+  },
 };
+
+const KINDS = Object.keys(SPECS)
+  .map((k) => `'${k}'`)
+  .join(', ')
+  .replace(/, ([^,]*)$/, ' or $1');
 
 function checkFields(index: number, prefix: string, obj: Record<string, unknown>, checks: Record<string, Check>): void {
   for (const [key, value] of Object.entries(obj)) {
@@ -131,12 +146,12 @@ function checkFields(index: number, prefix: string, obj: Record<string, unknown>
 /** Validates one record against records.ts; throws RecordError naming index and field. */
 export function validateRecord(value: unknown, index: number): IngestRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RecordError(index, 'kind', "must be set: the record must be an object with kind 'event' or 'quality'");
+    throw new RecordError(index, 'kind', `must be set: the record must be an object with kind ${KINDS}`);
   }
   const rec = value as Record<string, unknown>;
   const spec = ownEntry(SPECS, rec.kind);
   if (!spec) {
-    throw new RecordError(index, 'kind', "must be 'event' or 'quality'");
+    throw new RecordError(index, 'kind', `must be ${KINDS}`);
   }
   for (const [key, check] of Object.entries(spec.required)) {
     if (rec[key] === undefined || rec[key] === null) {

@@ -1,4 +1,4 @@
-import type { EventRecord, IngestRecord, QualitySampleRecord } from '../model/records';
+import type { EventRecord, IngestRecord, MarkRecord, QualitySampleRecord, RatingRecord } from '../model/records';
 import { ensurePartitions } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
 
@@ -73,6 +73,29 @@ function eventRow(e: EventRecord) {
   };
 }
 
+/**
+ * A rating or a mark is stored as an event (U1): its score in `detail` (the sessions search
+ * filters on it) and shown as the event's reason ("2/5"), its comment as the message; a mark's
+ * name as the reason, its data as the detail.
+ */
+function feedbackRow(r: RatingRecord | MarkRecord) {
+  const common = {
+    session_id: r.sessionId,
+    id: r.id,
+    ts: Math.round(r.ts),
+    action: r.kind,
+    variation: null,
+    client_id: r.clientId,
+    connection_id: r.connectionId ?? null,
+    subscriber_id: null,
+    code: null,
+    stream: null,
+  };
+  return r.kind === 'rating'
+    ? { ...common, stream_id: null, message: r.comment ?? null, reason: `${r.score}/5`, detail: { score: r.score } }
+    : { ...common, stream_id: r.streamId ?? null, message: null, reason: r.name, detail: r.data ?? null };
+}
+
 function qualityRow(s: QualitySampleRecord) {
   return {
     session_id: s.sessionId,
@@ -124,13 +147,14 @@ async function insert(q: Queryable, sql: string, project: string, now: number, r
 /** Writes a validated batch in one transaction; records already stored are skipped. */
 export async function writeBatch(store: Store, project: string, records: IngestRecord[]): Promise<IngestResult> {
   const events = records.filter((r): r is EventRecord => r.kind === 'event');
+  const feedback = records.filter((r): r is RatingRecord | MarkRecord => r.kind === 'rating' || r.kind === 'mark');
   const samples = records.filter((r): r is QualitySampleRecord => r.kind === 'quality');
   const now = Date.now();
   const accepted = await store.tx(async (q) => {
     await ensurePartitions(
       q,
       'events',
-      events.map((e) => e.ts)
+      [...events, ...feedback].map((e) => e.ts)
     );
     await ensurePartitions(
       q,
@@ -145,7 +169,7 @@ export async function writeBatch(store: Store, project: string, records: IngestR
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
     }
     return (
-      (await insert(q, INSERT_EVENTS, project, now, events.map(eventRow))) +
+      (await insert(q, INSERT_EVENTS, project, now, [...events.map(eventRow), ...feedback.map(feedbackRow)])) +
       (await insert(q, INSERT_QUALITY, project, now, samples.map(qualityRow)))
     );
   });

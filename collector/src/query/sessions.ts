@@ -21,6 +21,8 @@ export interface SessionRow {
   /** The saved session's name and tags, when it is saved (I9). */
   savedName: string | null;
   tags: string[];
+  /** The lowest rating a user gave the call (1-5, U1), or null when nobody rated it. */
+  rating: number | null;
 }
 
 export interface SessionSearch {
@@ -36,6 +38,8 @@ export interface SessionSearch {
   saved?: boolean;
   /** Only saved sessions carrying this tag (case-insensitive). */
   tag?: string;
+  /** Only sessions some user rated at most this (1-5): the low-rated calls. */
+  maxRating?: number;
   limit?: number;
 }
 
@@ -46,6 +50,9 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
   const limit = s.limit ?? DEFAULT_SESSIONS_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw new QueryInputError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+  }
+  if (s.maxRating !== undefined && !(Number.isInteger(s.maxRating) && s.maxRating >= 1 && s.maxRating <= 5)) {
+    throw new QueryInputError('maxRating must be an integer from 1 to 5');
   }
   if (s.projects.length === 0) {
     return [];
@@ -71,6 +78,7 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
     streams: number;
     subscribers: number;
     errors: number;
+    rating: number | null;
   }>(
     `SELECT project, session_id, min(ts)::float8 AS start, max(ts)::float8 AS "end",
        count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
@@ -78,7 +86,8 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
        count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
        count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
        count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
-       count(*) FILTER (WHERE variation = 'failure' OR action = 'exception')::float8 AS errors
+       count(*) FILTER (WHERE variation = 'failure' OR action = 'exception')::float8 AS errors,
+       min((detail->>'score')::float8) FILTER (WHERE action = 'rating') AS rating
      FROM all_events
      WHERE ${where.join(' AND ')}
      GROUP BY project, session_id
@@ -108,6 +117,7 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
         callType: classifyCallType(r.users, r.publishers),
         savedName: mark?.name ?? null,
         tags: mark?.tags ?? [],
+        rating: r.rating,
       };
     })
     .filter(
@@ -116,7 +126,8 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
         (!s.callType || r.callType === s.callType) &&
         (s.minSize === undefined || r.connections >= s.minSize) &&
         (s.saved === undefined || (r.savedName !== null) === s.saved) &&
-        (!tag || r.tags.some((t) => t.toLowerCase() === tag))
+        (!tag || r.tags.some((t) => t.toLowerCase() === tag)) &&
+        (s.maxRating === undefined || (r.rating !== null && r.rating <= s.maxRating))
     )
     .slice(0, limit);
 }
@@ -133,6 +144,7 @@ export async function sessionsQuery(ctx: QueryContext) {
     minSize: q.minSize,
     saved: q.saved,
     tag: q.tag,
+    maxRating: q.maxRating,
     limit: q.limit,
   });
   const col = <K extends keyof SessionRow>(k: K) => rows.map((r) => r[k]);
@@ -152,6 +164,7 @@ export async function sessionsQuery(ctx: QueryContext) {
         { name: Fields.errors, kind: 'number', values: col('errors') },
         { name: Fields.savedName, kind: 'string', values: col('savedName') },
         { name: Fields.tags, kind: 'string', values: rows.map((r) => r.tags.join(', ')) },
+        { name: Fields.rating, kind: 'nullableNumber', values: col('rating') },
       ],
       { name: 'sessions', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }
     ),

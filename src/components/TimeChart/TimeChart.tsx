@@ -17,12 +17,20 @@ export interface Guide {
   color: string;
 }
 
+/** A moment on the time axis (a user's rating, an app's mark): a vertical line with its label. */
+export interface Marker {
+  time: number;
+  label: string;
+  color: string;
+}
+
 interface Props {
   title: string;
   unit: string;
   series: ChartSeries[];
   range: { from: number; to: number };
   guides?: Guide[];
+  markers?: Marker[];
   /** Called with the dragged time range (epoch ms); the chart itself never rescales. */
   onZoom?: (from: number, to: number) => void;
   height?: number;
@@ -52,13 +60,35 @@ function drawGuides(u: uPlot, guides: Guide[]) {
   ctx.restore();
 }
 
-/** A uPlot time series chart, theme-aware, with threshold guides and drag-to-zoom. */
+function drawMarkers(u: uPlot, markers: Marker[]) {
+  const { ctx, bbox } = u;
+  ctx.save();
+  ctx.setLineDash([2, 3]);
+  ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+  for (const m of markers) {
+    const x = u.valToPos(m.time, 'x', true);
+    if (x < bbox.left || x > bbox.left + bbox.width) {
+      continue;
+    }
+    ctx.strokeStyle = m.color;
+    ctx.fillStyle = m.color;
+    ctx.beginPath();
+    ctx.moveTo(x, bbox.top);
+    ctx.lineTo(x, bbox.top + bbox.height);
+    ctx.stroke();
+    ctx.fillText(m.label, x + 3, bbox.top + 12 * devicePixelRatio);
+  }
+  ctx.restore();
+}
+
+/** A uPlot time series chart, theme-aware, with threshold guides, time markers and drag-to-zoom. */
 export function TimeChart({
   title,
   unit,
   series,
   range,
   guides = [],
+  markers = [],
   onZoom,
   height = 220,
   testId,
@@ -109,7 +139,7 @@ export function TimeChart({
         })),
       ],
       hooks: {
-        draw: [(u) => drawGuides(u, guides)],
+        draw: [(u) => drawGuides(u, guides), (u) => drawMarkers(u, markers)],
         setSelect: [
           (u) => {
             if (u.select.width > 4 && zoomRef.current) {
@@ -127,11 +157,17 @@ export function TimeChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, range.from, range.to, guides, height, unit, theme]);
+  }, [series, range.from, range.to, guides, markers, height, unit, theme]);
 
   const attrs = Object.fromEntries(Object.entries(dataAttributes).map(([k, v]) => [`data-${k}`, String(v)]));
   return (
-    <figure className={s.figure} data-testid={testId} data-series={series.length} {...attrs}>
+    <figure
+      className={s.figure}
+      data-testid={testId}
+      data-series={series.length}
+      data-markers={markers.length}
+      {...attrs}
+    >
       <figcaption className={s.caption}>
         {title} ({series.length} series)
       </figcaption>

@@ -34,6 +34,7 @@ export function SessionsTable({
           'Streams',
           'Subscribers',
           'Errors',
+          'Rating',
         ]}
       />
       <tbody>
@@ -51,6 +52,7 @@ export function SessionsTable({
             <td>{x.streams}</td>
             <td>{x.subscribers}</td>
             <td>{x.errors > 0 ? <Badge color="red" text={String(x.errors)} /> : 0}</td>
+            <td>{x.rating === null ? '' : `${x.rating}/5`}</td>
           </tr>
         ))}
       </tbody>

@@ -14,6 +14,8 @@ export interface SessionFilters {
   hasErrors?: boolean;
   callType?: CallType;
   minSize?: number;
+  /** Only sessions a user rated at most this (1-5). */
+  maxRating?: number;
 }
 
 /** Sessions of the last `hours` whose id starts with `prefix`, through the data source. */
@@ -43,6 +45,9 @@ export function useSessionSearch(prefix: string, hours: number, filters: Session
       }
       if (f.minSize) {
         params.minSize = f.minSize;
+      }
+      if (f.maxRating) {
+        params.maxRating = f.maxRating;
       }
       const res = await ds.getResource<SessionSearchResult>('sessions', params);
       return { status: 'done', sessions: res.sessions };

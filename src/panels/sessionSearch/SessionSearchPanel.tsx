@@ -21,6 +21,7 @@ function toSession(r: Record<string, unknown>): SessionRow {
     streams: num(r.streams),
     subscribers: num(r.subscribers),
     errors: num(r.errors),
+    rating: typeof r.rating === 'number' ? r.rating : null,
   };
 }
 
