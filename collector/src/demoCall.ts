@@ -84,7 +84,8 @@ export async function startDemoCall(host: string, port: number): Promise<DemoCal
   const sdk = await readFile(await buildSdk(), 'utf8');
   let page: string | undefined;
   const server = createServer((req, res) => {
-    const route = new URL(req.url ?? '/', 'http://demo').pathname;
+    // The path as sent, without its query: a request line such as '//' is no URL to parse.
+    const route = (req.url ?? '/').split('?')[0];
     if (route === '/sdk.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(sdk);
     } else if ((route === '/' || route === '/call') && page) {

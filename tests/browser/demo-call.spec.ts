@@ -40,7 +40,7 @@ test('the demo call page: two users in one tab, their session in the collector w
       let out = '';
       demo.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        const m = /demo call page on (http:\/\/\S+) /.exec(out);
+        const m = /demo call page on (http:\/\/[^/\s]+)\/ /.exec(out);
         if (m) {
           resolve(m[1]);
         }

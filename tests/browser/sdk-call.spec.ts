@@ -35,7 +35,7 @@ test.describe('the SDK on a real call', () => {
     await page.goto(
       callPageUrl(pages.url, {
         sdk: { collectorUrl: collector.url, token: collector.ingestToken, sessionId, observeAllPeerConnections: true },
-        calls: [{ id: 'main' }],
+        calls: [{ id: 'main', video: { width: 1280, height: 720 }, startKbps: 800 }],
       })
     );
     const started = await page.evaluate(() => Date.now());
@@ -78,52 +78,55 @@ test.describe('the SDK on a real call', () => {
     console.log(`first quality sample in the frames ${sampleSeenAt - first.ts} ms after it was taken`);
     expect(sampleSeenAt - first.ts).toBeLessThanOrEqual(2000);
 
-    // The page's own bitrate over a window, from its own getStats(), against the frames' samples
-    // taken inside that window.
+    // The page's own bitrate (its own getStats() every 250 ms) over each sample's window, against
+    // the frames' value of that sample. Capped at 100 kbps at 20 s.
     const at = async (ms: number) => page.waitForTimeout(Math.max(0, started + ms - Date.now()));
-    await at(8000);
-    const m1 = await page.evaluate(() =>
-      (window as unknown as { videoSent: (id: string) => Promise<{ bytes: number; at: number }> }).videoSent('main')
-    );
-    await at(19_000);
-    const m2 = await page.evaluate(() =>
-      (window as unknown as { videoSent: (id: string) => Promise<{ bytes: number; at: number }> }).videoSent('main')
-    );
-    const pageKbps = (8 * (m2.bytes - m1.bytes)) / (m2.at - m1.at);
+    await at(20_000);
     await page.evaluate(() =>
       (window as unknown as { capVideo: (id: string, bps: number) => Promise<void> }).capVideo('main', 100_000)
     );
     const cappedAt = Date.now();
-    await at(42_000);
-
+    await at(46_000);
+    const sent = await page.evaluate(
+      () => (window as unknown as { sentLog: Record<string, Array<{ bytes: number; at: number }>> }).sentLog.main
+    );
+    const bytesAt = (t: number) => {
+      const i = sent.findIndex((m) => m.at >= t);
+      if (i <= 0) {
+        return undefined;
+      }
+      const [p, q] = [sent[i - 1], sent[i]];
+      return p.bytes + ((q.bytes - p.bytes) * (t - p.at)) / (q.at - p.at);
+    };
     const ours = (await records(page)).filter(
       (r) => r.kind === 'quality' && r.role === 'publisher' && r.media === 'video'
     );
     const publisher = (await collector.series(sessionId, 'bitrateKbps', range())).find(
       (s) => s.labels.role === 'publisher' && s.labels.media === 'video'
     )!;
+    // A sample is in the bucket that starts at or before its time; it covers the poll interval before it.
+    const framed = (ts: number) => [...publisher.points].reverse().find((p) => p.t <= ts)?.v ?? undefined;
+    const windows = ours.map((r, i) => {
+      const from = i === 0 ? r.ts - INTERVAL : ours[i - 1].ts;
+      const bytes = [bytesAt(from), bytesAt(r.ts)];
+      const pageKbps =
+        bytes[0] === undefined || bytes[1] === undefined ? undefined : (8 * (bytes[1] - bytes[0])) / (r.ts - from);
+      return { from: from - started, to: r.ts - started, pageKbps, framesKbps: framed(r.ts) };
+    });
     console.log(
-      JSON.stringify({
-        m1,
-        m2,
-        started,
-        points: publisher.points.map((p) => [p.t - started, p.v]),
-        ours: ours.map((r) => r.ts - started),
-      })
+      `video bitrate per sample window (ms after start: page kbps / frames kbps): ${windows
+        .map((w) => `${w.from}-${w.to}: ${w.pageKbps?.toFixed(0)} / ${w.framesKbps}`)
+        .join(', ')}; capped at ${cappedAt - started}`
     );
-    // A sample covers the interval before it: those wholly inside the page's window.
-    const inside = publisher.points.filter((p) => p.t >= m1.at + INTERVAL - 1000 && p.t <= m2.at);
-    expect(inside.length).toBeGreaterThanOrEqual(1);
-    const framesKbps = inside.reduce((a, p) => a + (p.v ?? 0), 0) / inside.length;
-    console.log(
-      `video: page ${pageKbps.toFixed(0)} kbps over ${m2.at - m1.at} ms, frames ${framesKbps.toFixed(0)} kbps (${inside.length} samples); ${ours.length} samples taken`
-    );
-    expect(Math.abs(framesKbps - pageKbps) / pageKbps).toBeLessThanOrEqual(0.1);
-
-    // Capped at 100 kbps at 20 s: under 40 % of the earlier level once the encoder follows.
-    const before = publisher.points.filter((p) => p.t <= cappedAt && p.t >= started + 8000);
-    const after = publisher.points.filter((p) => p.t >= cappedAt + 8000);
-    const mean = (xs: typeof before) => xs.reduce((a, p) => a + (p.v ?? 0), 0) / xs.length;
+    const before = windows.filter((w) => w.pageKbps !== undefined && started + w.to <= cappedAt);
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    for (const w of before) {
+      expect(w.framesKbps, `frames' bitrate of the window ${w.from}-${w.to} ms`).toBeDefined();
+      expect(Math.abs(w.framesKbps! - w.pageKbps!) / w.pageKbps!).toBeLessThanOrEqual(0.1);
+    }
+    // Once the encoder follows (from 5 s after the cap): under 40 % of the earlier level.
+    const after = windows.filter((w) => started + w.from >= cappedAt + 5000);
+    const mean = (xs: typeof windows) => xs.reduce((a, w) => a + (w.framesKbps ?? 0), 0) / xs.length;
     console.log(
       `cap: ${mean(before).toFixed(0)} kbps before, ${mean(after).toFixed(0)} kbps after (${after.length} samples)`
     );

@@ -10,7 +10,8 @@ import type { IngestRecord, QualitySampleRecord } from '../../../collector/src/m
 
 export interface CallPageConfig {
   sdk: Record<string, unknown>;
-  calls: Array<{ id: string; lossy?: boolean }>;
+  /** `video`: the camera's capture size (640x360 unless given). */
+  calls: Array<{ id: string; lossy?: boolean; video?: { width: number; height: number }; startKbps?: number }>;
 }
 
 /** Each record the SDK made, as the page saw it in `beforeSend`, in order. */
@@ -29,6 +30,7 @@ window.si = SessionInspector.init(Object.assign({}, cfg.sdk, {
   },
 }));
 window.calls = {};
+window.sentLog = {};
 const CRLF = String.fromCharCode(13, 10);
 // No NACK: a lost packet stays lost, so the receiver's loss is the loss on the wire.
 const noNack = (d) => ({ type: d.type, sdp: d.sdp.split(CRLF).filter((l) => !/^a=rtcp-fb:[0-9]+ nack$/.test(l)).join(CRLF) });
@@ -45,7 +47,12 @@ async function connect(call, stream) {
   a.onicecandidate = (e) => signal(e.candidate, b);
   b.onicecandidate = (e) => signal(e.candidate, a);
   stream.getTracks().forEach((t) => a.addTrack(t, stream));
-  const munge = call.lossy ? noNack : (d) => d;
+  // A start bitrate (VP8's x-google-start-bitrate) spares a short call the slow ramp-up.
+  const start = (d) => !call.startKbps ? d : ({
+    type: d.type,
+    sdp: d.sdp.replace(/a=rtpmap:([0-9]+) VP8[/]90000/g, (l, pt) => l + CRLF + 'a=fmtp:' + pt + ' x-google-start-bitrate=' + call.startKbps),
+  });
+  const munge = (d) => start(call.lossy ? noNack(d) : d);
   await a.setLocalDescription(await a.createOffer());
   await b.setRemoteDescription(munge(a.localDescription));
   if (call.lossy) {
@@ -67,8 +74,15 @@ async function connect(call, stream) {
 
 (async () => {
   for (const call of cfg.calls) {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+    const video = call.video || { width: 640, height: 360 };
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
     await connect(call, stream);
+    // The page's own measure of what the call's video sender sent, every 250 ms.
+    const log = (window.sentLog[call.id] = []);
+    setInterval(async () => {
+      const sent = await window.videoSent(call.id);
+      if (sent) log.push(sent);
+    }, 250);
   }
   window.stage = 'connected';
 })().catch((e) => { window.stage = 'failed: ' + e; });

@@ -29,7 +29,8 @@ export async function servePages(
   pages: Record<string, [string, string | Buffer]>
 ): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
-    const page = pages[new URL(req.url ?? '/', 'http://x').pathname];
+    const route = (req.url ?? '/').split('?')[0];
+    const page = Object.hasOwn(pages, route) ? pages[route] : undefined;
     if (!page) {
       res.writeHead(404).end();
       return;
