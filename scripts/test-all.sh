@@ -66,6 +66,7 @@ step build check npm run build
 step build-backend check npm run build:backend
 step go-test go go test -count=1 -v ./...
 step collector-pglite node npm run test -w collector
+step sdk node npm run test -w sdk
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   step collector-postgres node npm run test:pg -w collector
 else

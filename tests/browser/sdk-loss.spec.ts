@@ -54,7 +54,9 @@ test('10 % loss on the wire: the frames within 1.5 points, the alert fires for t
     const records = await page.evaluate(() => (window as unknown as { records: PageRecord[] }).records);
     const end = Math.max(...records.map((r) => r.ts));
     const dropPct = (100 * relay.dropped) / relay.rtp;
-    console.log(`relay: ${relay.dropped} of ${relay.rtp} RTP packets dropped (${dropPct.toFixed(2)} %)`);
+    console.log(
+      `relay: ${relay.dropped} of ${relay.rtp} RTP packets dropped (${dropPct.toFixed(2)} %), ${relay.resent} re-sent copies`
+    );
     expect(Math.abs(dropPct - 100 / DROP_EVERY)).toBeLessThan(0.2);
 
     // The quality frames, after the first 10 s of the call (the encoders' ramp-up).

@@ -3,8 +3,9 @@
  * of two RTCPeerConnections each (`a` sends Chromium's fake camera and microphone to `b`), all
  * in one tab. Configured by the URL hash (`#` + JSON of CallPageConfig). A lossy call exchanges
  * its ICE candidates through `window.relayCandidate` (a UDP relay of the spec that drops packets)
- * and negotiates no retransmission (no NACK, VP8 only), so the loss the relay makes is the loss
- * the receiver sees.
+ * and negotiates no retransmission (no NACK, VP8 only, so no RTX stream); a copy Chromium still
+ * re-sends on the original SSRC has the same sequence number and is dropped again, so the loss the
+ * relay makes is the loss the receiver sees.
  */
 import type { IngestRecord, QualitySampleRecord } from '../../../collector/src/model/records';
 
@@ -32,7 +33,7 @@ window.si = SessionInspector.init(Object.assign({}, cfg.sdk, {
 window.calls = {};
 window.sentLog = {};
 const CRLF = String.fromCharCode(13, 10);
-// No NACK: a lost packet stays lost, so the receiver's loss is the loss on the wire.
+// No NACK asked for: a lost packet stays lost, so the receiver's loss is the loss on the wire.
 const noNack = (d) => ({ type: d.type, sdp: d.sdp.split(CRLF).filter((l) => !/^a=rtcp-fb:[0-9]+ nack$/.test(l)).join(CRLF) });
 
 async function connect(call, stream) {

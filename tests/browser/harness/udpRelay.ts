@@ -3,17 +3,30 @@ import { createSocket, type Socket } from 'node:dgram';
 /**
  * A UDP relay between two peers' ICE candidates that drops RTP packets at a known rate: every
  * packet whose RTP sequence number is a multiple of `dropEvery`, so exactly 1 / dropEvery of
- * each stream's sequence numbers never arrive, a re-sent copy included. STUN, DTLS and RTCP
+ * each stream's sequence numbers never arrive, a re-sent copy included (the rate counts
+ * distinct packets). STUN, DTLS and RTCP
  * (told apart by their first bytes, RFC 7983 and RFC 5761) always pass, so ICE, keys and the
  * receiver's reports are untouched. `tc netem` is unavailable here, and Chromium's
  * WebRTC-FakeNetworkSendConfig field trial is not compiled into Debian's Chromium (docs/sdk.md).
  */
 export class UdpRelay {
-  rtp = 0;
-  dropped = 0;
+  /** Distinct RTP packets (SSRC and sequence number) seen, and of those dropped. */
+  private readonly seen = new Set<string>();
+  private readonly lost = new Set<string>();
+  /** Copies of a packet already seen (retransmissions on the original SSRC). */
+  resent = 0;
   private readonly sockets: Socket[] = [];
 
   constructor(private readonly dropEvery: number) {}
+
+  /** The packets the receiver can have missed: distinct ones, whatever was sent twice. */
+  get rtp(): number {
+    return this.seen.size;
+  }
+
+  get dropped(): number {
+    return this.lost.size;
+  }
 
   private drop(msg: Buffer): boolean {
     if (msg.length < 12 || msg[0] < 128 || msg[0] > 191) {
@@ -23,9 +36,15 @@ export class UdpRelay {
     if (payloadType >= 64 && payloadType <= 95) {
       return false; // RTCP packet types 192-223
     }
-    this.rtp++;
-    if (msg.readUInt16BE(2) % this.dropEvery === 0) {
-      this.dropped++;
+    // A call of a few minutes sends fewer than 2^16 packets per SSRC: no sequence number wraps.
+    const seq = msg.readUInt16BE(2);
+    const key = `${msg.readUInt32BE(8)}:${seq}`;
+    if (this.seen.has(key)) {
+      this.resent++;
+    }
+    this.seen.add(key);
+    if (seq % this.dropEvery === 0) {
+      this.lost.add(key);
       return true;
     }
     return false;
