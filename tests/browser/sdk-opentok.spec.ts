@@ -95,6 +95,7 @@ test('OpenTok.js 2.35.2 fails for real: the error log, failure rates 1/1 and the
     expect(byAction.connect).toEqual([1, 1, 1]);
     expect(byAction.publish).toEqual([1, 1, 1]);
     const sdks = await frame('summary', 'sdks');
+    console.log(`SDK breakdown: ${JSON.stringify({ sdk: sdks('sdk'), users: sdks('users') })}`);
     expect(sdks('sdk')).toEqual(['OpenTok.js 2.35.2']);
     expect(sdks('users')).toEqual([1]);
   } finally {
