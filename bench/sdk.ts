@@ -13,6 +13,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { format, resolveConfig } from 'prettier';
 
 const root = path.resolve(__dirname, '..');
 const DOC = path.join(root, 'docs/benchmarks.md');
@@ -183,7 +184,8 @@ async function main() {
   const next = doc.includes(BEGIN)
     ? doc.slice(0, doc.indexOf(BEGIN)) + section + doc.slice(doc.indexOf(END) + END.length)
     : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(DOC, next);
+  // Formatted as `npm run lint` checks it (aligned table columns).
+  writeFileSync(DOC, await format(next, { ...(await resolveConfig(DOC)), filepath: DOC }));
   console.log(section);
 }
 

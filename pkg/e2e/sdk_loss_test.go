@@ -101,6 +101,7 @@ func readRecords(t *testing.T, path string, shift int64) []record {
 	return out
 }
 
+// ingestRecords sends records to the collector's ingest API with the e2e ingest token.
 func ingestRecords(t *testing.T, url string, recs []record) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"records": recs})
@@ -117,6 +118,6 @@ func ingestRecords(t *testing.T, url string, recs []record) {
 			Error string `json:"error"`
 		}
 		_ = json.NewDecoder(res.Body).Decode(&e)
-		t.Fatalf("ingesting the SDK's records: status %d: %s", res.StatusCode, e.Error)
+		t.Fatalf("ingesting records: status %d: %s", res.StatusCode, e.Error)
 	}
 }

@@ -82,6 +82,9 @@ function keepPromise<F extends object>(original: object, wrapper: F): F {
 }
 const codeOf = (e: OTError) => String(e.code ?? e.name ?? 'unknown');
 
+/** Video on / off events of publishers and subscribers alike, recorded under their own names. */
+const VIDEO_EVENTS = ['videoDisabled', 'videoEnabled', 'videoDisableWarning', 'videoDisableWarningLifted'] as const;
+
 /**
  * An exception repeating a failure a callback reports (same code, either first) is that failure,
  * not a second error: exceptions wait this long for such a failure before they are recorded.
@@ -277,12 +280,7 @@ export class OpenTokAdapter {
   private watchPublisher(p: OTPublisher) {
     const streamId = () => p.stream?.streamId;
     p.on('streamDestroyed', (e) => this.event({ action: 'unpublish', streamId: streamId(), reason: e.reason }));
-    for (const action of [
-      'videoDisabled',
-      'videoEnabled',
-      'videoDisableWarning',
-      'videoDisableWarningLifted',
-    ] as const) {
+    for (const action of VIDEO_EVENTS) {
       p.on(action, (e) => this.event({ action, streamId: streamId(), reason: e.reason }));
     }
     p.on('networkConditionChanged', (e) =>
@@ -319,12 +317,7 @@ export class OpenTokAdapter {
     const streamId = stream?.streamId;
     const base = () => ({ streamId, subscriberId: sub.id });
     sub.on('destroyed', (e) => this.event({ action: 'unsubscribe', ...base(), reason: e.reason }));
-    for (const action of [
-      'videoDisabled',
-      'videoEnabled',
-      'videoDisableWarning',
-      'videoDisableWarningLifted',
-    ] as const) {
+    for (const action of VIDEO_EVENTS) {
       sub.on(action, (e) => this.event({ action, ...base(), reason: e.reason }));
     }
     sub.on('qualityScoreChanged', (e) =>
