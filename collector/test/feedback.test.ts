@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCollector } from '../src/server';
 import { SessionBuilder, T0 } from './fixtures';
-import { col, countRows, http, ingest, query } from './helpers';
-import { startTestCollector } from './helpers';
+import { col, countRows, http, ingest, query, startTestCollector } from './helpers';
 
 /** U1: a user's rating and an app's marks, stored with the session and user. */
 describe('ratings and marks', () => {
