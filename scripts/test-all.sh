@@ -70,6 +70,7 @@ zip=$(tail -n 1 "$logs/package.log")
 step go-test go go test -count=1 -v ./...
 step compose go bash -c 'cd tests/compose && go test -count=1 -v ./...'
 step collector-pglite node npm run test -w collector
+step sdk node npm run test -w sdk
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   step collector-postgres node npm run test:pg -w collector
 else

@@ -1,5 +1,6 @@
-import { loadConfig, readTokenSpecs, storedTokens, type TokenSpec } from './config/config';
+import { ConfigError, loadConfig, readTokenSpecs, storedTokens, type TokenSpec } from './config/config';
 import { readVonageProjects } from './config/vonage';
+import { startDemoCall } from './demoCall';
 import { startServer } from './server';
 import { simulate, type BackfillProgress } from './simulator/simulate';
 
@@ -54,13 +55,23 @@ export function backfillReporter(curl: string, log: (line: string) => void, star
 /**
  * The collector on its embedded store with simulated sessions: six hours of backfill, newest
  * sessions first (skipped when the store already has data, so a restart keeps what it had),
- * and live sessions after.
+ * and live sessions after; and a call page (demoCall.ts) on the next port whose real call the
+ * browser SDK sends here.
  */
 export async function demoCommand(): Promise<number> {
   const env: Record<string, string | undefined> = { DATA_DIR: './data/demo', ...process.env };
   const config = loadConfig(env);
-  // The demo's simulator needs an ingest token in plain text, so it reads the specs as written.
-  const specs = config.tokens.length === 0 ? DEMO_TOKENS : readTokenSpecs(env);
+  const callPort = env.DEMO_CALL_PORT ? Number(env.DEMO_CALL_PORT) : config.port === 0 ? 0 : config.port + 1;
+  if (!Number.isInteger(callPort) || callPort < 0) {
+    throw new ConfigError(`DEMO_CALL_PORT must be a port number, got '${env.DEMO_CALL_PORT}'`);
+  }
+  const call = await startDemoCall(config.host, callPort);
+  // The demo's simulator and call page need an ingest token in plain text, so the specs are read
+  // as written; the demo's own ingest token lets the call page send from its origin (CORS).
+  const specs =
+    config.tokens.length === 0
+      ? DEMO_TOKENS.map((t) => (t.kind === 'ingest' ? { ...t, origins: call.origins } : t))
+      : readTokenSpecs(env);
   config.tokens = storedTokens(specs);
   const ingest = specs.find((t) => t.kind === 'ingest' && 'token' in t);
   const read = specs.find((t) => t.kind === 'read' && 'token' in t);
@@ -72,6 +83,14 @@ export async function demoCommand(): Promise<number> {
     `collector listening on ${running.url} (store: ${running.store.kind}${config.databaseUrl ? '' : `, ${config.dataDir}`})`
   );
   console.log(`tokens: ${specs.map(describeToken).join(', ')}`);
+  call.configure({
+    collectorUrl: running.url,
+    project: ingest.project,
+    ingestToken: ingest.token,
+    readToken: read.token,
+    grafanaUrl: env.GRAFANA_URL ?? 'http://localhost:3000',
+  });
+  console.log(`demo call page on ${call.url}/ : open it in a browser, its call is sent here while it runs`);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -104,6 +123,7 @@ export async function demoCommand(): Promise<number> {
       throw err;
     }
   });
+  await call.close();
   await running.close();
   return 0;
 }

@@ -112,7 +112,7 @@ describe('client-chosen keys never reach an object prototype (security finding 1
       const res = await http<{ error: string; field: string }>(`${c.url}/api/v1/ingest`, { token: 'ingest-a', body });
       assert.equal(res.status, 400);
       assert.equal(res.body.field, 'kind');
-      assert.match(res.body.error, /record 0: field 'kind' must be 'event' or 'quality'/);
+      assert.match(res.body.error, /record 0: field 'kind' must be 'event', 'quality', 'rating' or 'mark'/);
     });
   }
 

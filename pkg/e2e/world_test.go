@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,18 +137,7 @@ func (w *world) inject(t *testing.T) {
 			}
 		}
 	}
-	body, _ := json.Marshal(map[string]any{"records": recs})
-	req, _ := http.NewRequest(http.MethodPost, w.url+"/api/v1/ingest", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer e2e-ingest")
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("injecting records: status %d", res.StatusCode)
-	}
+	ingestRecords(t, w.url, recs)
 }
 
 // run sends one saved query (as a dashboard or an alert rule stores it) through the plugin.

@@ -14,6 +14,7 @@ export const testIds = {
     savedRow: 'data-testid sessions-saved-row',
     filterErrors: 'data-testid sessions-filter-errors',
     filterCallType: 'data-testid sessions-filter-call-type',
+    filterRating: 'data-testid sessions-filter-rating',
   },
   module: {
     loading: 'data-testid module-loading',
@@ -51,6 +52,7 @@ export const testIds = {
     qualityNote: 'data-testid inspector-quality-note',
     qualityLegend: 'data-testid inspector-quality-legend',
     sessionId: 'data-testid inspector-session-id',
+    timelineMarks: 'data-testid inspector-timeline-marks',
     events: 'data-testid inspector-events',
     eventRow: 'data-testid inspector-event-row',
     eventCount: 'data-testid inspector-event-count',

@@ -11,6 +11,7 @@ export const testIds = {
     minSize: 'data-testid si-min-size',
     saved: 'data-testid si-saved',
     tag: 'data-testid si-tag',
+    maxRating: 'data-testid si-max-rating',
     limit: 'data-testid si-limit',
     userId: 'data-testid si-user-id',
     streamId: 'data-testid si-stream-id',

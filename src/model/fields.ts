@@ -14,6 +14,8 @@ export const Fields = {
   errors: 'errors',
   savedName: 'savedName',
   tags: 'tags',
+  /** sessions: the lowest rating a user gave the call (1-5), empty when unrated. */
+  rating: 'rating',
   userId: 'userId',
   streamId: 'streamId',
   role: 'role',

@@ -267,6 +267,7 @@ const FIELD_RULES: Record<Exclude<keyof SessionQueryModel, 'queryType' | 'versio
   minSize: wholeNumber('Min connections', 0),
   saved: bool('Saved'),
   tag: text('Tag'),
+  maxRating: wholeNumber('Max rating', 1, 5),
   limit: wholeNumber('Limit', 1, MAX_SESSIONS_LIMIT),
   userId: text('User'),
   streamId: text('Stream'),

@@ -132,6 +132,8 @@ export interface SessionQueryModel {
   saved?: boolean;
   /** sessions: only saved sessions with this tag (case-insensitive). */
   tag?: string;
+  /** sessions: only sessions a user rated at most this (1-5): the low-rated calls (U1). */
+  maxRating?: number;
   /** sessions: at most this many rows (newest first). */
   limit?: number;
   userId?: string;
@@ -162,7 +164,7 @@ export interface SessionQueryModel {
 
 /** Which fields of `SessionQueryModel` each query type reads (its descriptor's `fields`, queryDescriptors.ts). */
 export const QUERY_FIELDS: Record<QueryType, Array<keyof SessionQueryModel>> = {
-  sessions: ['project', 'sessionIdPrefix', 'hasErrors', 'callType', 'minSize', 'saved', 'tag', 'limit'],
+  sessions: ['project', 'sessionIdPrefix', 'hasErrors', 'callType', 'minSize', 'saved', 'tag', 'maxRating', 'limit'],
   meetings: ['project', 'sessionId'],
   summary: ['project', 'sessionId', 'meetingId'],
   users: ['project', 'sessionId', 'meetingId', 'userId'],

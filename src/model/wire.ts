@@ -124,6 +124,8 @@ export interface SessionRow {
   tags: string[];
   /** When it was last imported from a dump (C5), if it was. */
   importedAt: number | null;
+  /** The lowest rating a user gave the call (1-5, U1), or null when nobody rated it. */
+  rating: number | null;
 }
 
 /** The query string of `GET /api/v1/sessions` (the sessions query's filters; `q` is the id prefix). */
@@ -137,6 +139,7 @@ export interface SessionSearchParams {
   minSize?: number;
   saved?: boolean;
   tag?: string;
+  maxRating?: number;
   limit?: number;
 }
 

@@ -68,6 +68,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: AppDeps, tokens: 
       minSize: searchNumber(q, 'minSize'),
       saved: boolParam(q, 'saved'),
       tag,
+      maxRating: searchNumber(q, 'maxRating'),
       limit: searchNumber(q, 'limit'),
     };
     const problem = checkQuery({ queryType: QueryType.Sessions, ...search });

@@ -61,7 +61,7 @@ export function selectedPair(stats: StatsMap): StatsReport | undefined {
 }
 
 /** The receiver's report about our outbound stream: by `remoteId`, else by SSRC. */
-function remoteInbound(report: StatsReport, stats: StatsMap): StatsReport | undefined {
+export function remoteInbound(report: StatsReport, stats: StatsMap): StatsReport | undefined {
   if (typeof report.remoteId === 'string') {
     const r = stats.get(report.remoteId);
     if (r) {

@@ -53,6 +53,8 @@ const json: Check = (v) => {
   return found ? `${found.path ? `at ${found.path} ` : ''}${found.reason}` : undefined;
 };
 const codeCheck: Check = (v) => (typeof v === 'number' ? num(0, 1e9)(v) : str(64)(v));
+const score: Check = (v) =>
+  Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5 ? undefined : 'must be an integer from 1 to 5';
 
 interface Spec {
   required: Record<string, Check>;
@@ -123,7 +125,20 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       freezes: num(0, 100000),
     },
   },
+  rating: {
+    required: { id: str(), sessionId: str(), ts: epochMs, clientId: str(), score },
+    optional: { connectionId: str(), comment: str(2000), source: oneOf(INGEST_SOURCES) },
+  },
+  mark: {
+    required: { id: str(), sessionId: str(), ts: epochMs, clientId: str(), name: str(128) },
+    optional: { connectionId: str(), streamId: str(), data: json, source: oneOf(INGEST_SOURCES) },
+  },
 };
+
+const KINDS = Object.keys(SPECS)
+  .map((k) => `'${k}'`)
+  .join(', ')
+  .replace(/, ([^,]*)$/, ' or $1');
 
 function checkFields(index: number, prefix: string, obj: Record<string, unknown>, checks: Record<string, Check>): void {
   for (const [key, value] of Object.entries(obj)) {
@@ -144,12 +159,12 @@ function checkFields(index: number, prefix: string, obj: Record<string, unknown>
 /** Validates one record against records.ts; throws RecordError naming index and field. */
 export function validateRecord(value: unknown, index: number): IngestRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw recordError(index, 'kind', "must be set: the record must be an object with kind 'event' or 'quality'");
+    throw recordError(index, 'kind', `must be set: the record must be an object with kind ${KINDS}`);
   }
   const rec = value as Record<string, unknown>;
   const spec = ownEntry(SPECS, rec.kind);
   if (!spec) {
-    throw recordError(index, 'kind', "must be 'event' or 'quality'");
+    throw recordError(index, 'kind', `must be ${KINDS}`);
   }
   for (const [key, check] of Object.entries(spec.required)) {
     if (rec[key] === undefined || rec[key] === null) {

@@ -1,5 +1,5 @@
 import { sourceCode, type RecordSource } from '@model';
-import type { EventRecord, IngestRecord, QualitySampleRecord } from '../model/records';
+import type { EventRecord, IngestRecord, MarkRecord, QualitySampleRecord, RatingRecord } from '../model/records';
 import { ensurePartitions } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
 import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
@@ -75,6 +75,30 @@ function eventRow(e: EventRecord, source: RecordSource) {
     detail: e.detail ?? null,
     source: sourceCode(e.source ?? source),
   };
+}
+
+/**
+ * A rating or a mark is stored as an event (U1): its score in `detail` (the sessions search
+ * filters on it) and shown as the event's reason ("2/5"), its comment as the message; a mark's
+ * name as the reason, its data as the detail.
+ */
+function feedbackRow(r: RatingRecord | MarkRecord, source: RecordSource) {
+  const common = {
+    session_id: r.sessionId,
+    id: r.id,
+    ts: Math.round(r.ts),
+    action: r.kind,
+    variation: null,
+    client_id: r.clientId,
+    connection_id: r.connectionId ?? null,
+    subscriber_id: null,
+    code: null,
+    stream: null,
+    source: sourceCode(r.source ?? source),
+  };
+  return r.kind === 'rating'
+    ? { ...common, stream_id: null, message: r.comment ?? null, reason: `${r.score}/5`, detail: { score: r.score } }
+    : { ...common, stream_id: r.streamId ?? null, message: null, reason: r.name, detail: r.data ?? null };
 }
 
 function qualityRow(s: QualitySampleRecord, source: RecordSource) {
@@ -174,6 +198,7 @@ export async function writeBatch(
   options: WriteOptions = {}
 ): Promise<IngestResult> {
   const events = records.filter((r): r is EventRecord => r.kind === 'event');
+  const feedback = records.filter((r): r is RatingRecord | MarkRecord => r.kind === 'rating' || r.kind === 'mark');
   const samples = records.filter((r): r is QualitySampleRecord => r.kind === 'quality');
   const now = options.now ?? Date.now();
   const prefix = options.kept ? 'saved_' : '';
@@ -183,7 +208,7 @@ export async function writeBatch(
       await ensurePartitions(
         q,
         'events',
-        events.map((e) => e.ts)
+        [...events, ...feedback].map((e) => e.ts)
       );
       await ensurePartitions(
         q,
@@ -196,13 +221,10 @@ export async function writeBatch(
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
     }
     return (
-      (await insert(
-        q,
-        insertEvents(`${prefix}events`),
-        project,
-        now,
-        events.map((e) => eventRow(e, source))
-      )) +
+      (await insert(q, insertEvents(`${prefix}events`), project, now, [
+        ...events.map((e) => eventRow(e, source)),
+        ...feedback.map((r) => feedbackRow(r, source)),
+      ])) +
       (await insert(
         q,
         insertQuality(`${prefix}quality_samples`),

@@ -1,8 +1,9 @@
 /**
- * What clients, the simulator and the importers send to `POST /api/v1/ingest`. A batch is
- * `{ "records": IngestRecord[] }` (JSON) or one record per line (NDJSON). The project comes
- * from the ingest token, never from the record. Every record carries a client-made `id`:
- * a record whose id was already stored is acknowledged and skipped (idempotent retries).
+ * What clients (the browser SDK in sdk/), the simulator and the importers send to
+ * `POST /api/v1/ingest`. A batch is `{ "records": IngestRecord[] }` (JSON) or one record per
+ * line (NDJSON). The project comes from the ingest token, never from the record. Every record
+ * carries a client-made `id`: a record whose id was already stored is acknowledged and skipped
+ * (idempotent retries).
  */
 import type { RecordSource } from '@model';
 
@@ -39,7 +40,19 @@ export type Action =
   | 'videoDisableWarningLifted'
   | 'iceStateChange'
   | 'getUserMedia'
-  | 'exception';
+  | 'exception'
+  /** A local or remote media track ended (device unplugged, screen share stopped...). */
+  | 'trackEnded'
+  /** Another participant's connection or stream, as this client saw it appear or go (OpenTok's session events). */
+  | 'connectionCreated'
+  | 'connectionDestroyed'
+  | 'streamCreated'
+  | 'streamDestroyed'
+  /** OpenTok.js's own client observability (V1): kept for the diagnosis. */
+  | 'networkConditionChanged'
+  | 'qualityScoreChanged'
+  | 'cpuPerformanceChanged'
+  | 'videoQualityChanged';
 
 export const ACTIONS: Action[] = [
   'connect',
@@ -57,7 +70,23 @@ export const ACTIONS: Action[] = [
   'iceStateChange',
   'getUserMedia',
   'exception',
+  'trackEnded',
+  'connectionCreated',
+  'connectionDestroyed',
+  'streamCreated',
+  'streamDestroyed',
+  'networkConditionChanged',
+  'qualityScoreChanged',
+  'cpuPerformanceChanged',
+  'videoQualityChanged',
 ];
+
+/**
+ * What the event log stores: every event action, plus a user's rating and an app's mark, which
+ * arrive as their own record kinds and are kept as events (so the timeline, the event log, the
+ * annotations and retention treat them alike).
+ */
+export type StoredAction = Action | 'rating' | 'mark';
 
 /** Attempts and outcomes pair up (OpenTok's client logging); failure rate = failures / attempts. */
 export type Variation = 'attempt' | 'success' | 'failure';
@@ -134,4 +163,33 @@ export interface QualitySampleRecord {
 export const QUALITY_LIMITATIONS = ['none', 'cpu', 'bandwidth', 'other'] as const;
 export type QualityLimitation = (typeof QUALITY_LIMITATIONS)[number];
 
-export type IngestRecord = EventRecord | QualitySampleRecord;
+/** U1: the user's rating of the call, sent from the page (`rate(score, comment?)`). */
+export interface RatingRecord {
+  kind: 'rating';
+  id: string;
+  sessionId: string;
+  ts: number;
+  clientId: string;
+  connectionId?: string;
+  /** 1 (bad) to 5 (excellent). */
+  score: number;
+  comment?: string;
+  source?: RecordSource;
+}
+
+/** U1: a named app event on the session's timeline (`mark(name, data?)`). */
+export interface MarkRecord {
+  kind: 'mark';
+  id: string;
+  sessionId: string;
+  ts: number;
+  clientId: string;
+  connectionId?: string;
+  streamId?: string;
+  name: string;
+  /** Free-form detail, shown with the mark. */
+  data?: Record<string, unknown>;
+  source?: RecordSource;
+}
+
+export type IngestRecord = EventRecord | QualitySampleRecord | RatingRecord | MarkRecord;

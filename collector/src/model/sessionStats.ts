@@ -1,11 +1,11 @@
 import { classifyCallType, FAILURE_ACTIONS, isErrorEvent, isOneOf, type CallType, type FailureAction } from '@model';
-import type { Action, StreamInfo, Variation } from './records';
+import type { StoredAction, StreamInfo, Variation } from './records';
 
 /** An event as the store returns it (snake case columns mapped to the record's names). */
 export interface StoredEvent {
   id: string;
   ts: number;
-  action: Action;
+  action: StoredAction;
   variation: Variation | null;
   clientId: string;
   connectionId: string | null;

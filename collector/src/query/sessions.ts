@@ -16,6 +16,7 @@ export async function sessionsQuery(ctx: QueryContext) {
     minSize: q.minSize,
     saved: q.saved,
     tag: q.tag,
+    maxRating: q.maxRating,
     limit: q.limit,
   });
   const col = <K extends keyof SessionRow>(k: K) => rows.map((r) => r[k]);
@@ -35,6 +36,7 @@ export async function sessionsQuery(ctx: QueryContext) {
         { name: Fields.errors, kind: 'number', values: col('errors') },
         { name: Fields.savedName, kind: 'nullableString', values: col('savedName') },
         { name: Fields.tags, kind: 'string', values: rows.map((r) => r.tags.join(', ')) },
+        { name: Fields.rating, kind: 'nullableNumber', values: col('rating') },
       ],
       { name: 'sessions', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }
     ),

@@ -39,9 +39,9 @@ export async function summaryQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     return [];
   }
   const s = statsOf(events);
-  const userIds = [
-    ...new Set(events.filter((e) => e.action === 'connect' && e.variation === 'success').map((e) => e.clientId)),
-  ];
+  // The breakdowns count every client that tried to connect: the SDK and browser of a user whose
+  // every connect failed are what a failed call needs to be debugged with.
+  const userIds = [...new Set(events.filter((e) => e.action === 'connect').map((e) => e.clientId))];
   const users = await ctx.store.query<UserRow>(
     `SELECT client_id, sdk, browser, browser_version, sip FROM users WHERE project = $1 AND session_id = $2 AND client_id = ANY($3::text[])`,
     [data.project, data.sessionId, userIds]

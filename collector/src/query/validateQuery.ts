@@ -64,6 +64,7 @@ const FIELD_CHECKS: { [K in keyof SessionQueryModel]-?: Check } = {
   minSize: int(0, 1_000_000),
   saved: bool,
   tag: text(),
+  maxRating: int(1, 5),
   limit: int(1, Limits.maxSessionsLimit),
   userId: text(),
   streamId: text(),

@@ -22,12 +22,20 @@ export interface Guide {
   color: string;
 }
 
+/** A moment on the time axis (a user's rating, an app's mark): a vertical line with its label. */
+export interface Marker {
+  time: number;
+  label: string;
+  color: string;
+}
+
 interface Props {
   title: string;
   unit: string;
   series: ChartSeries[];
   range: { from: number; to: number };
   guides?: Guide[];
+  markers?: Marker[];
   /** Called with the dragged time range (epoch ms); the chart itself never rescales. */
   onZoom?: (from: number, to: number) => void;
   height?: number;
@@ -78,9 +86,31 @@ function drawGuides(u: uPlot, guides: Guide[], background: string) {
   ctx.restore();
 }
 
+function drawMarkers(u: uPlot, markers: Marker[]) {
+  const { ctx, bbox } = u;
+  ctx.save();
+  ctx.setLineDash([2, 3]);
+  ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+  for (const m of markers) {
+    const x = u.valToPos(m.time, 'x', true);
+    if (x < bbox.left || x > bbox.left + bbox.width) {
+      continue;
+    }
+    ctx.strokeStyle = m.color;
+    ctx.fillStyle = m.color;
+    ctx.beginPath();
+    ctx.moveTo(x, bbox.top);
+    ctx.lineTo(x, bbox.top + bbox.height);
+    ctx.stroke();
+    ctx.fillText(m.label, x + 3, bbox.top + 12 * devicePixelRatio);
+  }
+  ctx.restore();
+}
+
 /**
- * A uPlot time series chart, theme-aware, with threshold guides, drag-to-zoom, a time axis in the
- * user's time zone and Grafana's date formats, and a readout naming the series under the cursor.
+ * A uPlot time series chart, theme-aware, with threshold guides, time markers, drag-to-zoom, a
+ * time axis in the user's time zone and Grafana's date formats, and a readout naming the series
+ * under the cursor.
  */
 export function TimeChart({
   title,
@@ -88,6 +118,7 @@ export function TimeChart({
   series,
   range,
   guides = [],
+  markers = [],
   onZoom,
   height = 220,
   testId,
@@ -169,7 +200,7 @@ export function TimeChart({
         })),
       ],
       hooks: {
-        draw: [(u) => drawGuides(u, guides, theme.colors.background.primary)],
+        draw: [(u) => drawGuides(u, guides, theme.colors.background.primary), (u) => drawMarkers(u, markers)],
         setSeries: [
           (u, i) => {
             focused = i ?? -1;
@@ -195,11 +226,18 @@ export function TimeChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, range.from, range.to, guides, height, unit, theme, seriesLegend]);
+  }, [series, range.from, range.to, guides, markers, height, unit, theme, seriesLegend]);
 
   const attrs = Object.fromEntries(Object.entries(dataAttributes).map(([k, v]) => [`data-${k}`, String(v)]));
   return (
-    <figure ref={figure} className={s.figure} data-testid={testId} data-series={series.length} {...attrs}>
+    <figure
+      ref={figure}
+      className={s.figure}
+      data-testid={testId}
+      data-series={series.length}
+      data-markers={markers.length}
+      {...attrs}
+    >
       <figcaption className={s.caption}>
         {title} ({series.length} series, {unit})
       </figcaption>

@@ -19,7 +19,7 @@ const SAVED = [
 
 const numberOrUndefined = (v: string) => (v.trim() === '' ? undefined : Number(v));
 
-/** The sessions query's filters: id prefix, call type, errors, size, saved state and tag, limit. */
+/** The sessions query's filters: id prefix, call type, errors, size, saved state and tag, rating, limit. */
 export function SessionFilters({ query, onChange, onRunQuery }: Props) {
   return (
     <>
@@ -88,6 +88,21 @@ export function SessionFilters({ query, onChange, onRunQuery }: Props) {
             width={16}
             value={query.tag ?? ''}
             onChange={(e) => onChange({ tag: e.currentTarget.value || undefined })}
+            onBlur={onRunQuery}
+          />
+        </InlineField>
+        <InlineField
+          label="Rated at most"
+          tooltip="Only sessions a user rated this or lower (1-5): the low-rated calls"
+        >
+          <Input
+            data-testid={testIds.queryEditor.maxRating}
+            type="number"
+            min={1}
+            max={5}
+            width={8}
+            value={query.maxRating ?? ''}
+            onChange={(e) => onChange({ maxRating: numberOrUndefined(e.currentTarget.value) })}
             onBlur={onRunQuery}
           />
         </InlineField>

@@ -2,9 +2,10 @@ import React, { useMemo } from 'react';
 import type { DataFrame } from '@grafana/data';
 import { Alert, Button, Checkbox, Stack, useTheme2 } from '@grafana/ui';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
-import { TimeChart } from '../../components/TimeChart/TimeChart';
+import { TimeChart, type Marker } from '../../components/TimeChart/TimeChart';
 import { testIds } from '../../components/testIds';
 import { frameNamed, frameRows, str } from '../../dataAccess/frames';
+import { formatTime } from '../../components/format';
 import { QUALITY_SERIES_KINDS, type QualitySeriesKind } from '../../state/inspectorState';
 import { useQueries } from '../../dataAccess/useQueries';
 import { QualityLegend } from './QualityLegend';
@@ -20,6 +21,7 @@ import {
   type QualityFrameInfo,
 } from './qualitySeries';
 import { scopedQuery, type InspectorScope } from './scope';
+import { timelineMarks, type TimelineMark } from './timelineMarks';
 
 interface Props {
   scope: InspectorScope;
@@ -44,12 +46,14 @@ function Charts({
   scope,
   hidden,
   sipUsers,
+  markers,
   onZoom,
 }: {
   infos: QualityFrameInfo[];
   scope: InspectorScope;
   hidden: QualitySeriesKind[];
   sipUsers: Set<string>;
+  markers: Marker[];
   onZoom: Props['onZoom'];
 }) {
   const theme = useTheme2();
@@ -85,6 +89,7 @@ function Charts({
           unit={c.unit}
           series={c.series}
           guides={c.guides}
+          markers={markers}
           range={scope.range}
           onZoom={onZoom}
           seriesLegend={false}
@@ -95,11 +100,43 @@ function Charts({
   );
 }
 
-/** I6: bitrate, loss and latency per user and stream, with toggles, guides and drag-to-zoom. */
+/** U1: users' ratings and apps' marks in the range, listed under the charts that draw them. */
+function TimelineList({ marks }: { marks: TimelineMark[] }) {
+  return (
+    <ul data-testid={testIds.inspector.timelineMarks} aria-label="Ratings and marks">
+      {marks.map((m, i) => (
+        <li key={i} data-kind={m.kind} data-time={m.time}>
+          {formatTime(m.time)} · {m.user}: {m.label}
+          {m.kind === 'rating' && m.text ? ` "${m.text}"` : ''}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** I6: bitrate, loss and latency per user and stream, with toggles, guides, ratings and marks, drag-to-zoom. */
 export function QualityModule({ scope, roster, large, hidden, onHiddenChange, onZoom }: Props) {
+  const theme = useTheme2();
   const target = scopedQuery(scope, 'quality', 'quality', large ? { role: 'publisher' } : {});
-  const states = useQueries(scope.ds, [target], scope.range, 300);
+  const states = useQueries(
+    scope.ds,
+    [
+      target,
+      scopedQuery(scope, 'ratings', 'events', { textFilter: '+rating' }),
+      scopedQuery(scope, 'marks', 'events', { textFilter: '+mark' }),
+    ],
+    scope.range,
+    300
+  );
   const state = states.quality;
+  // Keyed by their content, like the SIP ids below: the charts are redrawn only when the marks change.
+  const marksKey = JSON.stringify(
+    timelineMarks(
+      [states.ratings, states.marks].flatMap((x) => (x.status === 'done' ? x.frames : [])),
+      { good: theme.colors.success.text, bad: theme.colors.error.text, mark: theme.colors.info.text }
+    )
+  );
+  const marks = useMemo(() => JSON.parse(marksKey) as TimelineMark[], [marksKey]);
   const infos = useMemo(
     () =>
       state.status === 'done'
@@ -155,8 +192,11 @@ export function QualityModule({ scope, roster, large, hidden, onHiddenChange, on
         )}
       </Alert>
       <ModuleBody state={state} title="Quality metrics" empty="No quality sample in this range.">
-        {() => <Charts infos={infos} scope={scope} hidden={hidden} sipUsers={sipUsers} onZoom={onZoom} />}
+        {() => (
+          <Charts infos={infos} scope={scope} hidden={hidden} sipUsers={sipUsers} markers={marks} onZoom={onZoom} />
+        )}
       </ModuleBody>
+      {marks.length > 0 && <TimelineList marks={marks} />}
     </Stack>
   );
 }

@@ -27,6 +27,8 @@ const WINDOWS = [
   { label: '7 d', value: 168 },
 ];
 
+const RATINGS = [{ label: 'Any rating', value: 0 }, ...[1, 2, 3].map((n) => ({ label: `${n} or lower`, value: n }))];
+
 const CALL_TYPES = [
   { label: 'Any call type', value: '' },
   ...Object.values(CallType).map((c) => ({ label: c, value: c })),
@@ -74,6 +76,14 @@ function ActiveSessions() {
             width={12}
             value={filters.minSize ?? ''}
             onChange={(e) => setFilters({ ...filters, minSize: Number(e.currentTarget.value) || undefined })}
+          />
+        </Field>
+        <Field label="Users rated it" description="Low-rated calls">
+          <RadioButtonGroup
+            data-testid={testIds.sessions.filterRating}
+            options={RATINGS}
+            value={filters.maxRating ?? 0}
+            onChange={(v) => setFilters({ ...filters, maxRating: v || undefined })}
           />
         </Field>
         <InlineSwitch

@@ -24,6 +24,7 @@ export type SessionTableRow = Pick<
   | 'subscribers'
   | 'errors'
   | 'importedAt'
+  | 'rating'
 >;
 
 /** A session whose last event is this recent is still going on. */
@@ -56,6 +57,7 @@ export function SessionsTable({
           'Streams',
           'Subscribers',
           'Errors',
+          'Rating',
         ]}
       />
       <tbody>
@@ -93,6 +95,7 @@ export function SessionsTable({
             <td>{x.streams}</td>
             <td>{x.subscribers}</td>
             <td>{x.errors > 0 ? <Badge color="red" text={String(x.errors)} /> : 0}</td>
+            <td>{x.rating === null ? '' : `${x.rating}/5`}</td>
           </tr>
         ))}
       </tbody>

@@ -14,6 +14,8 @@ export interface SessionFilters {
   hasErrors?: boolean;
   callType?: CallType;
   minSize?: number;
+  /** Only sessions a user rated at most this (1-5). */
+  maxRating?: number;
 }
 
 /** Sessions of the last `hours` whose id starts with `prefix`, through the data source. */
@@ -39,6 +41,7 @@ export function useSessionSearch(prefix: string, hours: number, filters: Session
         hasErrors: f.hasErrors || undefined,
         callType: f.callType,
         minSize: f.minSize || undefined,
+        maxRating: f.maxRating || undefined,
       });
       return { status: 'done', sessions: res.sessions, asOf: res.to };
     })().then(

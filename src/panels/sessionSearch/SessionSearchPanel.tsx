@@ -24,6 +24,7 @@ function toSession(r: Record<string, unknown>): SessionTableRow {
     errors: num(r.errors),
     // The sessions frame does not carry the import time (the REST search does).
     importedAt: null,
+    rating: typeof r.rating === 'number' ? r.rating : null,
   };
 }
 

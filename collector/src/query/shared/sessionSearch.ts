@@ -6,7 +6,7 @@ import { SqlWhere } from './where';
 /** The sessions query's filters, over the granted projects and [from, to]. */
 export type SessionSearch = Pick<
   SessionQueryModel,
-  'sessionIdPrefix' | 'hasErrors' | 'callType' | 'minSize' | 'saved' | 'tag' | 'limit'
+  'sessionIdPrefix' | 'hasErrors' | 'callType' | 'minSize' | 'saved' | 'tag' | 'maxRating' | 'limit'
 > & { projects: string[]; from: number; to: number };
 
 /** What the search reads from the events; the rest of a row is derived. */
@@ -23,6 +23,7 @@ type CountedRow = Pick<
   | 'subscribers'
   | 'errors'
   | 'importedAt'
+  | 'rating'
 >;
 
 /**
@@ -49,7 +50,8 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
        count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
        count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
        count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
-       count(*) FILTER (WHERE ${errorEventSql()})::float8 AS errors
+       count(*) FILTER (WHERE ${errorEventSql()})::float8 AS errors,
+       min((detail->>'score')::float8) FILTER (WHERE action = 'rating') AS rating
      FROM all_events
      WHERE ${where}
      GROUP BY project, session_id),
@@ -70,7 +72,7 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
      )
      SELECT b.project, b.session_id AS "sessionId", b.start::float8 AS start, b."end"::float8 AS "end", b.connections,
        b.users + coalesce(r.publishers, 0) AS users, b.publishers + coalesce(r.publishers, 0) AS publishers,
-       b.streams + coalesce(r.streams, 0) AS streams, b.subscribers, b.errors, i.imported_at::float8 AS "importedAt"
+       b.streams + coalesce(r.streams, 0) AS streams, b.subscribers, b.errors, b.rating, i.imported_at::float8 AS "importedAt"
      FROM base b
      LEFT JOIN remote r ON r.project = b.project AND r.session_id = b.session_id
      LEFT JOIN imports i ON i.project = b.project AND i.session_id = b.session_id
@@ -99,7 +101,8 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
         (!s.callType || r.callType === s.callType) &&
         (s.minSize === undefined || r.connections >= s.minSize) &&
         (s.saved === undefined || (r.savedName !== null) === s.saved) &&
-        (!tag || r.tags.some((t) => t.toLowerCase() === tag))
+        (!tag || r.tags.some((t) => t.toLowerCase() === tag)) &&
+        (s.maxRating === undefined || (r.rating !== null && r.rating <= s.maxRating))
     )
     .slice(0, limit);
 }
