@@ -25,7 +25,7 @@ export interface SeriesStats extends SeriesId {
   screen: boolean;
 }
 
-/** A sample that may break a threshold (the store hands over only those: see query/issueData.ts). */
+/** A sample that may break a threshold (the store hands over only those: see query/shared/issueData.ts). */
 export interface CandidateSample extends SeriesId {
   ts: number;
   lossPct: number | null;

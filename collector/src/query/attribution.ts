@@ -3,7 +3,7 @@ import { frame } from '../frames/frame';
 import { attribute } from '../model/attribution';
 import { vonageVerdict, type VonageDegradation } from '../model/vonageVerdicts';
 import type { QueryContext } from './context';
-import { sessionDiagnosis } from './issueData';
+import { sessionDiagnosis } from './shared/issueData';
 import { scopedSession } from './shared/scope';
 
 /** OpenTok.js reports its source on change: a report this close to a degraded stretch counts for it. */

@@ -1,7 +1,7 @@
 import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import type { QueryContext } from './context';
-import { sessionIssues } from './issueData';
+import { sessionIssues } from './shared/issueData';
 import { scopedSession } from './shared/scope';
 
 /**

@@ -4,7 +4,7 @@ import { exportInternals } from '../importers/internalsExport';
 import { chromiumCommand, fieldTrial, netemScript, type ReplayStep } from '../model/reproKit';
 import { invalidField } from '../errors';
 import type { QueryContext } from './context';
-import { sessionIssues } from './issueData';
+import { sessionIssues } from './shared/issueData';
 import { loadSession, scopedEvents } from './shared/sessionData';
 
 /** Issues of what a user received: those a network replay can reproduce. */

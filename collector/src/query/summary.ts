@@ -3,7 +3,7 @@ import { frame } from '../frames/frame';
 import { statsOf, type SessionStats } from '../model/sessionStats';
 import type { QueryContext } from './context';
 import { endpointOf, type ClientColumns } from './shared/endpoint';
-import { sessionIssues } from './issueData';
+import { sessionIssues } from './shared/issueData';
 import { scopedSession } from './shared/scope';
 
 type UserRow = ClientColumns & { client_id: string };
@@ -29,7 +29,7 @@ export function recordingNote(s: Pick<SessionStats, 'recordedUsers' | 'remotePub
 
 /**
  * I3: call type; users, connections, streams, subscribers, SIP users; streamed minutes (sum of
- * publisher stream durations); issues (B2 issue tags, query/issueData.ts); SDKs and endpoints
+ * publisher stream durations); issues (B2 issue tags, query/shared/issueData.ts); SDKs and endpoints
  * with users per each; the sources the session's records came from. A connection or stream
  * reported by several sources counts once.
  */

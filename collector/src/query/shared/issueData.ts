@@ -1,8 +1,8 @@
 import { Thresholds, type Issue } from '@model';
-import { eventIssues, qualityIssues, type CandidateSample, type SeriesStats } from '../model/issueDetection';
-import type { StoredEvent } from '../model/sessionStats';
-import type { Store } from '../store/store';
-import type { QueryContext } from './context';
+import { eventIssues, qualityIssues, type CandidateSample, type SeriesStats } from '../../model/issueDetection';
+import type { StoredEvent } from '../../model/sessionStats';
+import type { Store } from '../../store/store';
+import type { QueryContext } from '../context';
 
 export interface IssueScope {
   projects: string[];
