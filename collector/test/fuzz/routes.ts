@@ -216,6 +216,26 @@ const importRequest = fc
     writes: true,
   }));
 
+/** Grafana's webhook contact-point payload (B6), firing and resolved alerts about sessions. */
+const alertPayload = fc.record({
+  alerts: fc.array(
+    fc.record({
+      status: fc.constantFrom('firing', 'resolved'),
+      labels: fc.record({ project: fc.constantFrom('proj-a', 'proj-b'), session: pathSegment, alertname: fc.string() }),
+    }),
+    { maxLength: 3 }
+  ),
+});
+
+/** A Vonage session monitoring callback (docs/vonage.md). */
+const vonageEvent = fc.record({
+  sessionId: pathSegment,
+  projectId: fc.constant('12345'),
+  event: fc.constantFrom('connectionCreated', 'connectionDestroyed', 'streamCreated', 'streamDestroyed'),
+  timestamp: fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }),
+  connection: fc.record({ id: pathSegment, createdAt: fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }) }),
+});
+
 /**
  * Every route of the collector. A new route is one line: `jsonPost(path, validBodies, options)`
  * for a JSON route, `get(path, paramNames, token)` for a GET; e.g. the Vonage callback receiver:
@@ -234,7 +254,7 @@ export const FUZZ_ROUTES: Array<[string, fc.Arbitrary<FuzzRequest>]> = [
     'sessions',
     get(
       REST.sessions,
-      ['q', 'project', 'from', 'to', 'callType', 'hasErrors', 'minSize', 'saved', 'tag', 'limit'],
+      ['q', 'project', 'from', 'to', 'callType', 'hasErrors', 'minSize', 'saved', 'tag', 'maxRating', 'limit'],
       'read-a'
     ),
   ],
@@ -252,4 +272,10 @@ export const FUZZ_ROUTES: Array<[string, fc.Arbitrary<FuzzRequest>]> = [
   ],
   ['import', importRequest],
   ['admin purge', jsonPost(REST.purge, fc.constant({}), { token: 'admin-1', writes: true })],
+  ['alert webhook', jsonPost(REST.alertWebhook, alertPayload, { token: 'admin-1', writes: true })],
+  // The test collector has no Vonage project: every callback is refused, none may crash it.
+  [
+    'vonage callbacks',
+    jsonPost(`${REST.vonageCallbacks}?secret=not-configured`, vonageEvent, { token: 'ingest-a', writes: true }),
+  ],
 ];
