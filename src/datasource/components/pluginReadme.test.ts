@@ -12,7 +12,7 @@ describe('the plugin README', () => {
 
   it('has a row for every query type, by the name the query editor shows', () => {
     const labels = ALL_QUERY_TYPES.map((t) => QUERY_TYPES.find((o) => o.value === t)?.label);
-    expect(labels).toHaveLength(12);
+    expect(labels).not.toContain(undefined);
     for (const label of labels) {
       expect(rows).toContain(label);
     }
