@@ -113,7 +113,7 @@ describe('ratings and marks', () => {
     assert.deepEqual((await search(1)).body.sessions, []);
     const bad = await http<{ error: string }>(`${c.url}/api/v1/sessions?maxRating=6`, { token: 'read-a' });
     assert.equal(bad.status, 400);
-    assert.match(bad.body.error, /maxRating must be an integer from 1 to 5/);
+    assert.match(bad.body.error, /maxRating must be a whole number from 1 to 5, got '6'/);
     const frames = await query(c, 'read-a', [
       {
         refId: 'S',

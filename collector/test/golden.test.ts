@@ -44,6 +44,11 @@ const QUERIES: Record<string, WireQuery['query']> = {
   annotations: { queryType: 'annotations', sessionId: 'sess-1' },
   variables: { queryType: 'variables', variable: 'users', sessionId: 'sess-1' },
   qualityWithoutSession: { queryType: 'quality' },
+  issues: { queryType: 'issues', sessionId: 'sess-1' },
+  attribution: { queryType: 'attribution', sessionId: 'sess-1' },
+  scores: { queryType: 'scores', sessionId: 'sess-1' },
+  baseline: { queryType: 'baseline', sessionId: 'sess-1' },
+  repro: { queryType: 'repro', sessionId: 'sess-1', userId: 'bob' },
 };
 
 /** Two users for ten minutes: alice publishes video, bob audio; bob watches alice, alice fails to watch bob. */

@@ -101,6 +101,8 @@ describe('Grafana features', () => {
       project: 'proj-a',
       session: 'sess/1',
       stream: 'st-bad',
+      // The stream's publisher, so that an alert about it can name whose stream it is.
+      user: 'alice',
     });
     const values = bad.data.values[1] as number[];
     assert.equal(values.length, 60);

@@ -72,10 +72,10 @@ describe('derived facts on real dumps', () => {
       ['one-to-zero', 1, 'complete', 4, 4]
     );
     const subscribed = await c.store.query<{ stream_id: string }>(
-      `SELECT DISTINCT stream_id FROM events WHERE session_id = 'loopback' AND action = 'subscribe' ORDER BY 1`
+      `SELECT DISTINCT stream_id FROM all_events WHERE session_id = 'loopback' AND action = 'subscribe' ORDER BY 1`
     );
     const published = await c.store.query<{ stream_id: string }>(
-      `SELECT DISTINCT stream_id FROM events WHERE session_id = 'loopback' AND action = 'publish' ORDER BY 1`
+      `SELECT DISTINCT stream_id FROM all_events WHERE session_id = 'loopback' AND action = 'publish' ORDER BY 1`
     );
     assert.deepEqual(subscribed, published);
     assert.ok(published.every((p) => p.stream_id.startsWith(`${r.userId}/8-`)));
@@ -86,8 +86,8 @@ describe('derived facts on real dumps', () => {
     // Two of the eight inbound SSRCs (jitsi's placeholder audio and an inactive video) stay at 0 bytes.
     for (const ssrc of ['1109381341', '1052990334']) {
       const rows = await c.store.query<{ n: number }>(
-        `SELECT (SELECT count(*) FROM events WHERE session_id = 'silent' AND stream_id LIKE $1)::float8
-              + (SELECT count(*) FROM quality_samples WHERE session_id = 'silent' AND stream_id LIKE $1)::float8 AS n`,
+        `SELECT (SELECT count(*) FROM all_events WHERE session_id = 'silent' AND stream_id LIKE $1)::float8
+              + (SELECT count(*) FROM all_quality_samples WHERE session_id = 'silent' AND stream_id LIKE $1)::float8 AS n`,
         [`%-${ssrc}`]
       );
       assert.equal(rows[0].n, 0, `SSRC ${ssrc}`);
@@ -96,7 +96,7 @@ describe('derived facts on real dumps', () => {
     assert.equal(s.subscribers, 6);
     // The sender's two simulcast layers that never sent are no streams either.
     const published = await c.store.query<{ n: number }>(
-      `SELECT count(DISTINCT stream_id)::float8 AS n FROM events WHERE session_id = 'silent' AND action = 'publish'`
+      `SELECT count(DISTINCT stream_id)::float8 AS n FROM all_events WHERE session_id = 'silent' AND action = 'publish'`
     );
     assert.equal(published[0].n, 2);
   });
@@ -123,7 +123,7 @@ describe('derived facts on real dumps', () => {
     }>(
       `SELECT stream_id, sum(packets)::float8 AS packets, sum(packets_lost)::float8 AS lost, max(height)::float8 AS height,
          avg(frame_rate)::float8 AS fps, avg(rtt_ms)::float8 AS rtt, avg(bitrate_kbps)::float8 AS kbps
-       FROM quality_samples WHERE session_id = 'legacy' GROUP BY stream_id`
+       FROM all_quality_samples WHERE session_id = 'legacy' GROUP BY stream_id`
     );
     const by = (suffix: string) => {
       const row = rows.find((x) => x.stream_id.endsWith(suffix));
@@ -250,7 +250,7 @@ describe('derived facts on real dumps', () => {
 
 async function countRowsOf(c: RunningCollector, sessionId: string): Promise<number> {
   const rows = await c.store.query<{ n: number }>(
-    `SELECT (SELECT count(*) FROM events WHERE session_id = $1)::float8 + (SELECT count(*) FROM quality_samples WHERE session_id = $1)::float8 AS n`,
+    `SELECT (SELECT count(*) FROM all_events WHERE session_id = $1)::float8 + (SELECT count(*) FROM all_quality_samples WHERE session_id = $1)::float8 AS n`,
     [sessionId]
   );
   return rows[0].n;

@@ -177,7 +177,8 @@ export async function exportInternals(
     getUserMedia: [],
     PeerConnections: {},
     UserAgent: userAgent(user),
-    timestamp: Date.now(),
+    // When the dump was taken: the user's last record, so that an export is the same every time.
+    timestamp: [...samples, ...events].reduce((last, r) => Math.max(last, r.ts), 0),
   };
   const mapping: InternalsExport['series'] = [];
   connections.forEach((connectionId, n) => {
