@@ -26,6 +26,8 @@ function describeToken(t: TokenSpec): string {
       return `${name} (ingest into ${t.project})`;
     case 'read':
       return `${name} (read ${t.projects.join(', ')})`;
+    case 'alert':
+      return `${name} (save alerted sessions of ${t.projects.join(', ')})`;
     default:
       return `${name} (admin)`;
   }

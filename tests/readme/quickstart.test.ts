@@ -87,7 +87,10 @@ describe('README quick start, as written', () => {
   });
 
   test('the demo shows its tokens and backfill progress, and the first curl lists sessions', async () => {
-    assert.match(out, /tokens: demo-ingest \(ingest into demo\), demo-read \(read demo\), demo-admin \(admin\)/);
+    assert.match(
+      out,
+      /tokens: demo-ingest \(ingest into demo\), demo-read \(read demo\), demo-alerts \(save alerted sessions of demo\), demo-admin \(admin\)/
+    );
     assert.match(out, /backfill: simulating 6 sessions over the last 6 hours, newest first/);
     assert.match(out, /backfill: 1\/6 sessions, [\d,]+ of [\d,]+ records \(\d+ %\), \d+ s\nready/);
     const answer = JSON.parse(await shell(command(lines, /^curl .*\/api\/v1\/sessions$/))) as SessionsAnswer;
