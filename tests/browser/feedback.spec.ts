@@ -49,7 +49,10 @@ test('ratings and marks on the Inspector timeline and event log; the sessions se
     /ui-rater: opened-chat/,
     /ui-rater: rated 1\/5 "could not hear anyone"/,
   ]);
-  await expect(page.locator(tid(testIds.inspector.qualityChart('bitrateKbps')))).toHaveAttribute('data-markers', '2');
+  await expect(page.locator(tid(testIds.inspector.qualityChart('bitrateKbps-video')))).toHaveAttribute(
+    'data-markers',
+    '2'
+  );
   const log = page.locator(tid(testIds.inspector.events));
   await expect(log.getByRole('row', { name: /Rating .*ui-rater.*1\/5 · could not hear anyone/ })).toBeVisible();
   await expect(log.getByRole('row', { name: /Mark .*ui-rater.*opened-chat/ })).toBeVisible();

@@ -212,15 +212,17 @@ test.describe('One session from the SDK, Vonage callbacks and Vonage Insights', 
     }
     // Each connection and stream is one row of its table (rows with cells, not the nested tables).
     const cells = (testId: string) =>
-      page
-        .locator(tid(testId))
-        .evaluateAll((tables) =>
-          tables.flatMap((table) =>
-            [...table.querySelectorAll(':scope > tbody > tr')]
-              .filter((tr) => tr.children.length > 1)
-              .map((tr) => [tr.children[0].textContent, tr.children[tr.children.length - 1].textContent])
-          )
-        );
+      page.locator(tid(testId)).evaluateAll((tables) =>
+        tables.flatMap((table) => {
+          // The first column and the Sources column (a quality column may follow it).
+          const sources = [...table.querySelectorAll(':scope > thead th')].findIndex(
+            (th) => th.textContent === 'Sources'
+          );
+          return [...table.querySelectorAll(':scope > tbody > tr')]
+            .filter((tr) => tr.children.length > 1)
+            .map((tr) => [tr.children[0].textContent, tr.children[sources].textContent]);
+        })
+      );
     await expect(page.locator(tid(testIds.inspector.connections))).toHaveCount(2);
     expect(await cells(testIds.inspector.connections)).toEqual(c.people.map((p) => [p.conn, SOURCES]));
     expect(await cells(testIds.inspector.streams)).toEqual(c.people.map((p) => [p.stream, SOURCES]));
