@@ -1,6 +1,6 @@
 import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, QualitySampleRecord } from '../model/records';
-import { ensurePartitions } from '../store/partitions';
+import { dayStart, ensurePartitions } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
 import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
 
@@ -46,6 +46,11 @@ const UPSERT_USERS = `
   FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, client_id text, sdk text, browser text,
     browser_version text, os text, device text, country text, city text, sip boolean, ts bigint)
   ON CONFLICT (project, session_id, client_id) DO UPDATE SET ${USER_MERGE_SET}`;
+
+const INSERT_SESSION_DAYS = `
+  INSERT INTO session_days (project, session_id, day)
+  SELECT $1::text, d.session_id, d.day FROM unnest($2::text[], $3::bigint[]) AS d(session_id, day)
+  ON CONFLICT DO NOTHING`;
 
 const CHUNK = 2000;
 
@@ -107,6 +112,16 @@ type UserRow = Record<'sdk' | 'browser' | 'browser_version' | 'os' | 'device' | 
   sip: boolean;
   ts: number;
 };
+
+/** The (session, day) pairs of a batch, once each. */
+function sessionDays(records: IngestRecord[]): [string[], number[]] {
+  const pairs = new Map<string, [string, number]>();
+  for (const r of records) {
+    const day = dayStart(Math.round(r.ts));
+    pairs.set(`${day}:${r.sessionId}`, [r.sessionId, day]);
+  }
+  return [[...pairs.values()].map((p) => p[0]), [...pairs.values()].map((p) => p[1])];
+}
 
 /** One row per user of the batch (an upsert may touch a row once): earliest values first. */
 function userRows(events: EventRecord[]): UserRow[] {
@@ -188,6 +203,7 @@ export async function writeBatch(
         samples.map((s) => s.ts)
       );
     }
+    await q.query(INSERT_SESSION_DAYS, [project, ...sessionDays(records)]);
     await resolveConnectionUsers(q, project, records, source);
     for (const chunk of chunks(userRows(events))) {
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
