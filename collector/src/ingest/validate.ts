@@ -34,10 +34,10 @@ const num =
       : v < min || v > max
         ? `must be between ${min} and ${max}`
         : undefined;
-const int =
-  (min: number, max: number): Check =>
-  (v) =>
-    num(min, max)(v) ?? (Number.isInteger(v) ? undefined : 'must be a whole number');
+const int = (min: number, max: number): Check => {
+  const inRange = num(min, max);
+  return (v) => inRange(v) ?? (Number.isInteger(v) ? undefined : 'must be a whole number');
+};
 const epochMs: Check = (v) =>
   typeof v !== 'number' || !Number.isFinite(v) || v < MIN_TS || v > MAX_TS ? 'must be a number (epoch ms)' : undefined;
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
@@ -52,34 +52,51 @@ const json: Check = (v) => {
   const found = findUnstorable(v);
   return found ? `${found.path ? `at ${found.path} ` : ''}${found.reason}` : undefined;
 };
-const codeCheck: Check = (v) => (typeof v === 'number' ? num(0, 1e9)(v) : str(64)(v));
+const codeNumber = num(0, 1e9);
+const codeText = str(64);
+const codeCheck: Check = (v) => (typeof v === 'number' ? codeNumber(v) : codeText(v));
 
 interface Spec {
   required: Record<string, Check>;
   optional: Record<string, Check>;
 }
 
-const CLIENT_FIELDS: Record<string, Check> = {
-  sdk: str(64),
-  browser: str(64),
-  browserVersion: str(32),
-  os: str(64),
-  device: str(64),
-  country: str(2),
-  city: str(128),
-  sip: bool,
-};
+/** A record kind's checks: the required ones in order, and every field's check by name. */
+interface Compiled {
+  required: Array<[string, Check]>;
+  fields: Map<string, Check>;
+}
 
-const STREAM_FIELDS: Record<string, Check> = {
-  videoType: oneOf(['camera', 'screen', 'custom']),
-  hasAudio: bool,
-  hasVideo: bool,
-  scalable: bool,
-  name: str(256),
-};
+const compile = (spec: Spec): Compiled => ({
+  required: Object.entries(spec.required),
+  fields: new Map([...Object.entries(spec.required), ...Object.entries(spec.optional)]),
+});
 
-const SPECS: Record<IngestRecord['kind'], Spec> = {
-  event: {
+const CLIENT_FIELDS = new Map<string, Check>(
+  Object.entries({
+    sdk: str(64),
+    browser: str(64),
+    browserVersion: str(32),
+    os: str(64),
+    device: str(64),
+    country: str(2),
+    city: str(128),
+    sip: bool,
+  })
+);
+
+const STREAM_FIELDS = new Map<string, Check>(
+  Object.entries({
+    videoType: oneOf(['camera', 'screen', 'custom']),
+    hasAudio: bool,
+    hasVideo: bool,
+    scalable: bool,
+    name: str(256),
+  })
+);
+
+const SPECS: Record<IngestRecord['kind'], Compiled> = {
+  event: compile({
     required: { id: str(), sessionId: str(), ts: epochMs, action: oneOf(ACTIONS), clientId: str() },
     optional: {
       variation: oneOf(['attempt', 'success', 'failure']),
@@ -94,8 +111,8 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       detail: json,
       source: oneOf(INGEST_SOURCES),
     },
-  },
-  quality: {
+  }),
+  quality: compile({
     required: {
       id: str(),
       sessionId: str(),
@@ -119,15 +136,31 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       height: int(0, 100000),
       source: oneOf(INGEST_SOURCES),
     },
-  },
+  }),
 };
 
-function checkFields(index: number, prefix: string, obj: Record<string, unknown>, checks: Record<string, Check>): void {
-  for (const [key, value] of Object.entries(obj)) {
-    const check = ownEntry(checks, key);
+/**
+ * Every field of `obj` against `checks`; `skip` names fields already checked. Runs for every
+ * record: no copy of the record and no object built per call.
+ */
+function checkFields(
+  index: number,
+  prefix: string,
+  obj: Record<string, unknown>,
+  checks: Map<string, Check>,
+  skip?: (key: string) => boolean
+): void {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (skip?.(key)) {
+      continue;
+    }
+    const check = checks.get(key);
     if (!check) {
       throw recordError(index, `${prefix}${key}`, 'is not a known field');
     }
+    const value = obj[key];
     if (value === undefined) {
       continue;
     }
@@ -138,17 +171,25 @@ function checkFields(index: number, prefix: string, obj: Record<string, unknown>
   }
 }
 
+/** `kind` chose the spec; required fields were checked first, in their order. */
+const kindOrRequired = (required: Array<[string, Check]>) => {
+  const names = new Set(['kind', ...required.map(([name]) => name)]);
+  return (key: string) => names.has(key);
+};
+const SKIP = { event: kindOrRequired(SPECS.event.required), quality: kindOrRequired(SPECS.quality.required) };
+
 /** Validates one record against records.ts; throws RecordError naming index and field. */
 export function validateRecord(value: unknown, index: number): IngestRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw recordError(index, 'kind', "must be set: the record must be an object with kind 'event' or 'quality'");
   }
   const rec = value as Record<string, unknown>;
-  const spec = ownEntry(SPECS, rec.kind);
-  if (!spec) {
+  const kind = rec.kind === 'event' || rec.kind === 'quality' ? rec.kind : undefined;
+  if (!kind) {
     throw recordError(index, 'kind', "must be 'event' or 'quality'");
   }
-  for (const [key, check] of Object.entries(spec.required)) {
+  const spec = SPECS[kind];
+  for (const [key, check] of spec.required) {
     if (rec[key] === undefined || rec[key] === null) {
       throw recordError(index, key, 'is required');
     }
@@ -157,8 +198,7 @@ export function validateRecord(value: unknown, index: number): IngestRecord {
       throw recordError(index, key, problem);
     }
   }
-  const { kind: _kind, ...rest } = rec;
-  checkFields(index, '', rest, { ...spec.required, ...spec.optional });
+  checkFields(index, '', rec, spec.fields, SKIP[kind]);
   if (rec.client !== undefined) {
     checkFields(index, 'client.', rec.client as Record<string, unknown>, CLIENT_FIELDS);
   }
