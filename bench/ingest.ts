@@ -175,6 +175,16 @@ async function freshSchema(url: string, records: IngestRecord[], name: string) {
       );
       return Number(r.n);
     },
+    /** Bytes on disk (heap, indexes, TOAST) of the quality samples' partitions per sample, after VACUUM. */
+    async bytesPerSample(): Promise<number> {
+      await store.query('VACUUM ANALYZE quality_samples');
+      const [r] = await store.query<{ bytes: number; n: number }>(
+        `SELECT (SELECT sum(pg_total_relation_size(i.inhrelid)) FROM pg_inherits i
+                 WHERE i.inhparent = 'quality_samples'::regclass)::float8 AS bytes,
+                (SELECT count(*) FROM quality_samples)::float8 AS n`
+      );
+      return r.bytes / r.n;
+    },
     async drop() {
       await store.close();
       await admin.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
@@ -247,6 +257,7 @@ async function main() {
   const bodies = batches.map((b) => JSON.stringify({ records: b }));
   const cluster = startCluster();
   const figures = new Map<string, Figure>();
+  let bytesPerSample = 0;
   const show = (key: string, f: Figure) => {
     figures.set(key, f);
     console.error(`${key}: ${Math.round(f.rowsPerS)} rows/s (load ${f.load.toFixed(1)})`);
@@ -291,6 +302,7 @@ async function main() {
         } finally {
           await c.stop();
         }
+        bytesPerSample = await s.bytesPerSample();
         await s.drop();
       }
       {
@@ -349,6 +361,10 @@ async function main() {
         `| ${n} | ${rate(`copy ${n}`)} | ${rate(`http ${n}`)} | ${ratio(`http ${n}`, `copy ${n}`)} | ${rate(`write ${n}`)} | ${ratio(`write ${n}`, `copy ${n}`)} | ${rate(`pglite ${n}`)} | ${ratio(`pglite ${n}`, 'copy 1')} | ${[`copy ${n}`, `http ${n}`, `write ${n}`, `pglite ${n}`].map((k) => f(k).load.toFixed(1)).join(' / ')} |`
     ),
   ];
+  lines.push(
+    '',
+    `Storage (goal 4): after the 4-client HTTP run, the quality samples' partitions (heap, both indexes, TOAST, after \`VACUUM\`) take ${Math.round(bytesPerSample)} bytes per sample on PostgreSQL.`
+  );
   console.log(writeBenchSection('ingest', lines));
 }
 

@@ -84,6 +84,37 @@ describe('store', () => {
     }
   });
 
+  test('batches written at once into days with and without a partition all land, each session day recorded once', async () => {
+    const store = await openStore(testConfig());
+    try {
+      await writeBatch(store, 'p', new SessionBuilder('first').user('u0', T0).records());
+      // Eight batches at once: the first day's partition exists, the next two are made by whichever batch comes first.
+      const batches = Array.from({ length: 8 }, (_, i) =>
+        new SessionBuilder(`s${i}`)
+          .user('u1', T0 + 1000)
+          .user('u2', T0 + DAY_MS + i)
+          .user('u3', T0 + 2 * DAY_MS + i)
+          .records()
+      );
+      const results = await Promise.all(batches.map((b) => writeBatch(store, 'p', b)));
+      assert.deepEqual(
+        results.map((r) => r.accepted),
+        new Array(8).fill(6)
+      );
+      const [{ n }] = await store.query<{ n: number }>('SELECT count(*)::float8 AS n FROM events');
+      assert.equal(n, 2 + 8 * 6);
+      const days = await store.query<{ session_id: string; days: number }>(
+        `SELECT session_id, count(*)::float8 AS days FROM session_days GROUP BY session_id ORDER BY session_id`
+      );
+      assert.deepEqual(days, [
+        { session_id: 'first', days: 1 },
+        ...batches.map((_, i) => ({ session_id: `s${i}`, days: 3 })),
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a failing batch writes nothing (one transaction)', async () => {
     const store = await openStore(testConfig());
     try {
