@@ -115,6 +115,53 @@ describe('store', () => {
     }
   });
 
+  test('text of every shape is stored exactly, and a batch partly stored before writes its new records only', async () => {
+    const store = await openStore(testConfig());
+    try {
+      const texts = ['a "quoted", comma', 'two\nlines\r\nand\\backslash', '\\.', '\\N', '""', 'ünïcødé 🎥', ' '];
+      const s = new SessionBuilder('shapes');
+      texts.forEach((message, i) =>
+        s.event({
+          ts: T0 + i,
+          action: 'exception',
+          clientId: 'u1',
+          message,
+          code: i === 0 ? 1500 : 'E"1',
+          detail: { text: message, nested: { empty: '', list: [1.5, null, true] } },
+        })
+      );
+      s.sample({
+        ts: T0,
+        clientId: 'u1',
+        streamId: 'st',
+        role: 'publisher',
+        media: 'video',
+        lossPct: 0.125,
+        width: 1280,
+      });
+      const records = s.records();
+      assert.deepEqual(await writeBatch(store, 'p', records.slice(0, 3)), { accepted: 3, duplicates: 0 });
+      assert.deepEqual(await writeBatch(store, 'p', records), { accepted: records.length - 3, duplicates: 3 });
+      const rows = await store.query<{ message: string; code: string; detail: unknown }>(
+        `SELECT message, code, detail FROM events WHERE session_id = 'shapes' ORDER BY ts`
+      );
+      assert.deepEqual(
+        rows,
+        texts.map((message, i) => ({
+          message,
+          code: i === 0 ? '1500' : 'E"1',
+          detail: { text: message, nested: { empty: '', list: [1.5, null, true] } },
+        }))
+      );
+      const [sample] = await store.query<{ loss_pct: number; width: number; rtt_ms: null }>(
+        `SELECT loss_pct, width, rtt_ms FROM quality_samples WHERE session_id = 'shapes'`
+      );
+      assert.deepEqual(sample, { loss_pct: 0.125, width: 1280, rtt_ms: null });
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a failing batch writes nothing (one transaction)', async () => {
     const store = await openStore(testConfig());
     try {

@@ -158,6 +158,107 @@ function userRows(events: EventRecord[]): UserRow[] {
   return [...rows.values()];
 }
 
+// The columns of eventRow and qualityRow, in their order (the COPY path writes them by name).
+const EVENT_COLUMNS = [
+  'session_id',
+  'id',
+  'ts',
+  'action',
+  'variation',
+  'client_id',
+  'connection_id',
+  'stream_id',
+  'subscriber_id',
+  'code',
+  'message',
+  'reason',
+  'stream',
+  'detail',
+  'source',
+] as const;
+const QUALITY_COLUMNS = [
+  'session_id',
+  'id',
+  'ts',
+  'client_id',
+  'connection_id',
+  'stream_id',
+  'subscriber_id',
+  'role',
+  'media',
+  'bitrate_kbps',
+  'packets',
+  'packets_lost',
+  'loss_pct',
+  'rtt_ms',
+  'jitter_ms',
+  'frame_rate',
+  'width',
+  'height',
+  'source',
+] as const;
+
+const UNIQUE_VIOLATION = '23505';
+
+/** One CSV field: NULL unquoted and empty, every text quoted (so '' and a lone `\.` stay data). */
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) {
+    return '';
+  }
+  if (typeof v === 'number') {
+    return String(v);
+  }
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+function csvOf(project: string, now: number, columns: readonly string[], rows: Array<Record<string, unknown>>): string {
+  const head = `${csvField(project)},${now}`;
+  let csv = '';
+  for (const row of rows) {
+    csv += head;
+    for (const c of columns) {
+      csv += `,${csvField(row[c])}`;
+    }
+    csv += '\n';
+  }
+  return csv;
+}
+
+/**
+ * Writes rows with COPY where the store has it (PostgreSQL: several times an INSERT's rate), in
+ * a savepoint: a row already stored (a retried batch) fails the COPY, and the batch is then
+ * inserted row by row skipping what is there, so ingest stays idempotent.
+ */
+async function write(
+  q: Queryable,
+  table: string,
+  columns: readonly string[],
+  sql: string,
+  project: string,
+  now: number,
+  rows: Array<Record<string, unknown>>
+): Promise<number> {
+  if (rows.length === 0) {
+    return 0;
+  }
+  if (!q.copyCsv) {
+    return insert(q, sql, project, now, rows);
+  }
+  await q.query('SAVEPOINT batch_copy');
+  try {
+    const copied = await q.copyCsv(table, ['project', 'received_at', ...columns], csvOf(project, now, columns, rows));
+    await q.query('RELEASE SAVEPOINT batch_copy');
+    return copied;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) {
+      throw err;
+    }
+    await q.query('ROLLBACK TO SAVEPOINT batch_copy');
+    return insert(q, sql, project, now, rows);
+  }
+}
+
 async function insert(q: Queryable, sql: string, project: string, now: number, rows: object[]): Promise<number> {
   let inserted = 0;
   for (const chunk of chunks(rows)) {
@@ -209,15 +310,19 @@ export async function writeBatch(
       await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
     }
     return (
-      (await insert(
+      (await write(
         q,
+        `${prefix}events`,
+        EVENT_COLUMNS,
         insertEvents(`${prefix}events`),
         project,
         now,
         events.map((e) => eventRow(e, source))
       )) +
-      (await insert(
+      (await write(
         q,
+        `${prefix}quality_samples`,
+        QUALITY_COLUMNS,
         insertQuality(`${prefix}quality_samples`),
         project,
         now,
