@@ -126,7 +126,7 @@ describe('store', () => {
           action: 'exception',
           clientId: 'u1',
           message,
-          code: i === 0 ? 1500 : 'E"1',
+          code: i === 0 ? '1500' : 'E"1',
           detail: { text: message, nested: { empty: '', list: [1.5, null, true] } },
         })
       );
