@@ -209,7 +209,7 @@ function csvField(v: unknown): string {
     return String(v);
   }
   const text = typeof v === 'string' ? v : JSON.stringify(v);
-  return `"${text.replaceAll('"', '""')}"`;
+  return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
 }
 
 function csvOf(project: string, now: number, columns: readonly string[], rows: Array<Record<string, unknown>>): string {
