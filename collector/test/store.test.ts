@@ -23,6 +23,33 @@ describe('store', () => {
     }
   });
 
+  test('migration 5 records the days of sessions written before it', async () => {
+    const store = await openStore(testConfig());
+    try {
+      await writeBatch(
+        store,
+        'p',
+        new SessionBuilder('old')
+          .user('u1', T0)
+          .user('u2', T0 + DAY_MS)
+          .records()
+      );
+      await store.query('DROP TABLE session_days');
+      await store.query('DELETE FROM schema_migrations WHERE version = 5');
+      assert.deepEqual(await migrate(store), [5]);
+      const days = await store.query<{ project: string; session_id: string; day: number }>(
+        'SELECT project, session_id, day::float8 AS day FROM session_days ORDER BY day'
+      );
+      const day = Math.floor(T0 / DAY_MS) * DAY_MS;
+      assert.deepEqual(days, [
+        { project: 'p', session_id: 'old', day },
+        { project: 'p', session_id: 'old', day: day + DAY_MS },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('the embedded store checkpoints its write-ahead log once it passes 48 MB and keeps at most 64 MB of it', async () => {
     // Single-user PostgreSQL never checkpoints by itself: without the store's own checkpoints
     // this log would hold every byte written since the store was opened.
