@@ -16,8 +16,35 @@ describe('store', () => {
       const rows = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
       assert.deepEqual(
         rows.map((r) => r.version),
-        [1, 2, 3, 4, 5]
+        [1, 2, 3, 4, 5, 6]
       );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('migration 6 records the days of sessions written before it', async () => {
+    const store = await openStore(testConfig());
+    try {
+      await writeBatch(
+        store,
+        'p',
+        new SessionBuilder('old')
+          .user('u1', T0)
+          .user('u2', T0 + DAY_MS)
+          .records()
+      );
+      await store.query('DROP TABLE session_days');
+      await store.query('DELETE FROM schema_migrations WHERE version = 6');
+      assert.deepEqual(await migrate(store), [6]);
+      const days = await store.query<{ project: string; session_id: string; day: number }>(
+        'SELECT project, session_id, day::float8 AS day FROM session_days ORDER BY day'
+      );
+      const day = Math.floor(T0 / DAY_MS) * DAY_MS;
+      assert.deepEqual(days, [
+        { project: 'p', session_id: 'old', day },
+        { project: 'p', session_id: 'old', day: day + DAY_MS },
+      ]);
     } finally {
       await store.close();
     }
@@ -79,6 +106,84 @@ describe('store', () => {
         parts.map((p) => p.name),
         ['events_d20261120', 'events_d20261121', 'events_d20261122']
       );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('batches written at once into days with and without a partition all land, each session day recorded once', async () => {
+    const store = await openStore(testConfig());
+    try {
+      await writeBatch(store, 'p', new SessionBuilder('first').user('u0', T0).records());
+      // Eight batches at once: the first day's partition exists, the next two are made by whichever batch comes first.
+      const batches = Array.from({ length: 8 }, (_, i) =>
+        new SessionBuilder(`s${i}`)
+          .user('u1', T0 + 1000)
+          .user('u2', T0 + DAY_MS + i)
+          .user('u3', T0 + 2 * DAY_MS + i)
+          .records()
+      );
+      const results = await Promise.all(batches.map((b) => writeBatch(store, 'p', b)));
+      assert.deepEqual(
+        results.map((r) => r.accepted),
+        new Array(8).fill(6)
+      );
+      const [{ n }] = await store.query<{ n: number }>('SELECT count(*)::float8 AS n FROM events');
+      assert.equal(n, 2 + 8 * 6);
+      const days = await store.query<{ session_id: string; days: number }>(
+        `SELECT session_id, count(*)::float8 AS days FROM session_days GROUP BY session_id ORDER BY session_id`
+      );
+      assert.deepEqual(days, [
+        { session_id: 'first', days: 1 },
+        ...batches.map((_, i) => ({ session_id: `s${i}`, days: 3 })),
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('text of every shape is stored exactly, and a batch partly stored before writes its new records only', async () => {
+    const store = await openStore(testConfig());
+    try {
+      const texts = ['a "quoted", comma', 'two\nlines\r\nand\\backslash', '\\.', '\\N', '""', 'ünïcødé 🎥', ' '];
+      const s = new SessionBuilder('shapes');
+      texts.forEach((message, i) =>
+        s.event({
+          ts: T0 + i,
+          action: 'exception',
+          clientId: 'u1',
+          message,
+          code: i === 0 ? '1500' : 'E"1',
+          detail: { text: message, nested: { empty: '', list: [1.5, null, true] } },
+        })
+      );
+      s.sample({
+        ts: T0,
+        clientId: 'u1',
+        streamId: 'st',
+        role: 'publisher',
+        media: 'video',
+        lossPct: 0.125,
+        width: 1280,
+      });
+      const records = s.records();
+      assert.deepEqual(await writeBatch(store, 'p', records.slice(0, 3)), { accepted: 3, duplicates: 0 });
+      assert.deepEqual(await writeBatch(store, 'p', records), { accepted: records.length - 3, duplicates: 3 });
+      const rows = await store.query<{ message: string; code: string; detail: unknown }>(
+        `SELECT message, code, detail FROM events WHERE session_id = 'shapes' ORDER BY ts`
+      );
+      assert.deepEqual(
+        rows,
+        texts.map((message, i) => ({
+          message,
+          code: i === 0 ? '1500' : 'E"1',
+          detail: { text: message, nested: { empty: '', list: [1.5, null, true] } },
+        }))
+      );
+      const [sample] = await store.query<{ loss_pct: number; width: number; rtt_ms: null }>(
+        `SELECT loss_pct, width, rtt_ms FROM quality_samples WHERE session_id = 'shapes'`
+      );
+      assert.deepEqual(sample, { loss_pct: 0.125, width: 1280, rtt_ms: null });
     } finally {
       await store.close();
     }

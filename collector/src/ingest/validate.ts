@@ -1,4 +1,4 @@
-import { INGEST_SOURCES, Limits, ownEntry } from '@model';
+import { INGEST_SOURCES, isOneOf, Limits } from '@model';
 import { invalidField } from '../errors';
 import { ACTIONS, QUALITY_LIMITATIONS, type IngestRecord } from '../model/records';
 import { findUnstorable, unstorableText } from '../model/storable';
@@ -34,10 +34,10 @@ const num =
       : v < min || v > max
         ? `must be between ${min} and ${max}`
         : undefined;
-const int =
-  (min: number, max: number): Check =>
-  (v) =>
-    num(min, max)(v) ?? (Number.isInteger(v) ? undefined : 'must be a whole number');
+const int = (min: number, max: number): Check => {
+  const inRange = num(min, max);
+  return (v) => inRange(v) ?? (Number.isInteger(v) ? undefined : 'must be a whole number');
+};
 const epochMs: Check = (v) =>
   typeof v !== 'number' || !Number.isFinite(v) || v < MIN_TS || v > MAX_TS ? 'must be a number (epoch ms)' : undefined;
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
@@ -52,7 +52,9 @@ const json: Check = (v) => {
   const found = findUnstorable(v);
   return found ? `${found.path ? `at ${found.path} ` : ''}${found.reason}` : undefined;
 };
-const codeCheck: Check = (v) => (typeof v === 'number' ? num(0, 1e9)(v) : str(64)(v));
+const codeNumber = num(0, 1e9);
+const codeText = str(64);
+const codeCheck: Check = (v) => (typeof v === 'number' ? codeNumber(v) : codeText(v));
 const score: Check = (v) =>
   Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5 ? undefined : 'must be an integer from 1 to 5';
 
@@ -61,27 +63,42 @@ interface Spec {
   optional: Record<string, Check>;
 }
 
-const CLIENT_FIELDS: Record<string, Check> = {
-  sdk: str(64),
-  browser: str(64),
-  browserVersion: str(32),
-  os: str(64),
-  device: str(64),
-  country: str(2),
-  city: str(128),
-  sip: bool,
-};
+/** A record kind's checks: the required ones in order, and every field's check by name. */
+interface Compiled {
+  required: Array<[string, Check]>;
+  fields: Map<string, Check>;
+}
 
-const STREAM_FIELDS: Record<string, Check> = {
-  videoType: oneOf(['camera', 'screen', 'custom']),
-  hasAudio: bool,
-  hasVideo: bool,
-  scalable: bool,
-  name: str(256),
-};
+const compile = (spec: Spec): Compiled => ({
+  required: Object.entries(spec.required),
+  fields: new Map([...Object.entries(spec.required), ...Object.entries(spec.optional)]),
+});
 
-const SPECS: Record<IngestRecord['kind'], Spec> = {
-  event: {
+const CLIENT_FIELDS = new Map<string, Check>(
+  Object.entries({
+    sdk: str(64),
+    browser: str(64),
+    browserVersion: str(32),
+    os: str(64),
+    device: str(64),
+    country: str(2),
+    city: str(128),
+    sip: bool,
+  })
+);
+
+const STREAM_FIELDS = new Map<string, Check>(
+  Object.entries({
+    videoType: oneOf(['camera', 'screen', 'custom']),
+    hasAudio: bool,
+    hasVideo: bool,
+    scalable: bool,
+    name: str(256),
+  })
+);
+
+const SPECS: Record<IngestRecord['kind'], Compiled> = {
+  event: compile({
     required: { id: str(), sessionId: str(), ts: epochMs, action: oneOf(ACTIONS), clientId: str() },
     optional: {
       variation: oneOf(['attempt', 'success', 'failure']),
@@ -96,8 +113,8 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       detail: json,
       source: oneOf(INGEST_SOURCES),
     },
-  },
-  quality: {
+  }),
+  quality: compile({
     required: {
       id: str(),
       sessionId: str(),
@@ -124,28 +141,44 @@ const SPECS: Record<IngestRecord['kind'], Spec> = {
       limitation: oneOf(QUALITY_LIMITATIONS),
       freezes: num(0, 100000),
     },
-  },
-  rating: {
+  }),
+  rating: compile({
     required: { id: str(), sessionId: str(), ts: epochMs, clientId: str(), score },
     optional: { connectionId: str(), comment: str(2000), source: oneOf(INGEST_SOURCES) },
-  },
-  mark: {
+  }),
+  mark: compile({
     required: { id: str(), sessionId: str(), ts: epochMs, clientId: str(), name: str(128) },
     optional: { connectionId: str(), streamId: str(), data: json, source: oneOf(INGEST_SOURCES) },
-  },
+  }),
 };
 
-const KINDS = Object.keys(SPECS)
-  .map((k) => `'${k}'`)
+const RECORD_KINDS = Object.keys(SPECS) as Array<IngestRecord['kind']>;
+const KINDS = RECORD_KINDS.map((k) => `'${k}'`)
   .join(', ')
   .replace(/, ([^,]*)$/, ' or $1');
 
-function checkFields(index: number, prefix: string, obj: Record<string, unknown>, checks: Record<string, Check>): void {
-  for (const [key, value] of Object.entries(obj)) {
-    const check = ownEntry(checks, key);
+/**
+ * Every field of `obj` against `checks`; `skip` names fields already checked. Runs for every
+ * record: no copy of the record and no object built per call.
+ */
+function checkFields(
+  index: number,
+  prefix: string,
+  obj: Record<string, unknown>,
+  checks: Map<string, Check>,
+  skip?: (key: string) => boolean
+): void {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (skip?.(key)) {
+      continue;
+    }
+    const check = checks.get(key);
     if (!check) {
       throw recordError(index, `${prefix}${key}`, 'is not a known field');
     }
+    const value = obj[key];
     if (value === undefined) {
       continue;
     }
@@ -156,17 +189,30 @@ function checkFields(index: number, prefix: string, obj: Record<string, unknown>
   }
 }
 
+/** `kind` chose the spec; required fields were checked first, in their order. */
+const kindOrRequired = (required: Array<[string, Check]>) => {
+  const names = new Set(['kind', ...required.map(([name]) => name)]);
+  return (key: string) => names.has(key);
+};
+const SKIP: Record<IngestRecord['kind'], (key: string) => boolean> = {
+  event: kindOrRequired(SPECS.event.required),
+  quality: kindOrRequired(SPECS.quality.required),
+  rating: kindOrRequired(SPECS.rating.required),
+  mark: kindOrRequired(SPECS.mark.required),
+};
+
 /** Validates one record against records.ts; throws RecordError naming index and field. */
 export function validateRecord(value: unknown, index: number): IngestRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw recordError(index, 'kind', `must be set: the record must be an object with kind ${KINDS}`);
   }
   const rec = value as Record<string, unknown>;
-  const spec = ownEntry(SPECS, rec.kind);
-  if (!spec) {
+  const kind = isOneOf(RECORD_KINDS, rec.kind) ? rec.kind : undefined;
+  if (!kind) {
     throw recordError(index, 'kind', `must be ${KINDS}`);
   }
-  for (const [key, check] of Object.entries(spec.required)) {
+  const spec = SPECS[kind];
+  for (const [key, check] of spec.required) {
     if (rec[key] === undefined || rec[key] === null) {
       throw recordError(index, key, 'is required');
     }
@@ -175,8 +221,7 @@ export function validateRecord(value: unknown, index: number): IngestRecord {
       throw recordError(index, key, problem);
     }
   }
-  const { kind: _kind, ...rest } = rec;
-  checkFields(index, '', rest, { ...spec.required, ...spec.optional });
+  checkFields(index, '', rec, spec.fields, SKIP[kind]);
   if (rec.client !== undefined) {
     checkFields(index, 'client.', rec.client as Record<string, unknown>, CLIENT_FIELDS);
   }

@@ -11,6 +11,7 @@ import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
 import type { QueryContext } from './context';
 import { bucketSql, bucketWidth } from './shared/buckets';
+import { sessionSpan, type SessionSpan } from './shared/sessionDays';
 import { findMeeting, loadSession } from './shared/sessionData';
 import { SqlWhere } from './shared/where';
 
@@ -31,12 +32,13 @@ const RULE_NOTES: Record<PublisherQualityRule, string> = {
 };
 
 /** Which rule a publisher series follows: scalable video streams report their uplink only. */
-async function publisherRules(ctx: QueryContext, sessionId: string): Promise<Map<string, boolean>> {
+async function publisherRules(ctx: QueryContext, sessionId: string, span: SessionSpan): Promise<Map<string, boolean>> {
   const rows = await ctx.store.query<{ stream_id: string; scalable: boolean | null }>(
     `SELECT stream_id, bool_or((stream->>'scalable')::boolean) AS scalable FROM all_events
-     WHERE project = ANY($1::text[]) AND session_id = $2 AND action = 'publish' AND variation = 'success' AND stream_id IS NOT NULL
+     WHERE project = ANY($1::text[]) AND session_id = $2 AND ts >= $3::bigint AND ts < $4::bigint
+       AND action = 'publish' AND variation = 'success' AND stream_id IS NOT NULL
      GROUP BY stream_id`,
-    [ctx.projects, sessionId]
+    [ctx.projects, sessionId, span.from, span.to]
   );
   return new Map(rows.map((r) => [r.stream_id, r.scalable === true]));
 }
@@ -74,6 +76,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     return [];
   }
   let { from, to } = ctx;
+  let span: SessionSpan | undefined;
   if (q.meetingId) {
     const data = await loadSession(ctx);
     if (!data) {
@@ -82,9 +85,16 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     const meeting = findMeeting(data, q.meetingId);
     from = Math.max(from, meeting.start);
     to = Math.min(to, meeting.end);
+    span = data.span;
+  } else {
+    span = await sessionSpan(ctx.store, ctx.projects, sessionId);
+    if (!span) {
+      return [];
+    }
   }
+  // The session's days bound the scan (partition pruning); buckets stay aligned to the query's from.
   const where = new SqlWhere()
-    .scope(ctx.projects, from, to)
+    .scope(ctx.projects, Math.max(from, span.from), Math.min(to, span.to - 1))
     .equalsIf('session_id', sessionId)
     .equalsIf('client_id', q.userId)
     .equalsIf('stream_id', q.streamId)
@@ -115,7 +125,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
     where.params
   );
 
-  const scalable = await publisherRules(ctx, sessionId);
+  const scalable = await publisherRules(ctx, sessionId, span);
   const frames: DataFrameJSON[] = [];
   for (const metric of metrics) {
     for (const row of series) {

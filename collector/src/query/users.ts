@@ -123,8 +123,9 @@ export async function usersQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   }
   const streamTypes = await ctx.store.query<{ stream_id: string; video_type: string | null }>(
     `SELECT stream_id, stream->>'videoType' AS video_type FROM all_events
-     WHERE project = $1 AND session_id = $2 AND action = 'publish' AND variation = 'success' AND stream IS NOT NULL`,
-    [data.project, data.sessionId]
+     WHERE project = $1 AND session_id = $2 AND ts >= $3::bigint AND ts < $4::bigint
+       AND action = 'publish' AND variation = 'success' AND stream IS NOT NULL`,
+    [data.project, data.sessionId, data.span.from, data.span.to]
   );
   for (const t of streamTypes) {
     const s = streams.get(t.stream_id);

@@ -133,6 +133,24 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
       CREATE OR REPLACE VIEW all_quality_samples AS SELECT * FROM quality_samples UNION ALL SELECT * FROM saved_quality_samples
     `,
   },
+  {
+    version: 6,
+    name: 'the days each session has rows in (query/shared/sessionDays.ts)',
+    // Written at ingest with ON CONFLICT DO NOTHING (no row lock, so concurrent batches of one
+    // session never wait on each other); per-session reads bound their time range with it so
+    // the planner prunes every other day's partitions.
+    sql: `
+      CREATE TABLE session_days (
+        project text NOT NULL,
+        session_id text NOT NULL,
+        day bigint NOT NULL,
+        PRIMARY KEY (project, session_id, day)
+      );
+      INSERT INTO session_days (project, session_id, day)
+      SELECT project, session_id, ts - ts % 86400000 FROM all_events
+      UNION SELECT project, session_id, ts - ts % 86400000 FROM all_quality_samples
+    `,
+  },
 ];
 
 export async function migrate(store: Store): Promise<number[]> {

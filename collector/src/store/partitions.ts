@@ -15,11 +15,28 @@ export function partitionName(table: PartitionedTable, day: number): string {
 /**
  * Creates the daily partitions that `timestamps` fall into. Runs inside the ingest
  * transaction; the advisory lock keeps concurrent batches from racing on the same partition.
+ * The lock is held until commit, so it is taken only for a partition not there yet: otherwise
+ * every batch of a day would wait for the previous one's commit.
  */
 export async function ensurePartitions(q: Queryable, table: PartitionedTable, timestamps: number[]): Promise<void> {
   const days = [...new Set(timestamps.map(dayStart))];
+  if (days.length === 0) {
+    return;
+  }
+  const names = days.map((day) => partitionName(table, day));
+  const present = new Set(
+    (
+      await q.query<{ name: string }>(
+        'SELECT n AS name FROM unnest($1::text[]) AS n WHERE to_regclass(n) IS NOT NULL',
+        [names]
+      )
+    ).map((r) => r.name)
+  );
   for (const day of days) {
     const name = partitionName(table, day);
+    if (present.has(name)) {
+      continue;
+    }
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
     await q.query(
       `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${table} FOR VALUES FROM (${day}) TO (${day + DAY_MS})`

@@ -1,9 +1,19 @@
 import { Limits } from '@model';
-import { Pool, types } from 'pg';
+import { Pool, types, type PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Queryable, SqlParam, Store } from './store';
 
 // int8 (counts, epoch ms) as JS numbers: every value we store fits in 2^53.
 types.setTypeParser(20, (v) => Number(v));
+
+function copyCsv(client: PoolClient, table: string, columns: readonly string[], csv: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+    stream.on('error', reject);
+    stream.on('finish', () => resolve(stream.rowCount));
+    stream.end(csv);
+  });
+}
 
 /**
  * PostgreSQL through node-postgres; `schema` isolates a store (tests run in parallel). Two
@@ -30,7 +40,10 @@ export async function openPostgres(
       const client = await writePool.connect();
       try {
         await client.query('BEGIN');
-        const q: Queryable = { query: (sql, params) => run(client, sql, params) };
+        const q: Queryable = {
+          query: (sql, params) => run(client, sql, params),
+          copyCsv: (table, columns, csv) => copyCsv(client, table, columns, csv),
+        };
         const result = await fn(q);
         await client.query('COMMIT');
         return result;

@@ -73,6 +73,10 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
     await q.query(
       `DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM all_events e WHERE e.project = u.project AND e.session_id = u.session_id)`
     );
+    await q.query(
+      `DELETE FROM session_days d WHERE NOT EXISTS (SELECT 1 FROM all_events e WHERE e.project = d.project AND e.session_id = d.session_id)
+       AND NOT EXISTS (SELECT 1 FROM all_quality_samples x WHERE x.project = d.project AND x.session_id = d.session_id)`
+    );
   });
   return result;
 }

@@ -3,10 +3,13 @@ import { deriveMeetings, meetingAt, type ConnectionSpan, type Meeting } from '..
 import type { StoredEvent } from '../../model/sessionStats';
 import { invalidField } from '../../errors';
 import type { QueryContext } from '../context';
+import { sessionSpan, type SessionSpan } from './sessionDays';
 
 export interface SessionData {
   sessionId: string;
   project: string;
+  /** The days the session has rows in: the bound of every further read of it. */
+  span: SessionSpan;
   meetings: Meeting[];
   /** Every event of the session in time order, with the meeting it belongs to. */
   events: Array<StoredEvent & { meetingId: string }>;
@@ -39,10 +42,15 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
   if (ctx.projects.length === 0) {
     return undefined;
   }
+  const span = await sessionSpan(ctx.store, ctx.projects, sessionId);
+  if (!span) {
+    return undefined;
+  }
   const rows = await ctx.store.query<Row>(
     `SELECT project, id, ts::float8 AS ts, action, variation, client_id, connection_id, stream_id, subscriber_id, code, message, reason, source, stream
-     FROM all_events WHERE project = ANY($1::text[]) AND session_id = $2 ORDER BY ts, id`,
-    [ctx.projects, sessionId]
+     FROM all_events WHERE project = ANY($1::text[]) AND session_id = $2 AND ts >= $3::bigint AND ts < $4::bigint
+     ORDER BY ts, id`,
+    [ctx.projects, sessionId, span.from, span.to]
   );
   if (rows.length === 0) {
     return undefined;
@@ -76,7 +84,7 @@ export async function loadSession(ctx: QueryContext): Promise<SessionData | unde
     stream: r.stream,
     meetingId: meetingAt(meetings, r.ts)?.meetingId ?? 'm1',
   }));
-  return { sessionId, project: rows[0].project, meetings, events };
+  return { sessionId, project: rows[0].project, span, meetings, events };
 }
 
 /** The named meeting of the session; an unknown id is the caller's mistake. */
