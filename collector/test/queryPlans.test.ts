@@ -35,10 +35,15 @@ const QUERIES: Array<WireQuery['query']> = [
   { queryType: 'variables', variable: 'meetings', sessionId: SESSION },
   { queryType: 'variables', variable: 'users', sessionId: SESSION },
   { queryType: 'variables', variable: 'streams', sessionId: SESSION },
+  { queryType: 'issues', sessionId: SESSION },
+  { queryType: 'attribution', sessionId: SESSION },
+  { queryType: 'scores', sessionId: SESSION },
+  { queryType: 'repro', sessionId: SESSION },
 ];
 
 /** The query types that never read one session (they search or aggregate the fleet). */
-const ACROSS_SESSIONS: QueryType[] = ['sessions', 'fleet'];
+// baseline compares the session with the project's 7 days before it: a fan-out by design.
+const ACROSS_SESSIONS: QueryType[] = ['sessions', 'fleet', 'baseline'];
 
 function targetSession() {
   const t = T0 + 3_600_000;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store';
+import { sessionSpan } from '../query/shared/sessionDays';
 
 /**
  * B7: one user of a session, whatever its source (SDK, simulator, Vonage, a dump), as a
@@ -150,16 +151,20 @@ export async function exportInternals(
   sessionId: string,
   userId: string
 ): Promise<InternalsExport> {
+  // Bounded by the session's days, so that only their partitions are read.
+  const span = (await sessionSpan(store, [project], sessionId)) ?? { from: 0, to: 0 };
   const samples = await store.query<SampleRow>(
     `SELECT ts::float8 AS ts, connection_id, stream_id, subscriber_id, role, media, bitrate_kbps, packets, packets_lost, loss_pct,
        rtt_ms, jitter_ms, frame_rate, width::float8 AS width, height::float8 AS height
-     FROM all_quality_samples WHERE project = $1 AND session_id = $2 AND client_id = $3 ORDER BY ts, id`,
-    [project, sessionId, userId]
+     FROM all_quality_samples WHERE project = $1 AND session_id = $2 AND client_id = $3
+       AND ts >= $4::bigint AND ts < $5::bigint ORDER BY ts, id`,
+    [project, sessionId, userId, span.from, span.to]
   );
   const events = await store.query<EventRow>(
     `SELECT ts::float8 AS ts, action, variation, connection_id FROM all_events
-     WHERE project = $1 AND session_id = $2 AND client_id = $3 AND connection_id IS NOT NULL ORDER BY ts, id`,
-    [project, sessionId, userId]
+     WHERE project = $1 AND session_id = $2 AND client_id = $3 AND connection_id IS NOT NULL
+       AND ts >= $4::bigint AND ts < $5::bigint ORDER BY ts, id`,
+    [project, sessionId, userId, span.from, span.to]
   );
   const user = (
     await store.query<{

@@ -5,6 +5,7 @@ import { vonageVerdict, type VonageDegradation } from '../model/vonageVerdicts';
 import type { QueryContext } from './context';
 import { sessionDiagnosis } from './shared/issueData';
 import { scopedSession } from './shared/scope';
+import { sessionSpan } from './shared/sessionDays';
 
 /** OpenTok.js reports its source on change: a report this close to a degraded stretch counts for it. */
 const VONAGE_GRACE_MS = 30_000;
@@ -25,12 +26,13 @@ export async function attributionQuery(ctx: QueryContext): Promise<DataFrameJSON
   const rows = attribute(issues, series).filter(
     (a) => (!userId || a.userId === userId) && (!streamId || a.streamId === streamId)
   );
+  const span = (await sessionSpan(ctx.store, [data.project], data.sessionId)) ?? { from: 0, to: 0 };
   const reports = await ctx.store.query<VonageDegradation>(
     `SELECT ts::float8 AS ts, connection_id AS "connectionId", stream_id AS "streamId", subscriber_id AS "subscriberId",
        detail->>'networkDegradationSource' AS source
-     FROM all_events WHERE project = $1 AND session_id = $2 AND action = 'networkConditionChanged'
-       AND detail->>'networkDegradationSource' IS NOT NULL`,
-    [data.project, data.sessionId]
+     FROM all_events WHERE project = $1 AND session_id = $2 AND ts >= $3::bigint AND ts < $4::bigint
+       AND action = 'networkConditionChanged' AND detail->>'networkDegradationSource' IS NOT NULL`,
+    [data.project, data.sessionId, span.from, span.to]
   );
   const publishers = new Map(series.filter((s) => s.role === 'publisher').map((s) => [s.streamId, s.clientId]));
   const theirs = rows.map((a) => vonageVerdict(reports, a, a.start, a.end, VONAGE_GRACE_MS) ?? null);

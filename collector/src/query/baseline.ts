@@ -2,6 +2,7 @@ import { Limits, Thresholds, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { audioMosSql } from '../model/emodel';
 import type { QueryContext } from './context';
+import { sessionSpan } from './shared/sessionDays';
 import { loadSession } from './shared/sessionData';
 
 /** What a session is compared on: sample values, who measured them, which way is better. */
@@ -107,12 +108,14 @@ export async function baselineQuery(ctx: QueryContext): Promise<DataFrameJSON[]>
     return [];
   }
   const keys = cohorts.map((c) => c.key);
+  const span = (await sessionSpan(ctx.store, [data.project], data.sessionId)) ?? { from: 0, to: 0 };
   const join = `JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id`;
   const own = await ctx.store.query<Stats>(
     `SELECT ${COHORT} AS cohort, ${aggregates([0.5])}
      FROM all_quality_samples x ${join}
-     WHERE x.project = $1 AND x.session_id = $2 AND ${COHORT} = ANY($3::text[]) GROUP BY 1`,
-    [data.project, data.sessionId, keys]
+     WHERE x.project = $1 AND x.session_id = $2 AND x.ts >= $4::bigint AND x.ts < $5::bigint
+       AND ${COHORT} = ANY($3::text[]) GROUP BY 1`,
+    [data.project, data.sessionId, keys, span.from, span.to]
   );
   const usual = await ctx.store.query<Stats>(
     `SELECT ${COHORT} AS cohort, ${aggregates([0.5, 0.95])}

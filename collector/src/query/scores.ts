@@ -2,6 +2,7 @@ import { QualityLabels, type DataFrameJSON, type ScoreBand } from '@model';
 import { frame } from '../frames/frame';
 import { audioBand, audioScore, videoBand, videoScore, type ScoreFactor } from '../model/scores';
 import type { QueryContext } from './context';
+import { sessionSpan } from './shared/sessionDays';
 import { bucketWidth } from './shared/buckets';
 import { findMeeting, loadSession } from './shared/sessionData';
 
@@ -118,6 +119,12 @@ export async function scoresQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     const m = findMeeting(data, q.meetingId);
     from = Math.max(from, m.start);
     to = Math.min(to, m.end);
+  }
+  // Only the days the session has rows in (the planner then reads only their partitions).
+  const span = await sessionSpan(ctx.store, [data.project], data.sessionId);
+  if (span) {
+    from = Math.max(from, span.from);
+    to = Math.min(to, span.to - 1);
   }
   const width = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
   const params: Array<string | number> = [data.project, data.sessionId, from, to, width];
