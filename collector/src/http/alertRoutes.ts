@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Limits, REST } from '@model';
-import { CollectorError } from '../errors';
+import { CollectorError, invalidBody, invalidField } from '../errors';
 import { saveSession } from '../store/savedSessions';
 import { alertProjects, authenticate, type Principal } from './auth';
 import type { AppDeps } from './appDeps';
@@ -20,8 +20,6 @@ export interface AlertSaveReport {
   skipped: Array<{ alert: number; reason: string }>;
 }
 
-class PayloadError extends Error {}
-
 interface FiringAlert {
   status: string;
   labels: Map<string, string>;
@@ -30,28 +28,31 @@ interface FiringAlert {
 /** The alerts of Grafana's webhook contact-point payload, checked field by field. */
 function readAlerts(body: unknown): FiringAlert[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new PayloadError("body must be Grafana's webhook payload: a JSON object with an 'alerts' array");
+    throw invalidBody("body must be Grafana's webhook payload: a JSON object with an 'alerts' array");
   }
   const alerts = Object.hasOwn(body, 'alerts') ? (body as { alerts: unknown }).alerts : undefined;
   if (!Array.isArray(alerts)) {
-    throw new PayloadError("alerts must be an array (Grafana's webhook payload)");
+    throw invalidField('alerts', "alerts must be an array (Grafana's webhook payload)");
   }
   return alerts.map((a: unknown, i) => {
     if (typeof a !== 'object' || a === null || Array.isArray(a)) {
-      throw new PayloadError(`alerts[${i}] must be an object`);
+      throw invalidField(`alerts[${i}]`, `alerts[${i}] must be an object`);
     }
     const status = Object.hasOwn(a, 'status') ? (a as { status: unknown }).status : undefined;
     const labels = Object.hasOwn(a, 'labels') ? (a as { labels: unknown }).labels : undefined;
     if (typeof status !== 'string') {
-      throw new PayloadError(`alerts[${i}].status must be a string ("firing" or "resolved")`);
+      throw invalidField(`alerts[${i}].status`, `alerts[${i}].status must be a string ("firing" or "resolved")`);
     }
     if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-      throw new PayloadError(`alerts[${i}].labels must be an object of strings`);
+      throw invalidField(`alerts[${i}].labels`, `alerts[${i}].labels must be an object of strings`);
     }
     const entries = Object.entries(labels);
     const bad = entries.find(([, v]) => typeof v !== 'string');
     if (bad) {
-      throw new PayloadError(`alerts[${i}].labels.${bad[0].slice(0, 50)} must be a string`);
+      throw invalidField(
+        `alerts[${i}].labels.${bad[0].slice(0, 50)}`,
+        `alerts[${i}].labels.${bad[0].slice(0, 50)} must be a string`
+      );
     }
     return { status, labels: new Map(entries as Array<[string, string]>) };
   });
@@ -81,17 +82,9 @@ function granted(projects: string[] | '*', project: string): boolean {
  * with what was saved, already saved and skipped (and why): Grafana retries only failures.
  */
 export function registerAlertRoutes(app: FastifyInstance, deps: AppDeps, tokens: Map<string, Principal>) {
-  app.post(REST.alertWebhook, async (req, reply) => {
+  app.post(REST.alertWebhook, async (req) => {
     const projects = alertProjects(authenticate(tokens, req));
-    let alerts: FiringAlert[];
-    try {
-      alerts = readAlerts(req.body);
-    } catch (err) {
-      if (err instanceof PayloadError) {
-        return reply.code(400).send({ error: err.message });
-      }
-      throw err;
-    }
+    const alerts = readAlerts(req.body);
     const report: AlertSaveReport = { saved: [], alreadySaved: [], skipped: [] };
     const done = new Set<string>();
     for (const [i, alert] of alerts.entries()) {
