@@ -17,7 +17,7 @@ describe('query descriptors', () => {
     expect(checkQuery({ queryType: 'bogus' as never })).toEqual({
       field: 'queryType',
       message:
-        "unknown queryType 'bogus' (known: sessions, meetings, summary, users, errors, failureRates, events, quality, largeSession, fleet, annotations, variables)",
+        "unknown queryType 'bogus' (known: sessions, meetings, summary, users, errors, failureRates, events, quality, largeSession, fleet, annotations, variables, issues, attribution, scores, baseline, repro)",
       hint: 'Choose a query type',
     });
     expect(checkQuery({ queryType: 'events' })).toEqual({
