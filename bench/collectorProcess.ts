@@ -99,9 +99,9 @@ export async function scratchStore(store: BenchStore) {
   };
 }
 
-/** "on 2026-11-30, 2 × AMD EPYC, Node v20..." for a section's first line. */
+/** "on 2026-11-30, 2 × AMD EPYC, Node v20..., load average 3.1 at the end" for a section's first line (other work on the machine skews the times). */
 export const machine = () =>
-  `on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}`;
+  `on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
 
 /** A markdown table: one column per store. */
 export function storeTable<F>(results: Array<[string, F]>, rows: Array<[string, (f: F) => string]>): string[] {
