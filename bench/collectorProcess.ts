@@ -2,13 +2,12 @@
 // (kill -9) and the overload bench (its RSS apart from the load generator's).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 
 const BIN = join(__dirname, '../collector/bin/collector.mjs');
-const DOC = join(__dirname, '../docs/benchmarks.md');
 
 export const BENCH_TOKENS = [
   { token: 'bench-ingest', kind: 'ingest', project: 'bench' },
@@ -100,22 +99,9 @@ export async function scratchStore(store: BenchStore) {
   };
 }
 
-/** Replaces the section between `begin` and `end` in docs/benchmarks.md (or appends it). */
-export function writeSection(begin: string, end: string, lines: string[]): void {
-  const section = [begin, '', ...lines, '', end].join('\n');
-  console.log(section);
-  const doc = readFileSync(DOC, 'utf8');
-  writeFileSync(
-    DOC,
-    doc.includes(begin)
-      ? doc.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), section)
-      : `${doc.trimEnd()}\n\n${section}\n`
-  );
-}
-
-/** "on 2026-11-30, 2 × AMD EPYC, Node v20..." for a section's first line. */
+/** "on 2026-11-30, 2 × AMD EPYC, Node v20..., load average 3.1 at the end" for a section's first line (other work on the machine skews the times). */
 export const machine = () =>
-  `on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}`;
+  `on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
 
 /** A markdown table: one column per store. */
 export function storeTable<F>(results: Array<[string, F]>, rows: Array<[string, (f: F) => string]>): string[] {

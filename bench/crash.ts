@@ -5,18 +5,9 @@
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/crash.ts [kills per store, default 10]
 // (PostgreSQL too when TEST_DATABASE_URL is set: TEST_DATABASE_URL=$(bash .ci/start-postgres.sh))
 import { openStore } from '../collector/src/store/openStore';
-import {
-  benchStores,
-  machine,
-  scratchStore,
-  startCollector,
-  storeTable,
-  writeSection,
-  type BenchStore,
-} from './collectorProcess';
+import { benchStores, machine, scratchStore, startCollector, storeTable, type BenchStore } from './collectorProcess';
+import { writeBenchSection } from './benchDoc';
 
-const BEGIN = '<!-- bench:crash:begin -->';
-const END = '<!-- bench:crash:end -->';
 const CLIENTS = 4;
 const T0 = Date.UTC(2026, 10, 20, 12);
 
@@ -153,7 +144,7 @@ async function main() {
     results.push([store, await run(store, kills, 9 + i)]);
   }
   const n = (v: number) => v.toLocaleString('en-US');
-  writeSection(BEGIN, END, [
+  const section = writeBenchSection('crash', [
     '## Crash durability: kill -9 under concurrent ingest (issue 9)',
     '',
     `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/crash.ts ${kills}\` ${machine()}.`,
@@ -171,6 +162,7 @@ async function main() {
       ['... of which stored whole', (f) => n(f.unansweredStored)],
     ]),
   ]);
+  console.log(section);
   const bad = results.filter(([, f]) => f.lost || f.duplicated || f.partial);
   if (bad.length > 0) {
     console.error(`FAILED: ${bad.map(([s]) => s).join(', ')} lost, duplicated or split acknowledged records`);

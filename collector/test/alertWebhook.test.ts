@@ -4,7 +4,7 @@ import { REST, type SavedSession } from '@model';
 import type { AlertSaveReport } from '../src/http/alertRoutes';
 import type { RunningCollector } from '../src/server';
 import { SessionBuilder, T0 } from './fixtures';
-import { http, ingest, startTestCollector } from './helpers';
+import { assertRefused, http, ingest, startTestCollector } from './helpers';
 
 const RULE = 'Packet loss above 5 % on a stream';
 
@@ -147,18 +147,26 @@ describe('B6 alert-driven saving: Grafana webhook contact point', () => {
   });
 
   test('a payload that is not Grafana’s is a 400 naming what is wrong', async () => {
-    const cases: Array<[unknown, RegExp]> = [
-      [[], /a JSON object with an 'alerts' array/],
-      [{}, /alerts must be an array/],
-      [{ alerts: 'x' }, /alerts must be an array/],
-      [{ alerts: [null] }, /alerts\[0\] must be an object/],
-      [{ alerts: [{ labels: {} }] }, /alerts\[0\]\.status must be a string/],
-      [{ alerts: [{ status: 'firing', labels: [] }] }, /alerts\[0\]\.labels must be an object of strings/],
-      [{ alerts: [{ status: 'firing', labels: { session: 5 } }] }, /alerts\[0\]\.labels\.session must be a string/],
+    const cases: Array<[unknown, RegExp, string]> = [
+      [[], /a JSON object with an 'alerts' array/, 'body'],
+      [{}, /alerts must be an array/, 'alerts'],
+      [{ alerts: 'x' }, /alerts must be an array/, 'alerts'],
+      [{ alerts: [null] }, /alerts\[0\] must be an object/, 'alerts[0]'],
+      [{ alerts: [{ labels: {} }] }, /alerts\[0\]\.status must be a string/, 'alerts[0].status'],
+      [
+        { alerts: [{ status: 'firing', labels: [] }] },
+        /alerts\[0\]\.labels must be an object of strings/,
+        'alerts[0].labels',
+      ],
+      [
+        { alerts: [{ status: 'firing', labels: { session: 5 } }] },
+        /alerts\[0\]\.labels\.session must be a string/,
+        'alerts[0].labels.session',
+      ],
     ];
-    for (const [body, message] of cases) {
+    for (const [body, message, field] of cases) {
       const res = await post(body);
-      assert.equal(res.status, 400, JSON.stringify(body));
+      assertRefused(res, 400, field);
       assert.match(res.body.error!, message);
     }
     const proto = await post({

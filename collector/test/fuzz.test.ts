@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { RunningCollector } from '../src/server';
 import { SessionBuilder, T0 } from './fixtures';
-import { FUZZ_ROUTES, type FuzzRequest } from './fuzz/routes';
+import { hashToken } from '../src/config/config';
+import { FUZZ_ROUTES, VONAGE_SECRET, type FuzzRequest } from './fuzz/routes';
 import { INTERNAL_TEXT, ingest, startTestCollector } from './helpers';
 
 /**
@@ -50,7 +51,9 @@ const stats = { cases: 0, byStatus: new Map<number, number>() };
 describe(`fuzz: every route, ${RUNS} cases each, seed ${SEED} (security finding 6, acceptance 2)`, () => {
   let c: RunningCollector;
   before(async () => {
-    c = await startTestCollector();
+    c = await startTestCollector({}, [
+      { project: 'proj-a', vonageProjectId: '123456', callbackSecretSha256: hashToken(VONAGE_SECRET) },
+    ]);
     const s = new SessionBuilder('fz-1')
       .user('u1', T0, 's1')
       .user('u2', T0 + 1000)

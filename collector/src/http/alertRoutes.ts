@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Limits, REST } from '@model';
-import { CollectorError, invalidBody } from '../errors';
+import { CollectorError, invalidBody, invalidField } from '../errors';
 import { saveSession } from '../store/savedSessions';
 import { alertProjects, authenticate, type Principal } from './auth';
 import type { AppDeps } from './appDeps';
@@ -32,24 +32,27 @@ function readAlerts(body: unknown): FiringAlert[] {
   }
   const alerts = Object.hasOwn(body, 'alerts') ? (body as { alerts: unknown }).alerts : undefined;
   if (!Array.isArray(alerts)) {
-    throw invalidBody("alerts must be an array (Grafana's webhook payload)");
+    throw invalidField('alerts', "alerts must be an array (Grafana's webhook payload)");
   }
   return alerts.map((a: unknown, i) => {
     if (typeof a !== 'object' || a === null || Array.isArray(a)) {
-      throw invalidBody(`alerts[${i}] must be an object`);
+      throw invalidField(`alerts[${i}]`, `alerts[${i}] must be an object`);
     }
     const status = Object.hasOwn(a, 'status') ? (a as { status: unknown }).status : undefined;
     const labels = Object.hasOwn(a, 'labels') ? (a as { labels: unknown }).labels : undefined;
     if (typeof status !== 'string') {
-      throw invalidBody(`alerts[${i}].status must be a string ("firing" or "resolved")`);
+      throw invalidField(`alerts[${i}].status`, `alerts[${i}].status must be a string ("firing" or "resolved")`);
     }
     if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-      throw invalidBody(`alerts[${i}].labels must be an object of strings`);
+      throw invalidField(`alerts[${i}].labels`, `alerts[${i}].labels must be an object of strings`);
     }
     const entries = Object.entries(labels);
     const bad = entries.find(([, v]) => typeof v !== 'string');
     if (bad) {
-      throw invalidBody(`alerts[${i}].labels.${bad[0].slice(0, 50)} must be a string`);
+      throw invalidField(
+        `alerts[${i}].labels.${bad[0].slice(0, 50)}`,
+        `alerts[${i}].labels.${bad[0].slice(0, 50)} must be a string`
+      );
     }
     return { status, labels: new Map(entries as Array<[string, string]>) };
   });

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { ALL_QUERY_TYPES, REST } from '@model';
 import { T0 } from '../fixtures';
+import { SHARED_DATA } from '../sharedData';
 import { mutated, nastyText, nastyValue } from './arbitraries';
 
 /** One request of the fuzz suite. */
@@ -17,7 +20,7 @@ export interface FuzzRequest {
   writes: boolean;
 }
 
-const TOKENS = ['ingest-a', 'read-a', 'read-ab', 'admin-1', 'ingest-b', 'nope'];
+const TOKENS = ['ingest-a', 'read-a', 'read-ab', 'admin-1', 'ingest-b', 'alerts-a', 'nope'];
 /** Mostly the token the route is for (so requests get past authentication), sometimes any. */
 const tokenFor = (right: string) =>
   fc.oneof(
@@ -216,30 +219,75 @@ const importRequest = fc
     writes: true,
   }));
 
-/** Grafana's webhook contact-point payload (B6), firing and resolved alerts about sessions. */
-const alertPayload = fc.record({
-  alerts: fc.array(
-    fc.record({
-      status: fc.constantFrom('firing', 'resolved'),
-      labels: fc.record({ project: fc.constantFrom('proj-a', 'proj-b'), session: pathSegment, alertname: fc.string() }),
-    }),
-    { maxLength: 3 }
-  ),
-});
+/** The callback secret of the fuzz collector's Vonage project (fuzz.test.ts configures it). */
+export const VONAGE_SECRET = 'fz-callback-0123456789abcdef';
 
-/** A Vonage session monitoring callback (docs/vonage.md). */
-const vonageEvent = fc.record({
-  sessionId: pathSegment,
-  projectId: fc.constant('12345'),
-  event: fc.constantFrom('connectionCreated', 'connectionDestroyed', 'streamCreated', 'streamDestroyed'),
-  timestamp: fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }),
-  connection: fc.record({ id: pathSegment, createdAt: fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }) }),
-});
+/** Vonage's documented session monitoring callbacks, sent with the secret or another one. */
+const vonageCallback = fc
+  .record({
+    body: mutated(
+      fc.constantFrom(
+        ...readFileSync(join(SHARED_DATA, 'vonage/session-monitoring-examples.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as unknown)
+      )
+    ),
+    secret: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(VONAGE_SECRET) },
+      { weight: 1, arbitrary: fc.constantFrom('ingest-a', 'wrong-secret-0123456789') },
+      { weight: 1, arbitrary: nastyText }
+    ),
+    contentType: fc.constantFrom('application/json', 'application/json', 'text/plain'),
+  })
+  .map(({ body, secret, contentType }): FuzzRequest => ({
+    method: 'POST',
+    path: `${REST.vonageCallbacks}?secret=${encode(secret)}`,
+    body: json(body),
+    contentType,
+    writes: true,
+  }));
+
+/** Grafana's webhook contact-point payload (as alertWebhook.test.ts builds it) for sessions of the fuzz collector. */
+const alertNotification = fc
+  .record({
+    session: sessionIds,
+    status: fc.constantFrom('firing', 'resolved'),
+    labels: fc.dictionary(
+      fc.constantFrom('project', 'stream', 'user', 'metric', 'severity'),
+      fc.string({ maxLength: 8 })
+    ),
+  })
+  .map(({ session, status, labels }) => ({
+    receiver: 'Session Inspector saves sessions',
+    status,
+    orgId: 1,
+    alerts: [
+      {
+        status,
+        labels: { alertname: 'Packet loss above 5 % on a stream', project: 'proj-a', session, ...labels },
+        annotations: { summary: 'loss', threshold: '5 %' },
+        startsAt: '2026-11-20T12:05:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        fingerprint: 'a1b2c3d4e5f60718',
+        values: { B: 10.2, C: 1 },
+      },
+    ],
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'https://grafana.example.com/',
+    version: '1',
+    groupKey: '{}',
+    truncatedAlerts: 0,
+    title: 'alert',
+    state: 'alerting',
+    message: '',
+  }));
 
 /**
  * Every route of the collector. A new route is one line: `jsonPost(path, validBodies, options)`
- * for a JSON route, `get(path, paramNames, token)` for a GET; e.g. the Vonage callback receiver:
- * `['vonage callbacks', jsonPost('/api/v1/vonage/callbacks', vonageEvents, { token: 'ingest-a', writes: true })]`.
+ * for a JSON route, `get(path, paramNames, token)` for a GET.
  */
 export const FUZZ_ROUTES: Array<[string, fc.Arbitrary<FuzzRequest>]> = [
   ['ingest (JSON)', jsonPost(REST.ingest, validBatch, { token: 'ingest-a', writes: true })],
@@ -272,10 +320,6 @@ export const FUZZ_ROUTES: Array<[string, fc.Arbitrary<FuzzRequest>]> = [
   ],
   ['import', importRequest],
   ['admin purge', jsonPost(REST.purge, fc.constant({}), { token: 'admin-1', writes: true })],
-  ['alert webhook', jsonPost(REST.alertWebhook, alertPayload, { token: 'admin-1', writes: true })],
-  // The test collector has no Vonage project: every callback is refused, none may crash it.
-  [
-    'vonage callbacks',
-    jsonPost(`${REST.vonageCallbacks}?secret=not-configured`, vonageEvent, { token: 'ingest-a', writes: true }),
-  ],
+  ['vonage callbacks', vonageCallback],
+  ['alert webhook', jsonPost(REST.alertWebhook, alertNotification, { token: 'alerts-a', writes: true })],
 ];
