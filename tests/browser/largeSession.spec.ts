@@ -34,6 +34,11 @@ test.describe('large sessions', () => {
     for (const kind of ['connections', 'subscribers']) {
       await expect(page.locator(tid(testIds.inspector.timeline(kind)))).toHaveAttribute('data-series', '3');
     }
+    // The heatmap's time axis is the timelines' time axis: same left and right edge, to the pixel.
+    const plotArea = await page.locator(`${tid(testIds.inspector.timeline('connections'))} .u-over`).boundingBox();
+    const canvas = await heatmap.locator('canvas').boundingBox();
+    expect(Math.abs(canvas!.x - plotArea!.x)).toBeLessThanOrEqual(1);
+    expect(Math.abs(canvas!.x + canvas!.width - (plotArea!.x + plotArea!.width))).toBeLessThanOrEqual(1);
     // The worst subscriber first: its detail names it.
     await heatmap.getByRole('button').first().click();
     await expect(page.locator(tid(testIds.inspector.heatmapDetail))).toContainText('Mean loss');

@@ -47,6 +47,11 @@ interface Props {
 }
 
 const LABEL_HEIGHT = 16;
+const Y_AXIS_PX = 60;
+const Y_AXIS_LABEL_PX = 30;
+const RIGHT_PAD_PX = 25;
+/** Where the plot area sits inside a chart: fixed, so views drawn on the same time axis (the heatmap) line up. */
+export const PLOT_INSET_PX = { left: Y_AXIS_PX + Y_AXIS_LABEL_PX, right: RIGHT_PAD_PX };
 
 /**
  * Threshold guides: a dashed line each, its label on a box of the chart's background at the
@@ -170,6 +175,7 @@ export function TimeChart({
       height,
       ms: 1,
       tzDate: tzDateOf(),
+      padding: [null, RIGHT_PAD_PX, null, 0],
       legend: { show: seriesLegend },
       focus: { alpha: 0.25 },
       cursor: { drag: { x: true, y: false, setScale: false }, focus: { prox: 24 } },
@@ -186,7 +192,7 @@ export function TimeChart({
             return labels;
           },
         },
-        { ...axis, label: unit, size: 60 },
+        { ...axis, label: unit, size: Y_AXIS_PX, labelSize: Y_AXIS_LABEL_PX },
       ],
       series: [
         {},

@@ -5,14 +5,13 @@ import { Button, useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { Thresholds } from '../../model';
 import { formatTicks } from '../../components/TimeChart/timeAxis';
+import { PLOT_INSET_PX } from '../../components/TimeChart/TimeChart';
 import { formatTime } from '../../components/format';
 import type { HeatmapRow } from './heatmapMatrix';
 
 const ROW_PX = 2;
 const WORST_LISTED = 10;
 const TICKS = 6;
-/** The timelines' y-axis width (TimeChart), so both time axes start at the same x. */
-const AXIS_GUTTER_PX = 60;
 
 interface Props {
   rows: HeatmapRow[];
@@ -98,6 +97,7 @@ export function SubscriberHeatmap({ rows, from, to, columns }: Props) {
           onClick={pick}
         />
         <span />
+        <span />
         <div className={s.timeAxis} data-ticks={tickLabels.join('|')}>
           {tickLabels.map((label, i) => (
             <span key={i}>{label}</span>
@@ -142,7 +142,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
     li: { display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5) },
   }),
   swatch: css({ width: 12, height: 12, display: 'inline-block', border: `1px solid ${theme.colors.border.weak}` }),
-  plot: css({ display: 'grid', gridTemplateColumns: `${AXIS_GUTTER_PX}px 1fr`, rowGap: theme.spacing(0.5) }),
+  plot: css({
+    display: 'grid',
+    gridTemplateColumns: `${PLOT_INSET_PX.left}px 1fr ${PLOT_INSET_PX.right}px`,
+    rowGap: theme.spacing(0.5),
+  }),
   rowAxis: css({
     display: 'flex',
     flexDirection: 'column',
@@ -160,6 +164,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   canvas: css({
     width: '100%',
+    boxSizing: 'border-box',
     maxHeight: 600,
     imageRendering: 'pixelated',
     cursor: 'pointer',
