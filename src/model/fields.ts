@@ -16,6 +16,8 @@ export const Fields = {
   tags: 'tags',
   /** sessions: the lowest rating a user gave the call (1-5), empty when unrated. */
   rating: 'rating',
+  /** sessions: the share (%) of quality samples with a poor network, empty without samples. */
+  poorPct: 'poorPct',
   userId: 'userId',
   streamId: 'streamId',
   role: 'role',

@@ -11,3 +11,4 @@ export * from './eventText';
 export * from './errorEvents';
 export * from './sources';
 export * from './issues';
+export * from './sessionQuality';

@@ -35,6 +35,12 @@ export const Thresholds = {
   issueMinSamples: 2,
   /** ...spanning at least this long (a sample covers the interval since the one before). */
   issueMinDurationMs: 5000,
+  /**
+   * Sessions list: a session is fair when more than this share (%) of its quality samples had a
+   * poor network (loss over `lossBadPct` or round trip over `latencyHighMs`), poor above the next.
+   */
+  sessionPoorSamplesFairPct: 5,
+  sessionPoorSamplesPoorPct: 20,
   /** Alert rules: a session whose connects, publishes or subscribes fail more often than this (failures / attempts). */
   failureRateHigh: 0.25,
 } as const;

@@ -126,6 +126,8 @@ export interface SessionRow {
   importedAt: number | null;
   /** The lowest rating a user gave the call (1-5, U1), or null when nobody rated it. */
   rating: number | null;
+  /** The share (%) of its quality samples with a poor network (`poorNetworkSql`), null without samples. */
+  poorPct: number | null;
 }
 
 /** The query string of `GET /api/v1/sessions` (the sessions query's filters; `q` is the id prefix). */

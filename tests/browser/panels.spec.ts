@@ -1,4 +1,5 @@
 import { testIds } from '../../src/components/testIds';
+import { Thresholds } from '../../src/model';
 import { column, expect, frameOf, test, tid, type Harness } from './harness/fixtures';
 
 function panelUrl(h: Harness, panel: string, query: object, range: { from: number; to: number }, options: object = {}) {
@@ -32,6 +33,22 @@ test.describe('bundled panels on their own, fed by the data source', () => {
       'href',
       `/a/rtc-sessioninspector-app/sessions/${ids[0]}?project=${harness.info.project}`
     );
+
+    // The network column: each session's band and share of samples with a poor network.
+    const shares = column(sessions, 'poorPct') as Array<number | null>;
+    expect(shares.some((x) => x !== null)).toBe(true);
+    for (const [i, share] of shares.entries()) {
+      const row = panel.getByRole('row').filter({ has: page.getByRole('link', { name: ids[i], exact: true }) });
+      const band =
+        share === null
+          ? '—'
+          : share > Thresholds.sessionPoorSamplesPoorPct
+            ? /^poor \d+ %$/
+            : share > Thresholds.sessionPoorSamplesFairPct
+              ? /^fair \d+ %$/
+              : 'good';
+      await expect(row.getByRole('cell').last()).toHaveText(band);
+    }
 
     // The errors-only option and the search box narrow the rows.
     const withErrors = ids.filter((_, i) => (column(sessions, 'errors')[i] as number) > 0);

@@ -37,6 +37,7 @@ export async function sessionsQuery(ctx: QueryContext) {
         { name: Fields.savedName, kind: 'nullableString', values: col('savedName') },
         { name: Fields.tags, kind: 'string', values: rows.map((r) => r.tags.join(', ')) },
         { name: Fields.rating, kind: 'nullableNumber', values: col('rating') },
+        { name: Fields.poorPct, kind: 'nullableNumber', values: col('poorPct'), config: { unit: 'percent' } },
       ],
       { name: 'sessions', refId: ctx.refId, meta: { preferredVisualisationType: 'table' } }
     ),

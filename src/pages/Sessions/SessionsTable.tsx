@@ -2,7 +2,7 @@ import React from 'react';
 import { Link } from 'react-router-dom';
 import { dateTimeFormat } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
-import type { SessionRow } from '../../model';
+import { sessionQualityBand, Thresholds, type SessionRow } from '../../model';
 import { testIds } from '../../components/testIds';
 import { getTableStyles } from '../../components/Table/tableStyles';
 import { formatDuration } from '../../components/format';
@@ -25,6 +25,7 @@ export type SessionTableRow = Pick<
   | 'errors'
   | 'importedAt'
   | 'rating'
+  | 'poorPct'
 >;
 
 /** A session whose last event is this recent is still going on. */
@@ -58,6 +59,7 @@ export function SessionsTable({
           'Subscribers',
           'Errors',
           'Rating',
+          'Network',
         ]}
       />
       <tbody>
@@ -96,9 +98,30 @@ export function SessionsTable({
             <td>{x.subscribers}</td>
             <td>{x.errors > 0 ? <Badge color="red" text={String(x.errors)} /> : 0}</td>
             <td>{x.rating === null ? '' : `${x.rating}/5`}</td>
+            <td>
+              <NetworkBadge poorPct={x.poorPct} />
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+const BAND_COLORS = { good: 'green', fair: 'orange', poor: 'red' } as const;
+
+/** The share of the session's quality samples with a poor network, as a band a glance can read. */
+function NetworkBadge({ poorPct }: { poorPct: number | null }) {
+  if (poorPct === null) {
+    return <span title="No quality sample">—</span>;
+  }
+  const band = sessionQualityBand(poorPct);
+  const shown = poorPct > 0 && poorPct < 1 ? '< 1' : String(Math.round(poorPct));
+  return (
+    <Badge
+      color={BAND_COLORS[band]}
+      text={band === 'good' ? 'good' : `${band} ${shown} %`}
+      tooltip={`${shown} % of quality samples had packet loss over ${Thresholds.lossBadPct} % or a round trip over ${Thresholds.latencyHighMs} ms`}
+    />
   );
 }

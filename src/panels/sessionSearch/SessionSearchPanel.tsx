@@ -25,6 +25,7 @@ function toSession(r: Record<string, unknown>): SessionTableRow {
     // The sessions frame does not carry the import time (the REST search does).
     importedAt: null,
     rating: typeof r.rating === 'number' ? r.rating : null,
+    poorPct: typeof r.poorPct === 'number' ? r.poorPct : null,
   };
 }
 

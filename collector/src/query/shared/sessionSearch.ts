@@ -1,4 +1,11 @@
-import { classifyCallType, errorEventSql, QUERY_DESCRIPTORS, type SessionQueryModel, type SessionRow } from '@model';
+import {
+  classifyCallType,
+  errorEventSql,
+  poorNetworkSql,
+  QUERY_DESCRIPTORS,
+  type SessionQueryModel,
+  type SessionRow,
+} from '@model';
 import { listSaved } from '../../store/savedSessions';
 import type { Store } from '../../store/store';
 import { SqlWhere } from './where';
@@ -8,6 +15,9 @@ export type SessionSearch = Pick<
   SessionQueryModel,
   'sessionIdPrefix' | 'hasErrors' | 'callType' | 'minSize' | 'saved' | 'tag' | 'maxRating' | 'limit'
 > & { projects: string[]; from: number; to: number };
+
+/** Samples a little before a session's first event and after its last (stats polls around them). */
+const SAMPLE_SLACK_MS = 60_000;
 
 /** What the search reads from the events; the rest of a row is derived. */
 type CountedRow = Pick<
@@ -84,8 +94,8 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
     (await listSaved(store, s.projects)).map((x) => [`${x.project}\u0000${x.sessionId}`, x] as const)
   );
   const tag = s.tag?.trim().toLowerCase();
-  return rows
-    .map((r): SessionRow => {
+  const page = rows
+    .map((r): Omit<SessionRow, 'poorPct'> => {
       const mark = saved.get(`${r.project}\u0000${r.sessionId}`);
       return {
         ...r,
@@ -105,4 +115,36 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
         (s.maxRating === undefined || (r.rating !== null && r.rating <= s.maxRating))
     )
     .slice(0, limit);
+  const poor = await poorNetworkShares(store, page, s.to);
+  return page.map((r) => ({ ...r, poorPct: poor.get(`${r.project}\u0000${r.sessionId}`) ?? null }));
+}
+
+/**
+ * The share (%) of each listed session's quality samples with a poor network, read only for the
+ * page of results and only from each session's start, by the (project, session, ts) index.
+ */
+async function poorNetworkShares(
+  store: Store,
+  page: Array<Pick<SessionRow, 'project' | 'sessionId' | 'start' | 'end'>>,
+  to: number
+): Promise<Map<string, number>> {
+  if (page.length === 0) {
+    return new Map();
+  }
+  const rows = await store.query<{ project: string; sessionId: string; poorPct: number }>(
+    `SELECT s.project, s.session_id AS "sessionId",
+       100 * avg(CASE WHEN ${poorNetworkSql('q')} THEN 1 ELSE 0 END)::float8 AS "poorPct"
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS s(project, session_id, first, last)
+     JOIN all_quality_samples q ON q.project = s.project AND q.session_id = s.session_id
+       AND q.ts BETWEEN s.first AND s.last
+     GROUP BY s.project, s.session_id`,
+    [
+      page.map((r) => r.project),
+      page.map((r) => r.sessionId),
+      page.map((r) => r.start - SAMPLE_SLACK_MS),
+      // A call still going on (or whose last event came early) keeps sending samples after it.
+      page.map((r) => Math.max(r.end + SAMPLE_SLACK_MS, to)),
+    ]
+  );
+  return new Map(rows.map((r) => [`${r.project}\u0000${r.sessionId}`, r.poorPct]));
 }
