@@ -236,6 +236,26 @@ describe('derived facts on real dumps', () => {
     }
   });
 
+  test("a page's two dumps in one session are one user: the second is refused, naming the first", async () => {
+    const rtcstats = await load(join(CHROMIUM, 'chromium156-two-calls.rtcstats.gz'), 'one-page');
+    const before = [await countRows(c, 'events'), await countRows(c, 'quality_samples')];
+    await assert.rejects(
+      load(join(CHROMIUM, 'chromium156-two-calls.webrtc-internals.json.gz'), 'one-page'),
+      (err: Error) =>
+        err instanceof CollectorError &&
+        err.status === 409 &&
+        new RegExp(`records the same page as user ${rtcstats.userId}, already imported into session one-page`).test(
+          err.message
+        )
+    );
+    assert.deepEqual([await countRows(c, 'events'), await countRows(c, 'quality_samples')], before);
+    const s = first(await ask({ queryType: 'summary', sessionId: 'one-page' }), 'summary');
+    assert.equal(s.users, 1);
+    // The same dump again is still a re-import (nothing new), not a second page.
+    const again = await load(join(CHROMIUM, 'chromium156-two-calls.rtcstats.gz'), 'one-page');
+    assert.deepEqual([again.userId, again.duplicates, again.accepted], [rtcstats.userId, rtcstats.accepted, 0]);
+  });
+
   test('a webrtc-internals dump that lost closed peer connections says so; the rtcstats dump of the page does not', async () => {
     const internals = await load(join(CHROMIUM, 'chromium156-two-calls.webrtc-internals.json.gz'), 'internals');
     assert.deepEqual(internals.warnings, [

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Limits } from '@model';
-import { CollectorError, invalidDump } from '../errors';
+import { CollectorError, conflict, invalidDump } from '../errors';
 import { validateClientInfo, validateRecord } from '../ingest/validate';
 import { writeBatch } from '../ingest/writeBatch';
 import type { ClientInfo, IngestRecord } from '../model/records';
@@ -169,6 +169,7 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   // into the kept tables. The import is recorded first, so that a purge running meanwhile keeps
   // the batches already written.
   const userId = `dump-${hash.digest('hex').slice(0, 16)}`;
+  await refuseSamePageTwice(store, options, file.name, userId, [...check.sentSsrcs.keys()]);
   // The user's SDK is the dump format: it says where the data came from.
   const client = clientInfoOf(profile, detected);
   checkClientInfo(client, file.name);
@@ -242,6 +243,40 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     result.warnings.push(quality);
   }
   return result;
+}
+
+/**
+ * A page's two dumps (its rtcstats and its webrtc-internals download) must not become two users
+ * of one session: a dump whose outbound streams (their SSRCs, random per sender) another imported
+ * user of the session already sent records the same page, and is refused before anything is written.
+ */
+async function refuseSamePageTwice(
+  store: Store,
+  options: ImportOptions,
+  name: string,
+  userId: string,
+  sentSsrcs: string[]
+): Promise<void> {
+  if (sentSsrcs.length === 0) {
+    return;
+  }
+  const [same] = await store.query<{ clientId: string; ssrc: string }>(
+    `SELECT client_id AS "clientId", substring(stream_id from '/out-(?:audio|video)-([^/]+)$') AS ssrc
+     FROM saved_events
+     WHERE project = $1 AND session_id = $2 AND action = 'publish' AND variation = 'success' AND client_id <> $3
+       AND substring(stream_id from '/out-(?:audio|video)-([^/]+)$') = ANY($4::text[])
+     LIMIT 1`,
+    [options.project, options.sessionId, userId, sentSsrcs]
+  );
+  if (same) {
+    throw conflict(
+      `${name}: records the same page as user ${same.clientId}, already imported into session ${options.sessionId} ` +
+        `(both sent the stream with SSRC ${same.ssrc}); nothing stored. A page's rtcstats and webrtc-internals ` +
+        `dumps are two recordings of one user: import one of them (the rtcstats dump keeps closed peer ` +
+        `connections), or the other into another session to compare them.`,
+      'body'
+    );
+  }
 }
 
 /** The client description pass 2 adds to the user's connect events, checked as ingest would. */

@@ -31,15 +31,17 @@ export function deriveMeetings(spans: ConnectionSpan[], idleGapMs: number): Meet
   return meetings;
 }
 
-/** The meeting an instant belongs to: the last one that started at or before it (or the first). */
+/**
+ * The meeting an instant belongs to: the one it falls in, else the nearer of the two around it
+ * (a getUserMedia error 46 s before a meeting belongs to it, not to one that ended months before).
+ */
 export function meetingAt(meetings: Meeting[], ts: number): Meeting | undefined {
-  let found = meetings[0];
+  let before: Meeting | undefined;
   for (const m of meetings) {
-    if (m.start <= ts) {
-      found = m;
-    } else {
-      break;
+    if (m.start > ts) {
+      return before && ts - before.end <= m.start - ts ? before : m;
     }
+    before = m;
   }
-  return found;
+  return before;
 }
