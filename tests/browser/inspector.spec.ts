@@ -320,6 +320,25 @@ test.describe('Inspector against the collector', () => {
       await expect(chart).toHaveAttribute(`data-${media}`, String(expected));
       await expect(chart).toHaveAttribute(`data-${media === 'video' ? 'audio' : 'video'}`, '0');
     }
+    // Guide labels sit inside the plot area, clear of the y axis and its unit: nothing coloured
+    // is drawn left of the plot (axis text is grey; series are clipped to the plot).
+    const charts = page.locator(`figure[data-testid^="${testIds.inspector.qualityChart('')}"]`);
+    expect(await charts.count()).toBeGreaterThanOrEqual(4);
+    for (const figure of await charts.all()) {
+      const left = await figure.evaluate((f) => {
+        const canvas = f.querySelector('canvas')!;
+        const plotLeft = Math.floor(
+          (f.querySelector('.u-over')!.getBoundingClientRect().x - canvas.getBoundingClientRect().x) * devicePixelRatio
+        );
+        const d = canvas.getContext('2d')!.getImageData(0, 0, plotLeft, canvas.height).data;
+        let coloured = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          coloured += Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80 ? 1 : 0;
+        }
+        return coloured;
+      });
+      expect(left, await figure.locator('figcaption').innerText()).toBe(0);
+    }
     // Pointing at a line names its user, media and stream under the chart.
     const chart = page.locator(tid(testIds.inspector.qualityChart('bitrateKbps-video')));
     await chart.scrollIntoViewIfNeeded();

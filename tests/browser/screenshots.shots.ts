@@ -16,9 +16,16 @@ test.describe('screenshots', () => {
         // Real data only: nothing still loading, no empty-state or error text.
         await expect(page.getByText(/Loading|Could not load|No data for session/)).toHaveCount(0);
         const file = path.join(OUT, `${view.name}-${theme}.png`);
-        await (view.shotOf
-          ? page.locator(view.shotOf).screenshot({ path: file })
-          : page.screenshot({ path: file, fullPage: true }));
+        if (view.shotOf) {
+          await page.locator(view.shotOf).screenshot({ path: file });
+          return;
+        }
+        // A full-page capture resizes the viewport while it shoots, and the charts redraw for
+        // the new size mid-capture: make the viewport the page's height first, let them settle.
+        const height = await page.evaluate(() => document.documentElement.scrollHeight);
+        await page.setViewportSize({ width: 1440, height });
+        await page.waitForTimeout(1000);
+        await page.screenshot({ path: file, fullPage: true });
       });
     }
   }

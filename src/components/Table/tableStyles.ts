@@ -26,6 +26,8 @@ export const getTableStyles = (theme: GrafanaTheme2) => ({
   /** Ids are read and copied whole: never wrapped inside a token (the table scrolls instead). */
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace, whiteSpace: 'nowrap' }),
   scroll: css({ overflowX: 'auto', maxWidth: '100%' }),
+  /** A time or a badge read at a glance: kept on one line. */
+  nowrap: css({ whiteSpace: 'nowrap' }),
   /** A short table sized to its content rather than stretched over the page. */
   compact: css({ width: 'auto', minWidth: 480 }),
   /** Tags start under their column header (TagList aligns them right by default). */

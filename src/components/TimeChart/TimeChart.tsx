@@ -62,6 +62,10 @@ function drawGuides(u: uPlot, guides: Guide[], background: string) {
   const px = devicePixelRatio;
   ctx.save();
   ctx.font = `${11 * px}px sans-serif`;
+  // uPlot leaves the y axis' right alignment on the context: without this the labels end at the
+  // plot's left edge, over the axis and its unit.
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
   const placed: number[] = [];
   const sorted = [...guides].sort((a, b) => b.value - a.value);
   for (const g of sorted) {
@@ -96,6 +100,8 @@ function drawMarkers(u: uPlot, markers: Marker[]) {
   ctx.save();
   ctx.setLineDash([2, 3]);
   ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
   for (const m of markers) {
     const x = u.valToPos(m.time, 'x', true);
     if (x < bbox.left || x > bbox.left + bbox.width) {

@@ -22,7 +22,11 @@ export function RecentSessions() {
   }
   return (
     <table className={cx(t.table, t.compact)} data-testid={testIds.sessions.recent}>
-      <caption>The last {recent.length} sessions opened in the Inspector from this browser</caption>
+      <caption>
+        {recent.length === 1
+          ? 'The last session opened in the Inspector from this browser'
+          : `The last ${recent.length} sessions opened in the Inspector from this browser`}
+      </caption>
       <TableHead columns={['Session id', 'Project', 'Inspected']} />
       <tbody>
         {recent.map((r) => (

@@ -70,7 +70,7 @@ export function SessionsTable({
             </td>
             <td>{x.project}</td>
             <td>{x.callType}</td>
-            <td>
+            <td className={t.nowrap}>
               {dateTimeFormat(x.start)}
               {x.importedAt !== null && (
                 <>
@@ -84,7 +84,7 @@ export function SessionsTable({
                 </>
               )}
             </td>
-            <td>
+            <td className={t.nowrap}>
               {asOf - x.end < LIVE_WITHIN_MS ? (
                 <Badge color="green" icon="circle" text="live" tooltip="An event arrived in the last two minutes" />
               ) : (
@@ -98,7 +98,7 @@ export function SessionsTable({
             <td>{x.subscribers}</td>
             <td>{x.errors > 0 ? <Badge color="red" text={String(x.errors)} /> : 0}</td>
             <td>{x.rating === null ? '' : `${x.rating}/5`}</td>
-            <td>
+            <td className={t.nowrap}>
               <NetworkBadge poorPct={x.poorPct} />
             </td>
           </tr>
