@@ -57,6 +57,7 @@ export const testIds = {
     eventRow: 'data-testid inspector-event-row',
     eventCount: 'data-testid inspector-event-count',
     errorsPage: 'data-testid inspector-errors-page',
+    issuesPage: 'data-testid inspector-issues-page',
     filterInput: 'data-testid inspector-filter-input',
     filterTerm: 'data-testid inspector-filter-term',
     largeSession: 'data-testid inspector-large-session',

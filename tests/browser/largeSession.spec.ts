@@ -39,6 +39,19 @@ test.describe('large sessions', () => {
     const canvas = await heatmap.locator('canvas').boundingBox();
     expect(Math.abs(canvas!.x - plotArea!.x)).toBeLessThanOrEqual(1);
     expect(Math.abs(canvas!.x + canvas!.width - (plotArea!.x + plotArea!.width))).toBeLessThanOrEqual(1);
+    // Hundreds of issue tags come a page at a time: the page stays a page (it was over 14,000 px).
+    const issues = frameOf(
+      await harness.collectorQuery({ queryType: 'issues', sessionId: big!.sessionId }, window),
+      'issues'
+    );
+    expect(column(issues, 'kind').length).toBeGreaterThan(25);
+    await expect(page.locator(tid(testIds.inspector.issueRow))).toHaveCount(25, { timeout: 30_000 });
+    await page.locator(tid(testIds.inspector.issuesPage)).getByRole('button', { name: '2', exact: true }).click();
+    await expect(page.locator(tid(testIds.inspector.issues)).locator('caption')).toHaveText(
+      `${column(issues, 'kind').length} issues, 26 to 50 shown`
+    );
+    await expect(page.locator(tid(testIds.inspector.issueRow))).toHaveCount(25);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(9000);
     // The worst subscriber first: its detail names it.
     await heatmap.getByRole('button').first().click();
     await expect(page.locator(tid(testIds.inspector.heatmapDetail))).toContainText('Mean loss');

@@ -5,6 +5,7 @@ import { Badge, type BadgeColor, useStyles2 } from '@grafana/ui';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { getTableStyles } from '../../components/Table/tableStyles';
 import { TableHead } from '../../components/Table/TableHead';
+import { Pager, usePaged } from '../../components/Table/paging';
 import { testIds } from '../../components/testIds';
 import { ISSUE_LABELS, VERDICT_LABELS, type DegradedSideVerdict, type IssueKind } from '../../model';
 import { frameNamed, frameRows, num, str, type Row } from '../../dataAccess/frames';
@@ -85,6 +86,7 @@ function Issues({ frames }: { frames: DataFrame[] }) {
   const t = useStyles2(getTableStyles);
   const issues = frameRows(frameNamed(frames, 'issues'));
   const kinds = [...new Set(issues.map((i) => str(i.kind)))];
+  const paged = usePaged(issues);
   return (
     <div data-testid={testIds.inspector.issues}>
       <div className={s.chips}>
@@ -97,10 +99,13 @@ function Issues({ frames }: { frames: DataFrame[] }) {
         ))}
       </div>
       <table className={t.table}>
-        <caption>Issue tags</caption>
+        <caption>
+          {issues.length} issue{issues.length === 1 ? '' : 's'}
+          {paged.range}
+        </caption>
         <TableHead columns={['Severity', 'Issue', 'When', 'User', 'Stream', 'Detail']} />
         <tbody>
-          {issues.map((i, n) => (
+          {paged.shown.map((i, n) => (
             <tr key={n} data-testid={testIds.inspector.issueRow} data-kind={str(i.kind)}>
               <td>
                 <Badge color={SEVERITY[str(i.severity)] ?? 'blue'} text={str(i.severity)} />
@@ -114,6 +119,7 @@ function Issues({ frames }: { frames: DataFrame[] }) {
           ))}
         </tbody>
       </table>
+      <Pager paged={paged} testId={testIds.inspector.issuesPage} />
     </div>
   );
 }

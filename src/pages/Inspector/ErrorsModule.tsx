@@ -1,21 +1,18 @@
-import React, { useState } from 'react';
-import { Pagination, useStyles2 } from '@grafana/ui';
+import React from 'react';
+import { useStyles2 } from '@grafana/ui';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { getTableStyles } from '../../components/Table/tableStyles';
 import { testIds } from '../../components/testIds';
-import { frameNamed, frameRows, num, str } from '../../dataAccess/frames';
+import { frameNamed, frameRows, num, str, type Row } from '../../dataAccess/frames';
 import { formatPercent, formatTime } from '../../components/format';
 import { useQueries } from '../../dataAccess/useQueries';
 import { scopedQuery, type InspectorScope } from './scope';
 import { TableHead } from '../../components/Table/TableHead';
-
-/** Errors per page: a large session has hundreds, and the page must stay readable. */
-const ERRORS_PER_PAGE = 25;
+import { Pager, usePaged } from '../../components/Table/paging';
 
 /** I5: failure rate of connect, publish and subscribe, then every error, a page at a time. */
 export function ErrorsModule({ scope }: { scope: InspectorScope }) {
   const t = useStyles2(getTableStyles);
-  const [page, setPage] = useState(1);
   const targets = [scopedQuery(scope, 'failureRates', 'failureRates'), scopedQuery(scope, 'errors', 'errors')];
   const states = useQueries(scope.ds, targets, scope.range);
   return (
@@ -48,43 +45,38 @@ export function ErrorsModule({ scope }: { scope: InspectorScope }) {
         )}
       </ModuleBody>
       <ModuleBody state={states.errors} title="Errors" empty="No error in this range.">
-        {(frames) => {
-          const errors = frameRows(frameNamed(frames, 'errors'));
-          const pages = Math.max(1, Math.ceil(errors.length / ERRORS_PER_PAGE));
-          const current = Math.min(page, pages);
-          const shown = errors.slice((current - 1) * ERRORS_PER_PAGE, current * ERRORS_PER_PAGE);
-          return (
-            <div className={t.scroll}>
-              <table className={t.table} data-testid={testIds.inspector.errors}>
-                <caption>
-                  Error log: {errors.length} error{errors.length === 1 ? '' : 's'}
-                  {pages > 1
-                    ? `, ${(current - 1) * ERRORS_PER_PAGE + 1} to ${(current - 1) * ERRORS_PER_PAGE + shown.length} shown`
-                    : ''}
-                </caption>
-                <TableHead columns={['Time', 'User', 'Connection', 'Action', 'Code', 'Message']} />
-                <tbody>
-                  {shown.map((e, i) => (
-                    <tr key={i}>
-                      <td>{formatTime(num(e.time))}</td>
-                      <td className={t.mono}>{str(e.userId)}</td>
-                      <td className={t.mono}>{str(e.connectionId)}</td>
-                      <td>{str(e.action)}</td>
-                      <td>{str(e.code)}</td>
-                      <td>{str(e.message)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {pages > 1 && (
-                <div data-testid={testIds.inspector.errorsPage}>
-                  <Pagination currentPage={current} numberOfPages={pages} onNavigate={setPage} />
-                </div>
-              )}
-            </div>
-          );
-        }}
+        {(frames) => <ErrorLog errors={frameRows(frameNamed(frames, 'errors'))} />}
       </ModuleBody>
     </>
+  );
+}
+
+/** Every error, a page at a time. */
+function ErrorLog({ errors }: { errors: Row[] }) {
+  const t = useStyles2(getTableStyles);
+  const paged = usePaged(errors);
+  return (
+    <div className={t.scroll}>
+      <table className={t.table} data-testid={testIds.inspector.errors}>
+        <caption>
+          Error log: {errors.length} error{errors.length === 1 ? '' : 's'}
+          {paged.range}
+        </caption>
+        <TableHead columns={['Time', 'User', 'Connection', 'Action', 'Code', 'Message']} />
+        <tbody>
+          {paged.shown.map((e, i) => (
+            <tr key={i}>
+              <td>{formatTime(num(e.time))}</td>
+              <td className={t.mono}>{str(e.userId)}</td>
+              <td className={t.mono}>{str(e.connectionId)}</td>
+              <td>{str(e.action)}</td>
+              <td>{str(e.code)}</td>
+              <td>{str(e.message)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager paged={paged} testId={testIds.inspector.errorsPage} />
+    </div>
   );
 }
