@@ -1,6 +1,6 @@
 import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, MarkRecord, QualitySampleRecord, RatingRecord } from '../model/records';
-import { dayStart, ensurePartitions } from '../store/partitions';
+import { dayStart, ensurePartitions, partitionsOf } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
 import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
 
@@ -324,6 +324,16 @@ export interface WriteOptions {
   source?: RecordSource;
 }
 
+/**
+ * The daily partitions each store has been seen to have by this process: a batch of those days
+ * skips the check (a statement per transaction). A partition dropped since (the purge, maybe by
+ * another process) makes the insert fail with NO_PARTITION; the batch is then written again
+ * with the check, which makes the partition.
+ */
+const knownPartitions = new WeakMap<Store, Set<string>>();
+/** check_violation: PostgreSQL's "no partition of relation ... found for row". */
+const NO_PARTITION = '23514';
+
 /** Writes a validated batch in one transaction; records already stored are skipped. */
 export async function writeBatch(
   store: Store,
@@ -337,19 +347,14 @@ export async function writeBatch(
   const now = options.now ?? Date.now();
   const prefix = options.kept ? 'saved_' : '';
   const source = options.source ?? 'sdk';
-  const accepted = await store.tx(async (q) => {
-    if (!options.kept) {
-      await ensurePartitions(
-        q,
-        'events',
-        [...events, ...feedback].map((e) => e.ts)
-      );
-      await ensurePartitions(
-        q,
-        'quality_samples',
-        samples.map((s) => s.ts)
-      );
-    }
+  const eventTimes = [...events, ...feedback].map((e) => e.ts);
+  const sampleTimes = samples.map((s) => s.ts);
+  const partitions = options.kept
+    ? []
+    : [...partitionsOf('events', eventTimes), ...partitionsOf('quality_samples', sampleTimes)];
+  const known = knownPartitions.get(store) ?? new Set<string>();
+  knownPartitions.set(store, known);
+  const writeRecords = async (q: Queryable): Promise<number> => {
     await resolveConnectionUsers(q, project, records, source);
     // Rows are made after resolveConnectionUsers: it gives records their connection's user.
     const users = userRows(events);
@@ -387,6 +392,26 @@ export async function writeBatch(
         sampleRows
       ))
     );
-  });
+  };
+  const commit = (trusted: ReadonlySet<string>) =>
+    store.tx(async (q) => {
+      if (!options.kept) {
+        await ensurePartitions(q, 'events', eventTimes, trusted);
+        await ensurePartitions(q, 'quality_samples', sampleTimes, trusted);
+      }
+      return writeRecords(q);
+    });
+  let accepted: number;
+  const skipsChecks = partitions.some((name) => known.has(name));
+  try {
+    accepted = await commit(known);
+  } catch (err) {
+    if (!skipsChecks || (err as { code?: unknown }).code !== NO_PARTITION) {
+      throw err;
+    }
+    partitions.forEach((name) => known.delete(name));
+    accepted = await commit(known);
+  }
+  partitions.forEach((name) => known.add(name));
   return { accepted, duplicates: records.length - accepted };
 }
