@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { BEST_STORED } from '../src/ingest/connectionUsers';
 import { writeBatch } from '../src/ingest/writeBatch';
 import type { EventRecord } from '../src/model/records';
 import { openStore } from '../src/store/openStore';
@@ -37,5 +38,25 @@ describe('batch writes and daily partitions', () => {
       rows.map((r) => r.id),
       ['e2', 'e3']
     );
+  });
+
+  test("a connection's user is read from the connection index, whatever the session's size", async () => {
+    const connect = (n: number): EventRecord => ({
+      ...event(`c${n}`),
+      sessionId: 'sess-index',
+      connectionId: `conn-${n}`,
+      clientId: `user-${n}`,
+      action: 'connect',
+    });
+    await writeBatch(store, 'p', [connect(1), connect(2)], { source: 'vonage-callback' });
+    const keys = JSON.stringify([{ session_id: 'sess-index', connection_id: 'conn-2' }]);
+    const [plan, rows] = await store.tx(async (q) => {
+      // With a handful of rows a scan is cheapest; the point is that the index can serve it.
+      await q.query('SET LOCAL enable_seqscan = off');
+      const explained = await q.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${BEST_STORED}`, ['p', keys]);
+      return [explained.map((r) => r['QUERY PLAN']).join('\n'), await q.query(BEST_STORED, ['p', keys])];
+    });
+    assert.match(plan, /project_session_id_connection_id_idx/);
+    assert.deepEqual(rows, [{ session_id: 'sess-index', connection_id: 'conn-2', client_id: 'user-2', rank: 2 }]);
   });
 });
