@@ -1,5 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { REST } from '@model';
+import { Limits, REST } from '@model';
 import { hashToken } from '../config/config';
 import type { VonageProject } from '../config/vonage';
 import { GroupCommit } from '../ingest/groupCommit';
@@ -7,7 +8,7 @@ import { CallbackError, mapCallback } from '../ingest/vonageCallback';
 import { invalidField, tooLarge, unauthenticated } from '../errors';
 import type { AppDeps } from './appDeps';
 import { parseJsonText } from './jsonBody';
-import { verifyVonageSignature } from './vonageSignature';
+import { signatureKey, verifyVonageSignature } from './vonageSignature';
 
 /** Vonage sends one small JSON event per request. */
 const CALLBACK_BODY_LIMIT = 64 * 1024;
@@ -20,13 +21,21 @@ const CALLBACK_BODY_LIMIT = 64 * 1024;
  * acknowledged can be lost, and a re-delivery is stored once (ids made from the callback).
  */
 export function registerVonageRoutes(app: FastifyInstance, deps: AppDeps) {
-  const projects = new Map<string, VonageProject>();
+  const projects = new Map<string, { project: VonageProject; key?: KeyObject }>();
   for (const p of deps.vonage ?? []) {
     if (p.callbackSecretSha256) {
-      projects.set(p.callbackSecretSha256, p);
+      projects.set(p.callbackSecretSha256, {
+        project: p,
+        key: p.signatureSecret ? signatureKey(p.signatureSecret) : undefined,
+      });
     }
   }
-  const committer = new GroupCommit(deps.store, 'vonage-callback');
+  // PostgreSQL commits several groups at once on the ingest connections; PGlite has one.
+  const committer = new GroupCommit(
+    deps.store,
+    'vonage-callback',
+    deps.store.kind === 'postgres' ? (deps.config.ingestWriters ?? Limits.ingestWritersPostgres) : 1
+  );
   app.addHook('onClose', () => committer.idle());
   app.register(async (scope) => {
     // The raw text is needed to check the signature's payload hash; Vonage may also omit or vary
@@ -47,13 +56,14 @@ export function registerVonageRoutes(app: FastifyInstance, deps: AppDeps) {
             "missing callback secret: the callback URL must end in '?secret=<the project's callback secret>'"
           );
         }
-        const project = projects.get(hashToken(secret));
-        if (!project) {
+        const found = projects.get(hashToken(secret));
+        if (!found) {
           throw unauthenticated('callback secret refused: no Vonage project is configured with it');
         }
         const raw = typeof req.body === 'string' ? req.body : '';
-        if (project.signatureSecret) {
-          await verifyVonageSignature(req.headers.authorization, raw, project.signatureSecret);
+        const { project, key } = found;
+        if (key) {
+          await verifyVonageSignature(req.headers.authorization, raw, key);
         }
         const body = parseJsonText(raw, 'body', 'the callback');
         let result;

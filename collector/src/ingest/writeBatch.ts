@@ -1,6 +1,6 @@
 import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, MarkRecord, QualitySampleRecord, RatingRecord } from '../model/records';
-import { dayStart, ensurePartitions } from '../store/partitions';
+import { dayStart, ensurePartitions, partitionsOf } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
 import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
 
@@ -11,25 +11,25 @@ export interface IngestResult {
 
 // jsonb_to_recordset turns a whole batch into rows in one statement, on PGlite and PostgreSQL
 // alike, with one parameter whatever the batch size.
-const insertEvents = (table: string) => `
+const insertEvents = (table: string, rows = '$3') => `
   INSERT INTO ${table} (project, session_id, id, ts, received_at, action, variation, client_id,
     connection_id, stream_id, subscriber_id, code, message, reason, stream, detail, source)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.action, r.variation, r.client_id, r.connection_id,
     r.stream_id, r.subscriber_id, r.code, r.message, r.reason, r.stream, r.detail, r.source
-  FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, action text,
+  FROM jsonb_to_recordset(${rows}::jsonb) AS r(session_id text, id text, ts bigint, action text,
     variation text, client_id text, connection_id text, stream_id text, subscriber_id text,
     code text, message text, reason text, stream jsonb, detail jsonb, source smallint)
   ON CONFLICT DO NOTHING
   RETURNING id`;
 
-const insertQuality = (table: string) => `
+const insertQuality = (table: string, rows = '$3') => `
   INSERT INTO ${table} (project, session_id, id, ts, received_at, client_id, connection_id,
     stream_id, subscriber_id, role, media, bitrate_kbps, packets, packets_lost, loss_pct, rtt_ms,
     jitter_ms, frame_rate, width, height, source, codec, limitation, freezes)
   SELECT $1::text, r.session_id, r.id, r.ts, $2::bigint, r.client_id, r.connection_id, r.stream_id,
     r.subscriber_id, r.role, r.media, r.bitrate_kbps, r.packets, r.packets_lost, r.loss_pct,
     r.rtt_ms, r.jitter_ms, r.frame_rate, r.width, r.height, r.source, r.codec, r.limitation, r.freezes
-  FROM jsonb_to_recordset($3::jsonb) AS r(session_id text, id text, ts bigint, client_id text,
+  FROM jsonb_to_recordset(${rows}::jsonb) AS r(session_id text, id text, ts bigint, client_id text,
     connection_id text, stream_id text, subscriber_id text, role text, media text,
     bitrate_kbps float8, packets float8, packets_lost float8, loss_pct float8, rtt_ms float8,
     jitter_ms float8, frame_rate float8, width int, height int, source smallint, codec text, limitation text, freezes float8)
@@ -38,19 +38,34 @@ const insertQuality = (table: string) => `
 
 // The first connect that carries client info describes the user; later ones (another source's
 // view of the same user, too) only fill in what it lacked.
-const UPSERT_USERS = `
+const upsertUsers = (rows = '$2') => `
   INSERT INTO users (project, session_id, client_id, sdk, browser, browser_version, os, device,
     country, city, sip, first_seen)
   SELECT $1::text, r.session_id, r.client_id, r.sdk, r.browser, r.browser_version, r.os, r.device,
     r.country, r.city, coalesce(r.sip, false), r.ts
-  FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, client_id text, sdk text, browser text,
+  FROM jsonb_to_recordset(${rows}::jsonb) AS r(session_id text, client_id text, sdk text, browser text,
     browser_version text, os text, device text, country text, city text, sip boolean, ts bigint)
   ON CONFLICT (project, session_id, client_id) DO UPDATE SET ${USER_MERGE_SET}`;
 
-const INSERT_SESSION_DAYS = `
+const insertSessionDays = (ids = '$2', days = '$3') => `
   INSERT INTO session_days (project, session_id, day)
-  SELECT $1::text, d.session_id, d.day FROM unnest($2::text[], $3::bigint[]) AS d(session_id, day)
+  SELECT $1::text, d.session_id, d.day FROM unnest(${ids}::text[], ${days}::bigint[]) AS d(session_id, day)
   ON CONFLICT DO NOTHING`;
+
+/**
+ * A small batch in one statement: every statement costs a round trip on PostgreSQL and a parse
+ * and plan on PGlite (which runs on the event loop), and group-committed callbacks come in
+ * batches of a few records. Data-modifying CTEs all run, referenced or not.
+ */
+const writeAllAtOnce = (prefix: string) => `
+  WITH days AS (${insertSessionDays('$3', '$4')}),
+    users_in AS (${upsertUsers('$5')}),
+    events_in AS (${insertEvents(`${prefix}events`, '$6')}),
+    samples_in AS (${insertQuality(`${prefix}quality_samples`, '$7')})
+  SELECT (SELECT count(*) FROM events_in)::float8 + (SELECT count(*) FROM samples_in)::float8 AS n`;
+
+/** Below this many rows, COPY's savepoint round trips cost more than it saves. */
+const COPY_MIN_ROWS = 200;
 
 const CHUNK = 2000;
 
@@ -309,6 +324,16 @@ export interface WriteOptions {
   source?: RecordSource;
 }
 
+/**
+ * The daily partitions each store has been seen to have by this process: a batch of those days
+ * skips the check (a statement per transaction). A partition dropped since (the purge, maybe by
+ * another process) makes the insert fail with NO_PARTITION; the batch is then written again
+ * with the check, which makes the partition.
+ */
+const knownPartitions = new WeakMap<Store, Set<string>>();
+/** check_violation: PostgreSQL's "no partition of relation ... found for row". */
+const NO_PARTITION = '23514';
+
 /** Writes a validated batch in one transaction; records already stored are skipped. */
 export async function writeBatch(
   store: Store,
@@ -322,29 +347,41 @@ export async function writeBatch(
   const now = options.now ?? Date.now();
   const prefix = options.kept ? 'saved_' : '';
   const source = options.source ?? 'sdk';
-  const accepted = await store.tx(async (q) => {
-    if (!options.kept) {
-      await ensurePartitions(
-        q,
-        'events',
-        [...events, ...feedback].map((e) => e.ts)
-      );
-      await ensurePartitions(
-        q,
-        'quality_samples',
-        samples.map((s) => s.ts)
-      );
-    }
-    await q.query(INSERT_SESSION_DAYS, [project, ...sessionDays(records)]);
+  const eventTimes = [...events, ...feedback].map((e) => e.ts);
+  const sampleTimes = samples.map((s) => s.ts);
+  const partitions = options.kept
+    ? []
+    : [...partitionsOf('events', eventTimes), ...partitionsOf('quality_samples', sampleTimes)];
+  const known = knownPartitions.get(store) ?? new Set<string>();
+  knownPartitions.set(store, known);
+  const writeRecords = async (q: Queryable): Promise<number> => {
     await resolveConnectionUsers(q, project, records, source);
-    for (const chunk of chunks(userRows(events))) {
-      await q.query(UPSERT_USERS, [project, JSON.stringify(chunk)]);
+    // Rows are made after resolveConnectionUsers: it gives records their connection's user.
+    const users = userRows(events);
+    const eventRows = [...events.map((e) => eventRow(e, source)), ...feedback.map((r) => feedbackRow(r, source))];
+    const sampleRows = samples.map((s) => qualityRow(s, source));
+    const oneStatement =
+      users.length <= CHUNK &&
+      eventRows.length <= CHUNK &&
+      sampleRows.length <= CHUNK &&
+      (!q.copyCsv || eventRows.length + sampleRows.length < COPY_MIN_ROWS);
+    if (oneStatement) {
+      const [{ n }] = await q.query<{ n: number }>(writeAllAtOnce(prefix), [
+        project,
+        now,
+        ...sessionDays(records),
+        JSON.stringify(users),
+        JSON.stringify(eventRows),
+        JSON.stringify(sampleRows),
+      ]);
+      return n;
+    }
+    await q.query(insertSessionDays(), [project, ...sessionDays(records)]);
+    for (const chunk of chunks(users)) {
+      await q.query(upsertUsers(), [project, JSON.stringify(chunk)]);
     }
     return (
-      (await write(q, `${prefix}events`, EVENT_COLUMNS, insertEvents(`${prefix}events`), project, now, [
-        ...events.map((e) => eventRow(e, source)),
-        ...feedback.map((r) => feedbackRow(r, source)),
-      ])) +
+      (await write(q, `${prefix}events`, EVENT_COLUMNS, insertEvents(`${prefix}events`), project, now, eventRows)) +
       (await write(
         q,
         `${prefix}quality_samples`,
@@ -352,9 +389,29 @@ export async function writeBatch(
         insertQuality(`${prefix}quality_samples`),
         project,
         now,
-        samples.map((s) => qualityRow(s, source))
+        sampleRows
       ))
     );
-  });
+  };
+  const commit = (trusted: ReadonlySet<string>) =>
+    store.tx(async (q) => {
+      if (!options.kept) {
+        await ensurePartitions(q, 'events', eventTimes, trusted);
+        await ensurePartitions(q, 'quality_samples', sampleTimes, trusted);
+      }
+      return writeRecords(q);
+    });
+  let accepted: number;
+  const skipsChecks = partitions.some((name) => known.has(name));
+  try {
+    accepted = await commit(known);
+  } catch (err) {
+    if (!skipsChecks || (err as { code?: unknown }).code !== NO_PARTITION) {
+      throw err;
+    }
+    partitions.forEach((name) => known.delete(name));
+    accepted = await commit(known);
+  }
+  partitions.forEach((name) => known.add(name));
   return { accepted, duplicates: records.length - accepted };
 }

@@ -12,14 +12,25 @@ export function partitionName(table: PartitionedTable, day: number): string {
   return `${table}_d${new Date(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
 }
 
+/** The names of the daily partitions of `table` that `timestamps` fall into, once each. */
+export function partitionsOf(table: PartitionedTable, timestamps: number[]): string[] {
+  return [...new Set(timestamps.map(dayStart))].map((day) => partitionName(table, day));
+}
+
 /**
- * Creates the daily partitions that `timestamps` fall into. Runs inside the ingest
+ * Creates the daily partitions that `timestamps` fall into, but those in `known` (partitions
+ * the caller has seen committed: it checks nothing for them). Runs inside the ingest
  * transaction; the advisory lock keeps concurrent batches from racing on the same partition.
  * The lock is held until commit, so it is taken only for a partition not there yet: otherwise
  * every batch of a day would wait for the previous one's commit.
  */
-export async function ensurePartitions(q: Queryable, table: PartitionedTable, timestamps: number[]): Promise<void> {
-  const days = [...new Set(timestamps.map(dayStart))];
+export async function ensurePartitions(
+  q: Queryable,
+  table: PartitionedTable,
+  timestamps: number[],
+  known: ReadonlySet<string> = new Set()
+): Promise<void> {
+  const days = [...new Set(timestamps.map(dayStart))].filter((day) => !known.has(partitionName(table, day)));
   if (days.length === 0) {
     return;
   }
