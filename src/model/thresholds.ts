@@ -53,6 +53,11 @@ export const Limits = {
   savedSessionsPerProject: 1000,
   tagsPerSavedSession: 3,
   largeSessionSubscribers: 100,
+  /**
+   * Subscriber heatmap: a sample stands for the time since the one before it (stats are deltas),
+   * so it fills the empty columns back to that one, over a gap of at most this long.
+   */
+  heatmapSampleCoverMs: 60_000,
   /** Baselines (B5): the days before a session its cohorts are compared with, and how many cohorts. */
   baselineDays: 7,
   baselineCohorts: 10,

@@ -31,10 +31,16 @@ describe('subscriber heatmap', () => {
     expect(rows[1].user).toBe('user-c');
   });
 
-  it('leaves empty cells empty and ignores samples outside the range', () => {
-    const rows = heatmapRows([series('c', [0, 30, 99], [4, 4, 50])], 0, 40, 4);
+  it('leaves cells empty across a gap longer than a sample covers, and ignores samples outside the range', () => {
+    const rows = heatmapRows([series('c', [0, 300_000, 990_000], [4, 4, 50])], 0, 400_000, 4);
     expect(rows[0].cells).toEqual([4, null, null, 4]);
     expect(rows[0].max).toBe(4);
+  });
+
+  it('fills the columns a sample covers back to the one before it (stats are deltas)', () => {
+    const rows = heatmapRows([series('d', [0, 30_000, 60_000], [1, 2, 3])], 0, 80_000, 8);
+    expect(rows[0].cells).toEqual([1, 2, 2, 2, 3, 3, 3, null]);
+    expect(rows[0].mean).toBe(2);
   });
 
   it('uses no more columns than the samples fill', () => {

@@ -1,5 +1,5 @@
 import type { DataFrame } from '@grafana/data';
-import { QualityLabels } from '../../model';
+import { Limits, QualityLabels } from '../../model';
 
 export interface HeatmapRow {
   subscriber: string;
@@ -13,7 +13,9 @@ export interface HeatmapRow {
 
 /**
  * B4: one row per subscriber, one column per time bucket over [from, to), sorted worst first
- * (by mean, then max), so a 1,000-subscriber broadcast reads top-down.
+ * (by mean, then max), so a 1,000-subscriber broadcast reads top-down. A column without a sample
+ * of its own shows the next sample when that one covers it (`heatmapSampleCoverMs`): samples
+ * every 10-30 s must not draw as stripes of "no sample".
  */
 export function heatmapRows(frames: DataFrame[], from: number, to: number, columns: number): HeatmapRow[] {
   const width = (to - from) / Math.max(1, columns);
@@ -26,6 +28,8 @@ export function heatmapRows(frames: DataFrame[], from: number, to: number, colum
     }
     const sums = new Array<number>(columns).fill(0);
     const counts = new Array<number>(columns).fill(0);
+    const covered = new Array<number | null>(columns).fill(null);
+    let previous: { t: number; c: number } | undefined;
     let total = 0;
     let n = 0;
     let max = 0;
@@ -38,6 +42,10 @@ export function heatmapRows(frames: DataFrame[], from: number, to: number, colum
       const c = Math.min(columns - 1, Math.floor((t - from) / width));
       sums[c] += v;
       counts[c]++;
+      if (previous && t - previous.t <= Limits.heatmapSampleCoverMs) {
+        covered.fill(v, previous.c + 1, c);
+      }
+      previous = { t, c };
       total += v;
       n++;
       max = Math.max(max, v);
@@ -47,7 +55,7 @@ export function heatmapRows(frames: DataFrame[], from: number, to: number, colum
       subscriber: labels[QualityLabels.subscriberId] ?? f.name ?? '',
       user: labels[QualityLabels.userId] ?? '',
       stream: labels[QualityLabels.streamId] ?? '',
-      cells: sums.map((s, i) => (counts[i] ? s / counts[i] : null)),
+      cells: sums.map((s, i) => (counts[i] ? s / counts[i] : covered[i])),
       mean: n ? total / n : 0,
       max,
     });
