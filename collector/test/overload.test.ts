@@ -36,6 +36,36 @@ function slowIngest(c: RunningCollector, body: string): Promise<{ socket: Socket
   });
 }
 
+/**
+ * An open connection to the collector: `send` writes a whole ingest request at once and settles
+ * with the answer's status. Connections opened beforehand let many requests arrive together.
+ */
+function connection(c: RunningCollector): Promise<{ send: (body: string) => Promise<number> }> {
+  const u = new URL(c.url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(u.port), u.hostname, () =>
+      resolve({
+        send: (body) =>
+          new Promise((answered, failed) => {
+            let head = '';
+            socket.on('data', (d) => {
+              head += d;
+              const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+              if (status) {
+                socket.destroy();
+                answered(Number(status));
+              }
+            });
+            socket.on('error', failed);
+            socket.write(
+              `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ingest-a\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+            );
+          }),
+      })
+    );
+  });
+}
+
 describe('backpressure: 429 with Retry-After instead of an unbounded queue (security finding 7)', () => {
   test('batches beyond what can be written in time are refused with 429 and Retry-After; the accepted ones are all stored', async () => {
     const c = await startTestCollector({ ingestMaxQueueMs: 1, ingestWriters: 1 });
@@ -97,23 +127,55 @@ describe('backpressure: 429 with Retry-After instead of an unbounded queue (secu
     }
   });
 
+  test('while a batch is in flight and the event loop runs late, a new batch gets 429 naming it', async () => {
+    const c = await startTestCollector();
+    try {
+      const held = await slowIngest(c, JSON.stringify({ records: samples('held', 1) }));
+      // Keep the collector's thread (this one) busy 200 ms out of every 220 for over a second.
+      const until = performance.now() + 1500;
+      while (performance.now() < until) {
+        const busy = performance.now() + 200;
+        while (performance.now() < busy) {
+          // spin: the event loop cannot run
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const late = await ingest(c, 'ingest-a', samples('late', 1));
+      assert.equal(late.status, 429);
+      assert.match(String(late.body.error), /ingest is saturated \(the collector runs \d+ ms late\)/);
+      // Once the loop is on time again, a batch is admitted beside the one still in flight.
+      await new Promise((r) => setTimeout(r, 2500));
+      assert.equal((await ingest(c, 'ingest-a', samples('on-time', 1))).status, 200);
+      held.socket.destroy();
+    } finally {
+      await c.close();
+    }
+  });
+
   test('a query sent behind a queue of ingest batches is answered before most of them (order, not time)', async () => {
-    const c = await startTestCollector({ ingestMaxQueueMs: 600_000 });
+    // No 429 here: the queue may be as long as it gets, however late this thread runs.
+    const c = await startTestCollector({ ingestMaxQueueMs: 600_000, ingestMaxLoopDelayMs: 600_000 });
     try {
       await ingest(c, 'ingest-a', new SessionBuilder('read-me').user('u1', T0).records());
-      const batches = 16;
+      // Every batch arrives at once, on connections opened beforehand: all of them are read and
+      // waiting before the first is written (through fetch, they would trickle in as the
+      // collector's thread, shared with this test, gets to them).
+      const batches = 24;
       const order: string[] = [];
-      const writes = Array.from({ length: batches }, (_, b) =>
-        ingest(c, 'ingest-a', samples(`q${b}`, 2000)).then((r) => {
-          assert.equal(r.status, 200);
+      const connections = await Promise.all(Array.from({ length: batches }, () => connection(c)));
+      await new Promise((r) => setTimeout(r, 200));
+      const bodies = connections.map((_, b) => JSON.stringify({ records: samples(`q${b}`, 100) }));
+      const writes = connections.map((conn, b) =>
+        conn.send(bodies[b]).then((status) => {
+          assert.equal(status, 200);
           order.push('ingest');
         })
       );
-      // The first answer comes once one batch is written: by then the others wait their turn.
+      // The query leaves as soon as this thread sees the first answer.
       while (order.length === 0) {
         await new Promise((r) => setTimeout(r, 5));
       }
-      const waitingWhenSent = batches - order.length;
+      const answeredWhenSent = order.length;
       const read = http(`${c.url}/api/v1/sessions?q=read-me&from=${T0 - 1000}&to=${T0 + 1000}`, {
         token: 'read-a',
       }).then((r) => {
@@ -121,12 +183,12 @@ describe('backpressure: 429 with Retry-After instead of an unbounded queue (secu
         order.push('query');
       });
       await Promise.all([...writes, read]);
-      // A queue in arrival order answers the query after every batch that was waiting; the
-      // collector lets it pass them, so it waits at most for the writes already running.
+      // Served in arrival order (or with the thread held until the queue drains), the query would
+      // come after every batch; the collector lets it pass the waiting ones.
       const answeredAfter = order.length - 1 - order.indexOf('query');
       assert.ok(
-        answeredAfter >= waitingWhenSent / 2,
-        `${waitingWhenSent} batches were waiting when the query was sent; only ${answeredAfter} were answered after it: ${order.join(' ')}`
+        answeredAfter >= batches / 2,
+        `${answeredWhenSent} of ${batches} batches were answered when the query was sent, ${answeredAfter} after it: ${order.join(' ')}`
       );
     } finally {
       await c.close();
