@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { IngestRecord } from '../src/model/records';
 import type { RunningCollector } from '../src/server';
+import { IngestAdmission } from '../src/ingest/admission';
 import { writeRecords } from '../src/simulator/writer';
 import { SessionBuilder, T0 } from './fixtures';
 import { countRows, http, ingest, startTestCollector } from './helpers';
@@ -150,6 +151,37 @@ describe('backpressure: 429 with Retry-After instead of an unbounded queue (secu
     } finally {
       await c.close();
     }
+  });
+
+  test('while a batch is in flight and recent batches took longer than the queue limit to answer, a new batch gets 429', async () => {
+    const options = { writers: 1, maxQueueMs: 5, maxPending: 64, maxPendingBytes: 1 << 20, maxLoopDelayMs: 600_000 };
+    const answeredAfter = async (admission: IngestAdmission, timed: boolean) => {
+      const release = admission.admit(100, timed);
+      await new Promise((r) => setTimeout(r, 100));
+      release();
+    };
+    // A batch answered after 100 ms or more (20 ms or more once weighted, past the 5 ms limit).
+    const slowed = new IngestAdmission(options);
+    await answeredAfter(slowed, true);
+    const alone = slowed.admit(100); // nothing in flight: admitted whatever came before
+    assert.throws(() => slowed.admit(100), {
+      message: /ingest is saturated \(admitted batches take about \d+ ms to be answered\)/,
+    });
+    alone();
+    // An upload takes as long as its file: its time does not count.
+    const uploaded = new IngestAdmission(options);
+    await answeredAfter(uploaded, false);
+    const first = uploaded.admit(100);
+    const second = uploaded.admit(100);
+    first();
+    second();
+    assert.deepEqual(
+      [slowed.counts, uploaded.counts],
+      [
+        { admitted: 2, refused: 1 },
+        { admitted: 3, refused: 0 },
+      ]
+    );
   });
 
   test('a query sent behind a queue of ingest batches is answered before most of them (order, not time)', async () => {

@@ -60,9 +60,11 @@ const loopLateness = (() => {
  * Backpressure for every route that writes telemetry (ingest, import, and what joins them).
  * A request is admitted before its body is read, or refused with 429 and `Retry-After` when the
  * batches already admitted would keep it waiting longer than `maxQueueMs` (judged from how long
- * recent writes took), when too many requests or bytes are in flight, or while the event loop
- * runs late (reading, parsing and validating bodies can saturate the collector's own thread
- * before the store: then every answer, queries and 429s included, would wait on it). Admitted
+ * recent writes took), when too many requests or bytes are in flight, or, while batches are in
+ * flight, when the event loop runs late (reading, parsing and validating bodies can saturate
+ * the collector's own thread before the store: then every answer, queries and 429s included,
+ * would wait on it) or recent batches took longer than `maxQueueMs` to be answered (whatever
+ * slowed them: a machine short of CPU too). Admitted
  * batches then take turns, `writers` at a time. So memory and latency stay bounded at any offered
  * load, and readers (served from their own connections, or before waiting writes on PGlite) are
  * never queued behind ingest.
@@ -74,6 +76,8 @@ export class IngestAdmission {
   private readonly waiting: Array<() => void> = [];
   /** Recent write duration (exponentially weighted), ms. */
   private writeMs = 20;
+  /** Recent time from admission to answer of an ingest batch (exponentially weighted), ms. */
+  private answerMs = 0;
   /** Counters for /healthz-style inspection and the overload bench. */
   readonly counts = { admitted: 0, refused: 0 };
 
@@ -87,8 +91,10 @@ export class IngestAdmission {
   /**
    * Admits one request of `bytes` (its declared length) or throws a 429. Returns the release
    * function, to call once when the request is answered; calling it again does nothing.
+   * `timed`: its time to answer counts in `answerMs` (ingest batches; not uploads, which take
+   * as long as their file).
    */
-  admit(bytes: number): () => void {
+  admit(bytes: number, timed = true): () => void {
     const lateMs = loopLateness();
     const reason =
       this.pending >= this.o.maxPending
@@ -99,7 +105,9 @@ export class IngestAdmission {
             ? `the batches already admitted need about ${Math.round(this.expectedWaitMs())} ms`
             : this.pending > 0 && lateMs > this.o.maxLoopDelayMs
               ? `the collector runs ${Math.round(lateMs)} ms late`
-              : undefined;
+              : this.pending > 0 && this.answerMs > this.o.maxQueueMs
+                ? `admitted batches take about ${Math.round(this.answerMs)} ms to be answered`
+                : undefined;
     if (reason) {
       this.counts.refused++;
       const retryAfterS = Math.min(30, Math.max(1, Math.ceil(this.expectedWaitMs() / 1000)));
@@ -109,11 +117,15 @@ export class IngestAdmission {
     this.pending++;
     this.pendingBytes += bytes;
     let released = false;
+    const admitted = performance.now();
     return () => {
       if (!released) {
         released = true;
         this.pending--;
         this.pendingBytes -= bytes;
+        if (timed) {
+          this.answerMs = 0.8 * this.answerMs + 0.2 * (performance.now() - admitted);
+        }
       }
     };
   }
@@ -152,7 +164,7 @@ export function admissionHook(admission: IngestAdmission, check: (req: FastifyRe
     check(req);
     const declared = Number(req.headers['content-length']);
     const bytes = !inMemory ? 0 : Number.isFinite(declared) ? declared : Limits.maxBodyBytes;
-    reply.raw.once('close', admission.admit(bytes));
+    reply.raw.once('close', admission.admit(bytes, inMemory));
   };
 }
 
