@@ -154,13 +154,14 @@ describe('backpressure: 429 with Retry-After instead of an unbounded queue (secu
   });
 
   test('while a batch is in flight and recent batches took longer than the queue limit to answer, a new batch gets 429', async () => {
-    const options = { writers: 1, maxQueueMs: 5, maxPending: 64, maxPendingBytes: 1 << 20, maxLoopDelayMs: 600_000 };
+    const options = { writers: 1, maxQueueMs: 50, maxPending: 64, maxPendingBytes: 1 << 20, maxLoopDelayMs: 600_000 };
     const answeredAfter = async (admission: IngestAdmission, timed: boolean) => {
       const release = admission.admit(100, timed);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 300));
       release();
     };
-    // A batch answered after 100 ms or more (20 ms or more once weighted, past the 5 ms limit).
+    // A batch answered after 300 ms or more (60 ms or more once weighted, past the 50 ms limit;
+    // the queue estimate stays at 1 batch x 20 ms).
     const slowed = new IngestAdmission(options);
     await answeredAfter(slowed, true);
     const alone = slowed.admit(100); // nothing in flight: admitted whatever came before
