@@ -64,10 +64,9 @@ const loopLateness = (() => {
  * flight, when the event loop runs late (reading, parsing and validating bodies can saturate
  * the collector's own thread before the store: then every answer, queries and 429s included,
  * would wait on it) or recent batches took longer than `maxQueueMs` to be answered (whatever
- * slowed them: a machine short of CPU too). Admitted
- * batches then take turns, `writers` at a time. So memory and latency stay bounded at any offered
- * load, and readers (served from their own connections, or before waiting writes on PGlite) are
- * never queued behind ingest.
+ * slowed them: a machine short of CPU too). Admitted batches then take turns, `writers` at a
+ * time. So memory and latency stay bounded at any offered load, and readers (served from their
+ * own connections, or before waiting writes on PGlite) are never queued behind ingest.
  */
 export class IngestAdmission {
   private pending = 0;
