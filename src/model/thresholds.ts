@@ -93,6 +93,11 @@ export const Limits = {
   /** Ingest requests admitted at once (reading, waiting or writing), and their bytes. */
   ingestMaxPending: 64,
   ingestMaxPendingBytes: 128 * 1024 * 1024,
+  /**
+   * Ingest backpressure: while batches are in flight and the collector's event loop runs this
+   * late (mean over a second), new batches get 429: queries and refusals wait on the same loop.
+   */
+  ingestMaxLoopDelayMs: 50,
   /** Batches written at once on PostgreSQL (its ingest connections); PGlite writes one at a time. */
   ingestWritersPostgres: 4,
   /** PostgreSQL connections kept for queries, apart from ingest's, so reads never wait behind writes. */

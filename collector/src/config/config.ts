@@ -52,6 +52,8 @@ export interface CollectorConfig {
   schema?: string;
   /** Ingest backpressure: the longest an admitted batch should wait for its turn (default `Limits.ingestMaxQueueMs`). */
   ingestMaxQueueMs?: number;
+  /** Ingest backpressure: how late the event loop may run while batches are in flight (default `Limits.ingestMaxLoopDelayMs`). */
+  ingestMaxLoopDelayMs?: number;
   /** Batches written at once on PostgreSQL (default `Limits.ingestWritersPostgres`; PGlite writes one at a time). */
   ingestWriters?: number;
   /** Time for a request's headers and body to arrive (default `Limits.requestTimeoutMs`). */
@@ -231,6 +233,7 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     savedRetentionMonths: intVar(env, 'SAVED_RETENTION_MONTHS', Limits.savedRetentionMonths, 1),
     purgeIntervalMs: intVar(env, 'PURGE_INTERVAL_MS', Limits.purgeIntervalMs, 0),
     ingestMaxQueueMs: intVar(env, 'INGEST_MAX_QUEUE_MS', Limits.ingestMaxQueueMs, 1),
+    ingestMaxLoopDelayMs: intVar(env, 'INGEST_MAX_LOOP_DELAY_MS', Limits.ingestMaxLoopDelayMs, 1),
     ingestWriters: intVar(env, 'INGEST_WRITERS', Limits.ingestWritersPostgres, 1),
     requestTimeoutMs: intVar(env, 'REQUEST_TIMEOUT_MS', Limits.requestTimeoutMs, 1000),
     maxConnections: intVar(env, 'MAX_CONNECTIONS', Limits.maxConnections, 1),

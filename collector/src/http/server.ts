@@ -102,6 +102,7 @@ export async function buildApp({
     vonage,
     admission: defaultAdmission(store.kind, {
       ...(config.ingestMaxQueueMs ? { maxQueueMs: config.ingestMaxQueueMs } : {}),
+      ...(config.ingestMaxLoopDelayMs ? { maxLoopDelayMs: config.ingestMaxLoopDelayMs } : {}),
       ...(store.kind === 'postgres' && config.ingestWriters ? { writers: config.ingestWriters } : {}),
     }),
   };

@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Limits } from '@model';
 import { lockDirectory } from './directoryLock';
+import type { PgliteCall, PgliteReply, PgliteWorkerInit } from './pgliteWorker';
 import type { Queryable, SqlParam, Store } from './store';
 
 /** Reads may pass this many waiting writes in a row before a write gets its turn. */
@@ -50,7 +52,73 @@ const CHECKPOINT_AFTER_BYTES = 48 * 1024 * 1024;
 /** The log is measured after every this many transactions: the measure costs a query. */
 const CHECK_EVERY_TX = 10;
 
-/** Embedded PostgreSQL (WebAssembly), persisted to a directory or kept in memory. */
+let compiled: Promise<Pick<PgliteWorkerInit, 'pgliteWasmModule' | 'initdbWasmModule'>> | undefined;
+
+/** PGlite's WebAssembly, compiled on first use: every store's worker then starts from it. */
+function wasmModules() {
+  const dist = dirname(require.resolve('@electric-sql/pglite'));
+  compiled ??= Promise.all(
+    ['pglite.wasm', 'initdb.wasm'].map((f) => WebAssembly.compile(readFileSync(join(dist, f))))
+  ).then(([pgliteWasmModule, initdbWasmModule]) => ({ pgliteWasmModule, initdbWasmModule }));
+  return compiled;
+}
+
+/**
+ * Starts PGlite on its own thread (pgliteWorker.ts). The worker loads TypeScript through tsx
+ * like the collector itself (bin/collector.mjs), whether or not the process was started with it.
+ */
+function startWorker(init: PgliteWorkerInit) {
+  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'pgliteWorker.ts'))});`;
+  const worker = new Worker(boot, { eval: true, workerData: init });
+  const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void }>();
+  let nextId = 1;
+  let stopped: Error | undefined;
+  const fail = (err: Error) => {
+    stopped ??= err;
+    for (const w of waiting.values()) {
+      w.reject(err);
+    }
+    waiting.clear();
+  };
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (reply: PgliteReply) => {
+      if (reply.id === 0) {
+        return 'error' in reply ? reject(Object.assign(new Error(reply.error.message), reply.error)) : resolve();
+      }
+      const w = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if ('error' in reply) {
+        // A new error with the database's fields (code, detail...), thrown from this thread.
+        w?.reject(Object.assign(new Error(reply.error.message), reply.error));
+      } else {
+        w?.resolve(reply.rows);
+      }
+    });
+    worker.on('error', (err) => {
+      reject(err);
+      fail(new Error(`the embedded store stopped: ${err.message}`));
+    });
+    worker.on('exit', (code) => {
+      reject(new Error(`the embedded store exited (${code}) before it opened`));
+      fail(new Error(`the embedded store has stopped (exit ${code})`));
+    });
+  });
+  const call = (req: PgliteCall): Promise<unknown[]> =>
+    stopped
+      ? Promise.reject(stopped)
+      : new Promise((resolve, reject) => {
+          const id = nextId++;
+          waiting.set(id, { resolve, reject });
+          worker.postMessage({ ...req, id });
+        });
+  return { worker, ready, call };
+}
+
+/**
+ * Embedded PostgreSQL (WebAssembly), persisted to a directory or kept in memory. PGlite runs on
+ * a worker thread: its statements take the CPU for as long as they run, and on the collector's
+ * own thread they kept it from accepting connections, refusing with 429 or answering queries.
+ */
 export async function openPglite(
   dataDir: string,
   schema?: string,
@@ -61,25 +129,26 @@ export async function openPglite(
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDirectory(dataDir);
   }
-  let db: PGlite;
+  // WebAssembly memory only grows: PostgreSQL's 128 MB of shared buffers would stay resident
+  // for good. A smaller buffer pool bounds the embedded store's memory (docs/collector.md).
+  const { worker, ready, call } = startWorker({
+    dataDir,
+    schema,
+    sharedBuffers,
+    settings: PGLITE_SETTINGS,
+    ...(await wasmModules()),
+  });
   try {
-    // WebAssembly memory only grows: PostgreSQL's 128 MB of shared buffers would stay resident
-    // for good. A smaller buffer pool bounds the embedded store's memory (docs/collector.md).
-    db = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, {
-      postgresqlconf: `shared_buffers = '${sharedBuffers}'`,
-      startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
-    });
+    await ready;
   } catch (err) {
+    await worker.terminate();
     unlock();
     throw err;
   }
-  if (schema) {
-    await db.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}"`);
-  }
   // PGlite has one connection: transactions must not interleave with other statements.
   const serial = oneAtATime();
-  const run = async <T>(q: Pick<PGlite, 'query'>, sql: string, params?: SqlParam[]): Promise<T[]> =>
-    (await q.query<T>(sql, params)).rows;
+  const run = async <T>(sql: string, params?: SqlParam[]): Promise<T[]> =>
+    (await call({ op: 'query', sql, params })) as T[];
   let txSinceCheck = 0;
   const checkpointIfDue = async () => {
     if (++txSinceCheck < CHECK_EVERY_TX) {
@@ -87,28 +156,34 @@ export async function openPglite(
     }
     txSinceCheck = 0;
     const [{ since }] = await run<{ since: number }>(
-      db,
       'SELECT (pg_current_wal_insert_lsn() - redo_lsn)::float8 AS since FROM pg_control_checkpoint()'
     );
     if (since > CHECKPOINT_AFTER_BYTES) {
-      await db.exec('CHECKPOINT');
+      await call({ op: 'exec', sql: 'CHECKPOINT' });
     }
   };
+  const q: Queryable = { query: run };
   return {
     kind: 'pglite',
-    query: (sql, params) => serial(() => run(db, sql, params), 'read'),
+    query: (sql, params) => serial(() => run(sql, params), 'read'),
     tx: (fn) =>
       serial(async () => {
-        const result = await db.transaction(async (t) => {
-          const q: Queryable = { query: (sql, params) => run(t, sql, params) };
-          return fn(q);
-        });
+        await run('BEGIN');
+        let result;
+        try {
+          result = await fn(q);
+        } catch (err) {
+          await run('ROLLBACK');
+          throw err;
+        }
+        await run('COMMIT');
         await checkpointIfDue();
         return result;
       }, 'write'),
     close: () =>
       serial(async () => {
-        await db.close();
+        await call({ op: 'close' });
+        await worker.terminate();
         unlock();
       }, 'write'),
   };
