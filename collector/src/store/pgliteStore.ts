@@ -55,7 +55,7 @@ const CHECK_EVERY_TX = 10;
 let compiled: Promise<Pick<PgliteWorkerInit, 'pgliteWasmModule' | 'initdbWasmModule'>> | undefined;
 
 /** PGlite's WebAssembly, compiled on first use: every store's worker then starts from it. */
-function wasmModules() {
+export function wasmModules() {
   const dist = dirname(require.resolve('@electric-sql/pglite'));
   compiled ??= Promise.all(
     ['pglite.wasm', 'initdb.wasm'].map((f) => WebAssembly.compile(readFileSync(join(dist, f))))
@@ -64,14 +64,27 @@ function wasmModules() {
 }
 
 /**
+ * The embedded store's thread died under a running collector: every request would fail from now
+ * on, so the collector says why and exits for its supervisor (Compose's restart policy, systemd)
+ * to start it again; PGlite recovers from its write-ahead log.
+ */
+function exitOnStoreLoss(err: Error): void {
+  console.error(`collector: ${err.message}; exiting so that it can be restarted`);
+  process.exit(1);
+}
+
+/**
  * Starts PGlite on its own thread (pgliteWorker.ts). The worker loads TypeScript through tsx
  * like the collector itself (bin/collector.mjs), whether or not the process was started with it.
+ * `onStopped` hears of the thread ending after it opened, unless `stop()` ended it.
  */
-function startWorker(init: PgliteWorkerInit) {
+export function startWorker(init: PgliteWorkerInit, onStopped: (err: Error) => void) {
   const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'pgliteWorker.ts'))});`;
   const worker = new Worker(boot, { eval: true, workerData: init });
   const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void }>();
   let nextId = 1;
+  let opened = false;
+  let stopping = false;
   let stopped: Error | undefined;
   const fail = (err: Error) => {
     stopped ??= err;
@@ -83,6 +96,7 @@ function startWorker(init: PgliteWorkerInit) {
   const ready = new Promise<void>((resolve, reject) => {
     worker.on('message', (reply: PgliteReply) => {
       if (reply.id === 0) {
+        opened = !('error' in reply);
         return 'error' in reply ? reject(Object.assign(new Error(reply.error.message), reply.error)) : resolve();
       }
       const w = waiting.get(reply.id);
@@ -100,7 +114,11 @@ function startWorker(init: PgliteWorkerInit) {
     });
     worker.on('exit', (code) => {
       reject(new Error(`the embedded store exited (${code}) before it opened`));
-      fail(new Error(`the embedded store has stopped (exit ${code})`));
+      const err = new Error(`the embedded store has stopped (exit ${code})`);
+      fail(err);
+      if (opened && !stopping) {
+        onStopped(err);
+      }
     });
   });
   const call = (req: PgliteCall): Promise<unknown[]> =>
@@ -109,9 +127,15 @@ function startWorker(init: PgliteWorkerInit) {
       : new Promise((resolve, reject) => {
           const id = nextId++;
           waiting.set(id, { resolve, reject });
+          // A closed store's thread ends by itself: that is no loss.
+          stopping ||= req.op === 'close';
           worker.postMessage({ ...req, id });
         });
-  return { worker, ready, call };
+  const stop = async () => {
+    stopping = true;
+    await worker.terminate();
+  };
+  return { worker, ready, call, stop };
 }
 
 /**
@@ -122,7 +146,8 @@ function startWorker(init: PgliteWorkerInit) {
 export async function openPglite(
   dataDir: string,
   schema?: string,
-  sharedBuffers: string = Limits.pgliteSharedBuffers
+  sharedBuffers: string = Limits.pgliteSharedBuffers,
+  onStopped: (err: Error) => void = exitOnStoreLoss
 ): Promise<Store> {
   let unlock = () => undefined as void;
   if (dataDir !== 'memory://') {
@@ -131,17 +156,14 @@ export async function openPglite(
   }
   // WebAssembly memory only grows: PostgreSQL's 128 MB of shared buffers would stay resident
   // for good. A smaller buffer pool bounds the embedded store's memory (docs/collector.md).
-  const { worker, ready, call } = startWorker({
-    dataDir,
-    schema,
-    sharedBuffers,
-    settings: PGLITE_SETTINGS,
-    ...(await wasmModules()),
-  });
+  const { ready, call, stop } = startWorker(
+    { dataDir, schema, sharedBuffers, settings: PGLITE_SETTINGS, ...(await wasmModules()) },
+    onStopped
+  );
   try {
     await ready;
   } catch (err) {
-    await worker.terminate();
+    await stop();
     unlock();
     throw err;
   }
@@ -183,7 +205,7 @@ export async function openPglite(
     close: () =>
       serial(async () => {
         await call({ op: 'close' });
-        await worker.terminate();
+        await stop();
         unlock();
       }, 'write'),
   };
