@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { after } from 'node:test';
 import type { DataFrameJSON, WireQuery, WireQueryResponse, WireResult } from '@model';
 import { storedTokens, type CollectorConfig, type TokenSpec } from '../src/config/config';
@@ -163,4 +164,17 @@ export function rowsOf(f: DataFrameJSON): Array<Record<string, unknown>> {
       )
     )
   );
+}
+
+/** Opens a request to ingest whose body arrives only when `finish` is called. */
+export function slowIngest(c: RunningCollector, body: string): Promise<{ socket: Socket; finish: () => void }> {
+  const u = new URL(c.url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(u.port), u.hostname, () => {
+      socket.write(
+        `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ingest-a\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1)}`
+      );
+      resolve({ socket, finish: () => socket.write(body.slice(1)) });
+    });
+  });
 }

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Limits, REST } from '@model';
 import type { ImportResult } from '../src/importers/importDump';
 import type { RunningCollector } from '../src/server';
-import { countRows, startTestCollector } from './helpers';
+import { countRows, slowIngest, startTestCollector } from './helpers';
 import { SHARED_DATA } from './sharedData';
 
 const DATA = SHARED_DATA;
@@ -138,6 +138,37 @@ describe('dump upload endpoint and CLI', () => {
     assert.ok(stored, first.stdout);
     const again = await run(process.execPath, args);
     assert.match(again.stdout, new RegExp(`stored 0, already there ${stored[1]}`));
+  });
+
+  test('an upload refused with 429 while ingest is saturated waits as Retry-After says, then is stored', async () => {
+    const busy = await startTestCollector({ ingestMaxQueueMs: 1, ingestWriters: 1 });
+    try {
+      // A batch in flight: any other is refused (429, Retry-After: 1) until it is answered.
+      const held = await slowIngest(busy, JSON.stringify({ records: [] }));
+      const upload = run(process.execPath, [
+        CLI,
+        'import',
+        INTERNALS,
+        '--project',
+        'proj-a',
+        '--session',
+        'cli-busy',
+        '--url',
+        busy.url,
+        '--token',
+        'ingest-a',
+      ]);
+      setTimeout(() => held.socket.destroy(), 1500);
+      const done = await upload;
+      assert.match(
+        done.stderr,
+        /the collector is saturated: sending chromium156-two-calls\.webrtc-internals\.json\.gz again in 1 s/
+      );
+      const stored = /stored (\d+), already there 0/.exec(done.stdout);
+      assert.ok(stored && Number(stored[1]) > 0, done.stdout);
+    } finally {
+      await busy.close();
+    }
   });
 
   test('collector import writes to the embedded store and reports a bad file with exit code 1', async () => {

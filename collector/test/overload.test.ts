@@ -6,7 +6,7 @@ import type { RunningCollector } from '../src/server';
 import { IngestAdmission } from '../src/ingest/admission';
 import { writeRecords } from '../src/simulator/writer';
 import { SessionBuilder, T0 } from './fixtures';
-import { countRows, http, ingest, startTestCollector } from './helpers';
+import { countRows, http, ingest, slowIngest, startTestCollector } from './helpers';
 
 /** `n` quality samples of one session, ids unique to `tag`. */
 function samples(tag: string, n: number): IngestRecord[] {
@@ -22,19 +22,6 @@ function samples(tag: string, n: number): IngestRecord[] {
     media: 'video',
     bitrateKbps: 500,
   }));
-}
-
-/** Opens a request to ingest whose body arrives only when `finish` is called. */
-function slowIngest(c: RunningCollector, body: string): Promise<{ socket: Socket; finish: () => void }> {
-  const u = new URL(c.url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(u.port), u.hostname, () => {
-      socket.write(
-        `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ingest-a\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 1)}`
-      );
-      resolve({ socket, finish: () => socket.write(body.slice(1)) });
-    });
-  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { openStore } from '../store/openStore';
 import { DUMP_FORMATS, importDump, type ImportResult } from './importDump';
 import { progressBar } from './progressBar';
 import type { DumpFormat } from './trace';
+import { retryAfterMs } from '../http/retryAfter';
 
 const USAGE = `usage: collector import <files...> --project P --session S [--format auto|${DUMP_FORMATS.join('|')}] [--url URL --token T]
 
@@ -30,14 +31,37 @@ function summary(r: ImportResult): string {
   return lines.join('\n');
 }
 
-/** Streams one file to the upload endpoint, reporting the bytes sent. */
+/** How long an upload waits out a saturated collector (429 with Retry-After) before it gives up. */
+const OVERLOAD_BUDGET_MS = 10 * 60_000;
+
+/**
+ * Streams one file to the upload endpoint, reporting the bytes sent. A collector saturated by
+ * ingest (a demo's backfill) answers 429 with Retry-After before reading the file: wait as it
+ * says and send again, like the simulator and the SDK.
+ */
 async function upload(
   url: string,
   token: string,
   path: string,
   q: URLSearchParams,
-  onBytes: (n: number) => void
+  onBytes: (n: number) => void,
+  onWait: (ms: number) => void
 ): Promise<ImportResult> {
+  let waited = 0;
+  for (;;) {
+    const res = await sendFile(url, token, path, q, onBytes);
+    const wait = res.status === 429 ? retryAfterMs(res.headers.get('retry-after')) : undefined;
+    if (wait === undefined || waited + wait > OVERLOAD_BUDGET_MS) {
+      return answerOf(res, path);
+    }
+    await res.body?.cancel();
+    onWait(wait);
+    waited += wait;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+async function sendFile(url: string, token: string, path: string, q: URLSearchParams, onBytes: (n: number) => void) {
   let sent = 0;
   const file = createReadStream(path);
   file.on('data', (b) => {
@@ -54,6 +78,10 @@ async function upload(
     body: Readable.toWeb(file) as ReadableStream,
     duplex: 'half',
   } as RequestInit);
+  return res;
+}
+
+async function answerOf(res: Response, path: string): Promise<ImportResult> {
   const body = (await res.json().catch(() => ({ error: `HTTP ${res.status} without a JSON body` }))) as ImportResult & {
     error?: string;
   };
@@ -136,7 +164,11 @@ export async function importCommand(argv: string[]): Promise<number> {
               values.token as string,
               path,
               new URLSearchParams({ session: sessionId, format, project, name: basename(path) }),
-              (bytes) => bar.update({ phase: 'upload', bytes, total: size })
+              (bytes) => bar.update({ phase: 'upload', bytes, total: size }),
+              (ms) =>
+                console.error(
+                  `the collector is saturated: sending ${basename(path)} again in ${Math.ceil(ms / 1000)} s`
+                )
             );
         bar.done();
         console.log(summary(result));

@@ -1,5 +1,6 @@
 import { Limits } from '@model';
 import type { IngestRecord } from '../model/records';
+import { retryAfterMs } from '../http/retryAfter';
 
 export interface WriterOptions {
   url: string;
@@ -26,16 +27,6 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
       resolve();
     });
   });
-
-/** `Retry-After` in ms (seconds or an HTTP date), or undefined. */
-function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) {
-    return undefined;
-  }
-  const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
-  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
-}
 
 async function postBatch(o: WriterOptions, batch: IngestRecord[]): Promise<{ accepted: number; duplicates: number }> {
   const attempts = o.attempts ?? 5;
