@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { Limits, REST } from '@model';
@@ -12,6 +12,7 @@ import type { Store } from '../src/store/store';
 import { assertRefused, countRows, startTestCollector } from './helpers';
 
 const P2P = join(__dirname, '../../../shared/data/rtcstats/dumps/google-standard-stats-p2p.jsonl');
+const SFU = join(__dirname, '../../../shared/data/rtcstats/dumps/google-standard-stats-sfu.jsonl');
 
 const counts = async (c: RunningCollector) => [
   await countRows(c, 'events'),
@@ -114,11 +115,10 @@ describe('a failed import stores nothing (security finding 5)', () => {
   });
 
   test('a store failing in the middle of the writes: what the import added is taken back', async () => {
-    const path = join(dir, 'p2p-x4.jsonl');
-    writeFileSync(path, biggerDump(3));
-    const dump = { path, name: 'p2p-x4.jsonl', size: statSync(path).size };
-    const first = await importDump(c.store, dump, { project: 'proj-a', sessionId: 'fails-later' });
-    assert.ok(first.accepted > 2000, `${first.accepted} records: more than one write`);
+    // Another participant's dump is already in the session (the same page twice would be refused).
+    const other = { path: SFU, name: basename(SFU), size: statSync(SFU).size };
+    const first = await importDump(c.store, other, { project: 'proj-a', sessionId: 'fails-later' });
+    assert.ok(first.accepted > 0);
     const path2 = join(dir, 'p2p-x5.jsonl');
     writeFileSync(path2, biggerDump(4));
     const dump2 = { path: path2, name: 'p2p-x5.jsonl', size: statSync(path2).size };
