@@ -37,13 +37,22 @@ describe('group commit of Vonage callbacks', () => {
   let gated: Store;
   before(async () => {
     store = await openStore(testConfig());
+    const hold = () => new Promise<void>((r) => held.push(r));
     gated = {
       ...store,
       tx: async (fn) => {
-        await new Promise<void>((r) => held.push(r));
+        await hold();
         return store.tx(fn);
       },
     };
+    // PGlite writes a batch on its own thread, in a transaction of its own (Store.writeBatch).
+    const writeBatch = store.writeBatch?.bind(store);
+    if (writeBatch) {
+      gated.writeBatch = async (...args) => {
+        await hold();
+        return writeBatch(...args);
+      };
+    }
   });
   after(() => store.close());
 

@@ -129,6 +129,8 @@ describe('a failed import stores nothing (security finding 5)', () => {
       kind: c.store.kind,
       query: c.store.query.bind(c.store),
       close: c.store.close.bind(c.store),
+      // Every batch through `tx`, here, even on PGlite (which would write it on its own thread).
+      writeBatch: undefined,
       tx: (fn) => {
         writes++;
         return writes === 2 ? Promise.reject(new Error('the disk is full')) : c.store.tx(fn);

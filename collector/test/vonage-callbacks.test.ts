@@ -39,17 +39,28 @@ const PROJECTS: VonageProject[] = [
 ];
 
 /** Vonage's signed callback JWT, as the "Secure callbacks" guide shows it. */
-async function vonageJwt(body: string, secret = SIGNATURE_SECRET, hash?: string): Promise<string> {
-  return new SignJWT({
-    payload_hash: hash ?? createHash('sha256').update(body).digest('hex'),
+async function vonageJwt(
+  body: string,
+  secret = SIGNATURE_SECRET,
+  { alg = 'HS256', expiresAt }: { alg?: string; expiresAt?: number } = {}
+): Promise<string> {
+  const jwt = new SignJWT({
+    payload_hash: createHash('sha256').update(body).digest('hex'),
     api_key: '123456',
     application_id: randomUUID(),
   })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg, typ: 'JWT' })
     .setIssuer('Vonage')
     .setIssuedAt()
-    .setJti(randomUUID())
-    .sign(new TextEncoder().encode(secret));
+    .setJti(randomUUID());
+  return (expiresAt === undefined ? jwt : jwt.setExpirationTime(expiresAt)).sign(new TextEncoder().encode(secret));
+}
+
+/** An unsigned token (`alg: none`) with the right payload hash: must never pass. */
+function unsignedJwt(body: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const payload = { payload_hash: createHash('sha256').update(body).digest('hex'), iat: Math.floor(Date.now() / 1000) };
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.`;
 }
 
 const RANGE = { from: Date.UTC(2016, 0, 1), to: Date.UTC(2027, 0, 1) };
@@ -186,7 +197,18 @@ describe('Vonage session monitoring callbacks (C3)', () => {
       [{}, /missing signature/],
       [
         { authorization: `Bearer ${await vonageJwt(other, 'another-secret-0123456789')}` },
-        /signature refused \(ERR_JWS_SIGNATURE_VERIFICATION_FAILED\)/,
+        /signature refused \(FAST_JWT_INVALID_SIGNATURE\)/,
+      ],
+      [{ authorization: `Bearer ${unsignedJwt(other)}` }, /signature refused \(FAST_JWT_MISSING_SIGNATURE\)/],
+      [
+        { authorization: `Bearer ${await vonageJwt(other, SIGNATURE_SECRET, { alg: 'HS512' })}` },
+        /signature refused \(FAST_JWT_INVALID_ALGORITHM\)/,
+      ],
+      [
+        {
+          authorization: `Bearer ${await vonageJwt(other, SIGNATURE_SECRET, { expiresAt: Math.floor(Date.now() / 1000) - 60 })}`,
+        },
+        /signature refused \(FAST_JWT_EXPIRED\)/,
       ],
       [{ authorization: `Bearer ${await vonageJwt(body)}` }, /payload_hash claim does not match/],
       [{ authorization: 'Bearer not.a.jwt' }, /signature refused/],

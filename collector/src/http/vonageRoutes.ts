@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Limits, REST } from '@model';
 import { hashToken } from '../config/config';
@@ -8,7 +7,7 @@ import { CallbackError, mapCallback } from '../ingest/vonageCallback';
 import { invalidField, tooLarge, unauthenticated } from '../errors';
 import type { AppDeps } from './appDeps';
 import { parseJsonText } from './jsonBody';
-import { signatureKey, verifyVonageSignature } from './vonageSignature';
+import { signatureVerifier, verifyVonageSignature, type SignatureVerifier } from './vonageSignature';
 
 /** Vonage sends one small JSON event per request. */
 const CALLBACK_BODY_LIMIT = 64 * 1024;
@@ -21,12 +20,12 @@ const CALLBACK_BODY_LIMIT = 64 * 1024;
  * acknowledged can be lost, and a re-delivery is stored once (ids made from the callback).
  */
 export function registerVonageRoutes(app: FastifyInstance, deps: AppDeps) {
-  const projects = new Map<string, { project: VonageProject; key?: KeyObject }>();
+  const projects = new Map<string, { project: VonageProject; verify?: SignatureVerifier }>();
   for (const p of deps.vonage ?? []) {
     if (p.callbackSecretSha256) {
       projects.set(p.callbackSecretSha256, {
         project: p,
-        key: p.signatureSecret ? signatureKey(p.signatureSecret) : undefined,
+        verify: p.signatureSecret ? signatureVerifier(p.signatureSecret) : undefined,
       });
     }
   }
@@ -61,9 +60,9 @@ export function registerVonageRoutes(app: FastifyInstance, deps: AppDeps) {
           throw unauthenticated('callback secret refused: no Vonage project is configured with it');
         }
         const raw = typeof req.body === 'string' ? req.body : '';
-        const { project, key } = found;
-        if (key) {
-          await verifyVonageSignature(req.headers.authorization, raw, key);
+        const { project, verify } = found;
+        if (verify) {
+          verifyVonageSignature(req.headers.authorization, raw, verify);
         }
         const body = parseJsonText(raw, 'body', 'the callback');
         let result;

@@ -334,8 +334,22 @@ const knownPartitions = new WeakMap<Store, Set<string>>();
 /** check_violation: PostgreSQL's "no partition of relation ... found for row". */
 const NO_PARTITION = '23514';
 
-/** Writes a validated batch in one transaction; records already stored are skipped. */
+/**
+ * Writes a validated batch in one transaction; records already stored are skipped. A store on
+ * another thread (PGlite) runs this there, on its own side (`Store.writeBatch`).
+ */
 export async function writeBatch(
+  store: Store,
+  project: string,
+  records: IngestRecord[],
+  options: WriteOptions = {}
+): Promise<IngestResult> {
+  return store.writeBatch
+    ? store.writeBatch(project, records, options)
+    : writeBatchHere(store, project, records, options);
+}
+
+async function writeBatchHere(
   store: Store,
   project: string,
   records: IngestRecord[],

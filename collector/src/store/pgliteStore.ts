@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Limits } from '@model';
 import { lockDirectory } from './directoryLock';
+import type { IngestResult } from '../ingest/writeBatch';
 import type { PgliteCall, PgliteReply, PgliteWorkerInit } from './pgliteWorker';
 import type { Queryable, SqlParam, Store } from './store';
 
@@ -43,14 +44,11 @@ function oneAtATime() {
 /**
  * Write-ahead log of the embedded store (docs/collector.md, "Disk"). PGlite runs PostgreSQL as a
  * single-user backend: no checkpointer runs and a full log never asks for a checkpoint, so the
- * log would grow for as long as the collector writes. The store checkpoints itself once the log
- * holds CHECKPOINT_AFTER_BYTES since the last checkpoint; a checkpoint then keeps at most
- * max_wal_size of old segments for reuse (PostgreSQL's default would keep 1 GB).
+ * log would grow for as long as the collector writes. The worker checkpoints once the log has
+ * grown enough (pgliteWorker.ts); a checkpoint then keeps at most max_wal_size of old segments
+ * for reuse (PostgreSQL's default would keep 1 GB).
  */
 const PGLITE_SETTINGS = ['max_wal_size=64MB', 'min_wal_size=32MB'];
-const CHECKPOINT_AFTER_BYTES = 48 * 1024 * 1024;
-/** The log is measured after every this many transactions: the measure costs a query. */
-const CHECK_EVERY_TX = 10;
 
 let compiled: Promise<Pick<PgliteWorkerInit, 'pgliteWasmModule' | 'initdbWasmModule'>> | undefined;
 
@@ -79,7 +77,9 @@ function exitOnStoreLoss(err: Error): void {
  * `onStopped` hears of the thread ending after it opened, unless `stop()` ended it.
  */
 export function startWorker(init: PgliteWorkerInit, onStopped: (err: Error) => void) {
-  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'pgliteWorker.ts'))});`;
+  // The batch write it runs (writeBatch.ts) imports @model, an alias of the collector's tsconfig.
+  const tsconfig = join(__dirname, '../../tsconfig.json');
+  const boot = `process.env.TSX_TSCONFIG_PATH ??= ${JSON.stringify(tsconfig)}; require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'pgliteWorker.ts'))});`;
   const worker = new Worker(boot, { eval: true, workerData: init });
   const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void }>();
   let nextId = 1;
@@ -171,37 +171,36 @@ export async function openPglite(
   const serial = oneAtATime();
   const run = async <T>(sql: string, params?: SqlParam[]): Promise<T[]> =>
     (await call({ op: 'query', sql, params })) as T[];
-  let txSinceCheck = 0;
-  const checkpointIfDue = async () => {
-    if (++txSinceCheck < CHECK_EVERY_TX) {
-      return;
-    }
-    txSinceCheck = 0;
-    const [{ since }] = await run<{ since: number }>(
-      'SELECT (pg_current_wal_insert_lsn() - redo_lsn)::float8 AS since FROM pg_control_checkpoint()'
-    );
-    if (since > CHECKPOINT_AFTER_BYTES) {
-      await call({ op: 'exec', sql: 'CHECKPOINT' });
-    }
-  };
-  const q: Queryable = { query: run };
   return {
     kind: 'pglite',
     query: (sql, params) => serial(() => run(sql, params), 'read'),
     tx: (fn) =>
       serial(async () => {
-        await run('BEGIN');
+        // BEGIN goes with the transaction's first statement (pgliteWorker.ts).
+        let begun = false;
+        const inTx: Queryable = {
+          query: async <T>(sql: string, params?: SqlParam[]) => {
+            const begin = !begun;
+            begun = true;
+            return (await call({ op: 'query', sql, params, begin })) as T[];
+          },
+        };
         let result;
         try {
-          result = await fn(q);
+          result = await fn(inTx);
         } catch (err) {
-          await run('ROLLBACK');
+          if (begun) {
+            await run('ROLLBACK');
+          }
           throw err;
         }
-        await run('COMMIT');
-        await checkpointIfDue();
+        if (begun) {
+          await call({ op: 'commit' });
+        }
         return result;
       }, 'write'),
+    writeBatch: (project, records, options) =>
+      serial(async () => (await call({ op: 'writeBatch', project, records, options }))[0] as IngestResult, 'write'),
     close: () =>
       serial(async () => {
         await call({ op: 'close' });

@@ -1,3 +1,6 @@
+import type { IngestRecord } from '../model/records';
+import type { IngestResult, WriteOptions } from '../ingest/writeBatch';
+
 /** The collector's only view of its database: PGlite or PostgreSQL, same SQL. */
 export type SqlParam = string | number | boolean | null | string[] | number[];
 
@@ -15,4 +18,9 @@ export interface Store extends Queryable {
   /** Runs `fn` in one transaction: everything it writes lands, or nothing does. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Runs ingest's batch write (writeBatch.ts) where the database is, when that is another
+   * thread: PGlite's, so a batch costs one message instead of one per statement.
+   */
+  writeBatch?(project: string, records: IngestRecord[], options: WriteOptions): Promise<IngestResult>;
 }
