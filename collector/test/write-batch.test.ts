@@ -40,6 +40,27 @@ describe('batch writes and daily partitions', () => {
     );
   });
 
+  test('a large batch (COPY on both stores) keeps awkward text, and a retried one stores only what is new', async () => {
+    // CSV's own characters, a lone `\.` (COPY's old end-of-data mark), quotes, an empty string.
+    const texts = ['a,b', 'line\nbreak', '\\.', 'say "hi"', '', 'ünï ☃'];
+    const batch = (from: number, n: number): EventRecord[] =>
+      Array.from({ length: n }, (_, i) => ({
+        ...event(`big-${from + i}`),
+        sessionId: 'sess-copy',
+        message: texts[(from + i) % texts.length],
+      }));
+    assert.deepEqual(await writeBatch(store, 'copy', batch(0, 300)), { accepted: 300, duplicates: 0 });
+    assert.deepEqual(await writeBatch(store, 'copy', batch(150, 300)), { accepted: 150, duplicates: 150 });
+    const rows = await store.query<{ id: string; message: string }>(
+      'SELECT id, message FROM events WHERE project = $1',
+      ['copy']
+    );
+    assert.equal(rows.length, 450);
+    for (const r of rows) {
+      assert.equal(r.message, texts[Number(r.id.slice(4)) % texts.length], r.id);
+    }
+  });
+
   test("a connection's user is read from the connection index, whatever the session's size", async () => {
     const connect = (n: number): EventRecord => ({
       ...event(`c${n}`),

@@ -91,7 +91,16 @@ async function serve(port: NonNullable<typeof parentPort>, init: PgliteWorkerIni
     await db.exec('COMMIT');
     await checkpointIfDue();
   };
-  const q: Queryable = { query: preparedQueries(db) };
+  const q: Queryable = {
+    query: preparedQueries(db),
+    // PGlite reads COPY's data from a blob it is given.
+    copyCsv: async (table, columns, csv) =>
+      (
+        await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
+          blob: new Blob([csv]),
+        })
+      ).affectedRows ?? 0,
+  };
   // The store a batch write sees here: its statements go to PGlite directly (prepared), with no
   // message between them; the collector's thread sends the records and waits for the one answer.
   const here: Store = {

@@ -7,8 +7,9 @@ export type SqlParam = string | number | boolean | null | string[] | number[];
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: SqlParam[]): Promise<T[]>;
   /**
-   * `COPY table (columns) FROM STDIN` of CSV text; the rows copied. Only PostgreSQL's
-   * transactions have it (ingest's fast path, writeBatch.ts); PGlite inserts.
+   * `COPY table (columns) FROM STDIN` of CSV text; the rows copied. Ingest's fast path
+   * (writeBatch.ts): PostgreSQL's transactions have it, and PGlite's batch write on its own
+   * thread (pgliteWorker.ts); elsewhere PGlite inserts.
    */
   copyCsv?(table: string, columns: readonly string[], csv: string): Promise<number>;
 }
