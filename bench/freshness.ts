@@ -1,0 +1,216 @@
+// Freshness under load (issue 12, goal 5): with ingest running at 2,000 quality samples/s, how
+// long from the moment ingest acknowledges a sample until a `quality` query shows it. The
+// collector runs as its own process (`collector serve`); the senders and the prober run here.
+// Rewrites its own section of docs/benchmarks.md.
+//   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/freshness.ts [seconds]
+// With TEST_DATABASE_URL set, PostgreSQL is measured beside PGlite in the same run.
+import { randomBytes } from 'node:crypto';
+import type { WireQuery, WireResult } from '@model';
+import type { QualitySampleRecord } from '../collector/src/model/records';
+import { writeBenchSection } from './benchDoc';
+import {
+  benchStores,
+  machine,
+  scratchStore,
+  startCollector,
+  storeTable,
+  type BenchStore,
+  type CollectorProcess,
+} from './collectorProcess';
+
+const SAMPLES_PER_SECOND = 2000;
+/** SDK-like clients, each posting one batch a second: a call's publisher and subscribers. */
+const CLIENTS = 20;
+const PER_BATCH = SAMPLES_PER_SECOND / CLIENTS;
+/** Streams each client reports (audio and video of 50 streams): a batch is one poll of them all, twice. */
+const STREAMS = PER_BATCH / 2;
+/** Every this many batches, the prober asks for the batch's newest sample right after the answer. */
+const PROBE_EVERY = 4;
+
+interface Run {
+  samples: number;
+  seconds: number;
+  ingestP99: number;
+  refused: number;
+  probes: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Probes whose first query did not show the sample yet. */
+  notAtOnce: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+/** One poll of a client's streams: audio and video of each, the video bitrate marking the batch. */
+function batch(run: string, client: number, seq: number, now: number): QualitySampleRecord[] {
+  const records: QualitySampleRecord[] = [];
+  for (let s = 0; s < STREAMS; s++) {
+    for (const media of ['audio', 'video'] as const) {
+      records.push({
+        kind: 'quality',
+        id: `${run}-${client}-${seq}-${s}-${media}`,
+        sessionId: `fresh-${run}-${client}`,
+        ts: now,
+        clientId: `user-${client}`,
+        connectionId: `conn-${client}`,
+        streamId: `stream-${client}-${s}`,
+        role: s === 0 ? 'publisher' : 'subscriber',
+        ...(s === 0 ? {} : { subscriberId: `sub-${client}-${s}` }),
+        media,
+        // A value of its own per batch: the prober looks for it.
+        bitrateKbps: media === 'video' ? 1000 + seq : 32,
+        lossPct: 0.5,
+        rttMs: 40,
+      });
+    }
+  }
+  return records;
+}
+
+async function post(c: CollectorProcess, records: QualitySampleRecord[]): Promise<number> {
+  const res = await fetch(`${c.url}/api/v1/ingest`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer bench-ingest', 'content-type': 'application/json' },
+    body: JSON.stringify({ records }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Whether a `quality` query of the publisher's video (the Go backend's call) shows `bitrate` at `ts`. */
+async function shows(c: CollectorProcess, sessionId: string, ts: number, bitrate: number): Promise<boolean> {
+  const wire: WireQuery = {
+    refId: 'A',
+    timeRange: { from: ts - 60_000, to: ts + 1000 },
+    maxDataPoints: 1000,
+    intervalMs: 1000,
+    query: { queryType: 'quality', sessionId, role: 'publisher', media: 'video', metrics: ['bitrateKbps'] },
+  };
+  const res = await fetch(`${c.url}/api/v1/query`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer bench-read', 'content-type': 'application/json' },
+    body: JSON.stringify({ queries: [wire] }),
+  });
+  const r = ((await res.json()) as { results: { A: WireResult } }).results.A;
+  if (r.status !== 200) {
+    throw new Error(`the quality query answered ${r.status}: ${r.error}`);
+  }
+  return (r.frames ?? []).some((f) => {
+    const [times, values] = f.data.values as [number[], Array<number | null>];
+    return times.some((t, i) => t === ts && values[i] === bitrate);
+  });
+}
+
+async function measure(store: BenchStore, seconds: number): Promise<Run> {
+  const scratch = await scratchStore(store);
+  const c = await startCollector(scratch.env);
+  const run = randomBytes(3).toString('hex');
+  const ingest: number[] = [];
+  const fresh: number[] = [];
+  let refused = 0;
+  let samples = 0;
+  let notAtOnce = 0;
+  const probes: Array<Promise<void>> = [];
+  try {
+    // Warm-up: every client's first batch (it also makes the day's partitions).
+    await Promise.all(Array.from({ length: CLIENTS }, (_, client) => post(c, batch(run, client, 0, Date.now()))));
+    const t0 = performance.now();
+    const end = t0 + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, client) => {
+        // Each client on a schedule of one batch a second, spread over the second.
+        let due = t0 + (client * 1000) / CLIENTS;
+        for (let seq = 1; due < end; seq++, due += 1000) {
+          const wait = due - performance.now();
+          if (wait > 0) {
+            await new Promise((r) => setTimeout(r, wait));
+          }
+          const now = Date.now();
+          const records = batch(run, client, seq, now);
+          const sent = performance.now();
+          const status = await post(c, records);
+          const acked = performance.now();
+          ingest.push(acked - sent);
+          if (status !== 200) {
+            refused++;
+            continue;
+          }
+          samples += records.length;
+          if (seq % PROBE_EVERY === 0) {
+            probes.push(
+              (async () => {
+                for (let attempt = 0; ; attempt++) {
+                  if (await shows(c, `fresh-${run}-${client}`, now, 1000 + seq)) {
+                    fresh.push(performance.now() - acked);
+                    return;
+                  }
+                  notAtOnce += attempt === 0 ? 1 : 0;
+                  if (performance.now() - acked > 30_000) {
+                    throw new Error(`batch ${seq} of client ${client} was not visible 30 s after its answer`);
+                  }
+                }
+              })()
+            );
+          }
+        }
+      })
+    );
+    const wall = (performance.now() - t0) / 1000;
+    await Promise.all(probes);
+    const sortedIngest = [...ingest].sort((a, b) => a - b);
+    const sorted = [...fresh].sort((a, b) => a - b);
+    return {
+      samples,
+      seconds: wall,
+      ingestP99: percentile(sortedIngest, 99),
+      refused,
+      probes: sorted.length,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1],
+      notAtOnce,
+    };
+  } finally {
+    await c.stop();
+    await scratch.drop();
+  }
+}
+
+async function main() {
+  const seconds = Number(process.argv[2] ?? 60);
+  const results: Array<[string, Run]> = [];
+  for (const store of benchStores()) {
+    process.stderr.write(`measuring ${store} for ${seconds} s...\n`);
+    results.push([store, await measure(store, seconds)]);
+  }
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const section = writeBenchSection('freshness', [
+    '## Freshness under load: 2,000 samples/s (issue 12, goal 5)',
+    '',
+    `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/freshness.ts ${seconds}\` ${machine()}; the collector runs as its own process (\`collector serve\`, default settings), the senders and the prober in another.`,
+    `${CLIENTS} clients post a batch of ${PER_BATCH} quality samples each second (audio and video of ${STREAMS} streams, as the SDK's 5 s poll of a 250-stream call would), ${SAMPLES_PER_SECOND} samples/s in all, for ${seconds} s. After every ${PROBE_EVERY}th acknowledged batch the prober sends the query the Go backend sends for a panel (\`quality\`, the session's publisher video, bitrate) and repeats it until the batch's own bitrate value is in the answer: "freshness" is the time from the ingest answer to that answer. Ingest answers only once a batch is committed, so the first query is expected to show it.`,
+    "Fleet rollups (goal 5's second half) do not exist yet (goal 3), so only `quality` is measured.",
+    '',
+    ...storeTable(results, [
+      ['samples stored', (r) => r.samples.toLocaleString('en-US')],
+      ['samples/s', (r) => Math.round(r.samples / r.seconds).toLocaleString('en-US')],
+      ['ingest answers not 200', (r) => String(r.refused)],
+      ['ingest answer p99', (r) => ms(r.ingestP99)],
+      ['probes', (r) => String(r.probes)],
+      ['probes not visible at the first query', (r) => String(r.notAtOnce)],
+      ['freshness p50', (r) => ms(r.p50)],
+      ['freshness p99', (r) => ms(r.p99)],
+      ['freshness max', (r) => ms(r.max)],
+    ]),
+    '',
+    'The goal: p99 under 1 s.',
+  ]);
+  console.log(section);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
