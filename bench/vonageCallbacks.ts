@@ -6,9 +6,10 @@
 // With TEST_DATABASE_URL set, PostgreSQL is measured beside PGlite in the same run.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { hashToken } from '../collector/src/config/config';
@@ -209,19 +210,23 @@ async function load(url: string, secret: string, signed: boolean, run: string, p
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-async function measure(store: 'PGlite' | 'PostgreSQL', signed: boolean, paced: boolean) {
+/** PGlite in memory, PGlite on a directory (as `collector demo` and Compose run it), PostgreSQL. */
+type BenchStore = 'PGlite' | 'PGlite, directory' | 'PostgreSQL';
+
+async function measure(store: BenchStore, signed: boolean, paced: boolean) {
   // The bench's own PostgreSQL connections are named, to count their backends' CPU apart from
   // anything else the shared server runs.
   const appName = `si_bench_${randomBytes(4).toString('hex')}`;
   const url = process.env.TEST_DATABASE_URL;
   const databaseUrl =
     store === 'PostgreSQL' && url ? `${url}${url.includes('?') ? '&' : '?'}application_name=${appName}` : undefined;
+  const dir = mkdtempSync(join(os.tmpdir(), 'si-bench-callbacks-'));
   const c = await startServer(
     {
       host: '127.0.0.1',
       port: 0,
       databaseUrl,
-      dataDir: 'memory://',
+      dataDir: store === 'PGlite, directory' ? dir : 'memory://',
       tokens: [],
       meetingIdleGapMs: 600_000,
       retentionDays: 20,
@@ -293,6 +298,7 @@ async function measure(store: 'PGlite' | 'PostgreSQL', signed: boolean, paced: b
     };
   } finally {
     await c.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -301,7 +307,11 @@ async function main() {
     const [, , , url, secret, signed, run, paceMs] = process.argv;
     return load(url, secret, signed === 'true', run, Number(paceMs));
   }
-  const stores: Array<'PGlite' | 'PostgreSQL'> = process.env.TEST_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
+  const stores: BenchStore[] = [
+    'PGlite',
+    'PGlite, directory',
+    ...(process.env.TEST_DATABASE_URL ? ['PostgreSQL' as const] : []),
+  ];
   const rows = [];
   const loadAtStart = os.loadavg()[0];
   for (const store of stores) {
@@ -319,7 +329,7 @@ async function main() {
     '',
     `Measured by \`TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/vonageCallbacks.ts\` (with TEST_DATABASE_URL) on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load average ${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end (the machine is shared with other jobs).`,
     `${SENDERS} senders in another process, each on its own kept-alive connection, post ${PER_SENDER} callbacks each, back to back (each as soon as the previous one is answered) or paced (${PACED_PER_SECOND} callbacks/s all together, each sender on a fixed schedule) (the four documented events in turn, ${SENDERS * PER_SENDER} in all, after ${WARMUP} warm-up ones that also open the connections) to a collector on loopback; requests and their signatures are made before the clock starts.`,
-    'Each 200 is sent only after the event is committed (group commit: on PostgreSQL up to 4 groups at once, one session in one commit at a time; PGlite one at a time); "signed" adds the secure-callback JWT check (HS256 and payload hash).',
+    'Each 200 is sent only after the event is committed (group commit: on PostgreSQL up to 4 groups at once, one session in one commit at a time; PGlite one at a time); "signed" adds the secure-callback JWT check (HS256 and payload hash). "PGlite" keeps its database in memory; "PGlite, directory" on a data directory, as `collector demo` and Compose run it; PostgreSQL is the shared test server (fsync off).',
     'Vonage switches callbacks off after 50 failures in 30 minutes; the goal is every answer 200 and p99 under 50 ms.',
     `Back to back, with ${SENDERS} senders each waiting for its answer, the mean answer time is ${SENDERS} ÷ the rate: a p99 under 50 ms needs well over 1,000 callbacks/s from 2 cores that also run the senders and PostgreSQL. Paced, the answer time is the receiver's own at that rate; callbacks then seldom arrive together, so most are a transaction of their own (4 statements), which costs more CPU per callback. CPU columns: ms of CPU per callback in the collector, in its PostgreSQL backends and in the senders.`,
     '',
