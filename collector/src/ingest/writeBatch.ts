@@ -3,11 +3,7 @@ import type { EventRecord, IngestRecord, MarkRecord, QualitySampleRecord, Rating
 import { dayStart, ensurePartitions, partitionsOf } from '../store/partitions';
 import type { Queryable, Store } from '../store/store';
 import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
-
-export interface IngestResult {
-  accepted: number;
-  duplicates: number;
-}
+import type { IngestResult, WriteOptions } from './writeTypes';
 
 // jsonb_to_recordset turns a whole batch into rows in one statement, on PGlite and PostgreSQL
 // alike, with one parameter whatever the batch size.
@@ -310,18 +306,6 @@ async function insert(q: Queryable, sql: string, project: string, now: number, r
     inserted += (await q.query(sql, [project, now, JSON.stringify(chunk)])).length;
   }
   return inserted;
-}
-
-export interface WriteOptions {
-  /**
-   * Write to the kept tables (outside the daily partitions, so outside the purge of recorded
-   * days) instead: imported dumps, whose retention counts from their import (store/imports.ts).
-   */
-  kept?: boolean;
-  /** The rows' receive time (an import gives all of its batches one, to find them again). */
-  now?: number;
-  /** Where records without their own `source` came from. */
-  source?: RecordSource;
 }
 
 /**

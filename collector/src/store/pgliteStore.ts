@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Limits } from '@model';
 import { lockDirectory } from './directoryLock';
-import type { IngestResult } from '../ingest/writeBatch';
+import type { IngestResult } from '../ingest/writeTypes';
 import type { PgliteCall, PgliteReply, PgliteWorkerInit } from './pgliteWorker';
 import type { Queryable, SqlParam, Store } from './store';
 

@@ -3,7 +3,8 @@
 // answering queries while a write runs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { writeBatch, type WriteOptions } from '../ingest/writeBatch';
+import { writeBatch } from '../ingest/writeBatch';
+import type { WriteOptions } from '../ingest/writeTypes';
 import type { IngestRecord } from '../model/records';
 import { preparedQueries } from './pglitePrepared';
 import type { Queryable, SqlParam, Store } from './store';

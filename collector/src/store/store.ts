@@ -1,5 +1,5 @@
 import type { IngestRecord } from '../model/records';
-import type { IngestResult, WriteOptions } from '../ingest/writeBatch';
+import type { IngestResult, WriteOptions } from '../ingest/writeTypes';
 
 /** The collector's only view of its database: PGlite or PostgreSQL, same SQL. */
 export type SqlParam = string | number | boolean | null | string[] | number[];
