@@ -132,6 +132,48 @@ async function* hashing(chunks: AsyncIterable<string>, hash: ReturnType<typeof c
   }
 }
 
+/** What the first pass over a dump learns: its format, profile, content hash and record count. */
+export interface CheckedDump {
+  format: DumpFormat;
+  profile: DumpProfile;
+  /** SHA-256 of the dump's text (hex): the imported user's id is made from it. */
+  digest: string;
+  /** The records the dump makes, all validated. */
+  records: number;
+  mapper: SessionMapper;
+}
+
+/**
+ * Pass 1 of an import: parses the whole dump, derives its records and validates each, writing
+ * nothing. A truncated, foreign or empty file stops here.
+ */
+export async function checkDump(
+  file: DumpFile,
+  sessionId: string,
+  { format, onProgress }: { format?: DumpFormat; onProgress?: (bytes: number) => void } = {}
+): Promise<CheckedDump> {
+  format ??= await detectFormat(file);
+  const profile: DumpProfile = {};
+  const hash = createHash('sha256');
+  let count = 0;
+  // A stand-in user id of the final one's length: ids checked here are as long as those written.
+  const mapper = new SessionMapper(sessionId, `dump-${'0'.repeat(16)}`, {}, (r) => {
+    try {
+      validateRecord(r, count++);
+    } catch (err) {
+      throw err instanceof CollectorError ? invalidDump(`${file.name}: ${err.message}`) : err;
+    }
+  });
+  for await (const entry of entriesOf(format, hashing(readText(file, onProgress), hash), file.name, profile)) {
+    mapper.feed(entry);
+  }
+  mapper.finish();
+  if (count === 0) {
+    throw invalidDump(`${file.name}: the dump holds no peer connection and no getUserMedia call: nothing to import`);
+  }
+  return { format, profile, digest: hash.digest('hex'), records: count, mapper };
+}
+
 /**
  * Imports one dump into a session: a first pass parses and validates all of it (a truncated,
  * foreign or empty file stops here, before anything is written), a second pass writes it in
@@ -144,31 +186,17 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
   }
   const progress = (phase: ImportProgress['phase']) => (bytes: number) =>
     options.onProgress?.({ phase, bytes, total: file.size });
-
   // Pass 1: parse and validate everything; learn the user agent (webrtc-internals has it last).
-  const profile: DumpProfile = {};
-  const hash = createHash('sha256');
-  let count = 0;
-  // A stand-in user id of the final one's length: ids checked here are as long as those written.
-  const check = new SessionMapper(options.sessionId, `dump-${'0'.repeat(16)}`, {}, (r) => {
-    try {
-      validateRecord(r, count++);
-    } catch (err) {
-      throw err instanceof CollectorError ? invalidDump(`${file.name}: ${err.message}`) : err;
-    }
-  });
-  for await (const entry of entriesOf(detected, hashing(readText(file, progress('check')), hash), file.name, profile)) {
-    check.feed(entry);
-  }
-  check.finish();
-  if (count === 0) {
-    throw invalidDump(`${file.name}: the dump holds no peer connection and no getUserMedia call: nothing to import`);
-  }
+  const {
+    profile,
+    digest,
+    mapper: check,
+  } = await checkDump(file, options.sessionId, { format: detected, onProgress: progress('check') });
 
   // Pass 2: the same records, now with the final user id and client description, in batches,
   // into the kept tables. The import is recorded first, so that a purge running meanwhile keeps
   // the batches already written.
-  const userId = `dump-${hash.digest('hex').slice(0, 16)}`;
+  const userId = `dump-${digest.slice(0, 16)}`;
   await refuseSamePageTwice(store, options, file.name, userId, [...check.sentSsrcs.keys()]);
   // The user's SDK is the dump format: it says where the data came from.
   const client = clientInfoOf(profile, detected);
