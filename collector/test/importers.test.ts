@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import type { WireQuery, WireResult } from '@model';
+import { Limits, type WireQuery, type WireResult } from '@model';
 import { importDump } from '../src/importers/importDump';
 import { PC_FAILED } from '../src/importers/sessionMapper';
 import { CollectorError, ErrorCode } from '../src/errors';
@@ -444,6 +444,33 @@ describe('dump importers', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+
+  test('a small dump read once and a large one read twice are stored alike', async () => {
+    // Below Limits.importReuseTextBytes the second pass reuses the first pass's entries; above
+    // it, it reads the file again. The same dump both ways must store the same rows.
+    const file = dumpFile(join(DUMPS, 'google-standard-stats-sfu.jsonl'));
+    const rowsOf = async (sessionId: string) => {
+      const [events, samples] = await Promise.all(
+        ['saved_events', 'saved_quality_samples'].map((table) =>
+          c.store.query(`SELECT * FROM ${table} WHERE project = 'proj-a' AND session_id = $1 ORDER BY id`, [sessionId])
+        )
+      );
+      return [...events, ...samples].map(({ session_id: _s, received_at: _r, ...row }) => row);
+    };
+    const limits = Limits as { importReuseTextBytes: number };
+    const reuse = limits.importReuseTextBytes;
+    assert.ok(file.size < reuse, 'the dump is small enough to be read once');
+    await importDump(c.store, file, { project: 'proj-a', sessionId: 'read-once' });
+    limits.importReuseTextBytes = 0;
+    try {
+      await importDump(c.store, file, { project: 'proj-a', sessionId: 'read-twice' });
+    } finally {
+      limits.importReuseTextBytes = reuse;
+    }
+    const once = await rowsOf('read-once');
+    assert.ok(once.length > 100, `${once.length} rows`);
+    assert.deepEqual(once, await rowsOf('read-twice'));
   });
 
   test('importing the same dump twice stores it once', async () => {

@@ -74,6 +74,12 @@ export const Limits = {
   maxImportBytes: 200 * 1024 * 1024,
   /** A dump's text once gunzipped (a small gzip can hold gigabytes: a zip bomb). */
   maxImportTextBytes: 1024 * 1024 * 1024,
+  /**
+   * A dump of at most this much text keeps its parsed entries from the import's first pass to its
+   * second, instead of parsing again (parsing was a third of a small dump's import); parsed, the
+   * text takes several times its size in memory, so larger dumps are read twice.
+   */
+  importReuseTextBytes: 4 * 1024 * 1024,
   /** Text read before a dump's format must be recognised (leading white space included). */
   maxImportDetectBytes: 1024 * 1024,
   /** One line of an rtcstats dump. */

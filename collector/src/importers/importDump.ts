@@ -125,10 +125,23 @@ function entriesOf(
     : rtcstatsEntries(readLines(chunks), name, profile);
 }
 
-async function* hashing(chunks: AsyncIterable<string>, hash: ReturnType<typeof createHash>): AsyncGenerator<string> {
+async function* hashing(
+  chunks: AsyncIterable<string>,
+  hash: ReturnType<typeof createHash>,
+  read: { chars: number }
+): AsyncGenerator<string> {
   for await (const c of chunks) {
     hash.update(c);
+    read.chars += c.length;
     yield c;
+  }
+}
+
+/** The first pass's entries again, progress told as a share of the file. */
+async function* keptEntries(entries: TraceEntry[], onProgress: (bytes: number) => void, size: number) {
+  for (const [i, entry] of entries.entries()) {
+    yield entry;
+    onProgress(Math.round((size * (i + 1)) / entries.length));
   }
 }
 
@@ -141,6 +154,8 @@ export interface CheckedDump {
   /** The records the dump makes, all validated. */
   records: number;
   mapper: SessionMapper;
+  /** The parsed entries, when the dump's text is at most `Limits.importReuseTextBytes`. */
+  entries?: TraceEntry[];
 }
 
 /**
@@ -164,14 +179,21 @@ export async function checkDump(
       throw err instanceof CollectorError ? invalidDump(`${file.name}: ${err.message}`) : err;
     }
   });
-  for await (const entry of entriesOf(format, hashing(readText(file, onProgress), hash), file.name, profile)) {
+  const read = { chars: 0 };
+  let entries: TraceEntry[] | undefined = [];
+  for await (const entry of entriesOf(format, hashing(readText(file, onProgress), hash, read), file.name, profile)) {
     mapper.feed(entry);
+    if (entries && read.chars <= Limits.importReuseTextBytes) {
+      entries.push(entry);
+    } else {
+      entries = undefined;
+    }
   }
   mapper.finish();
   if (count === 0) {
     throw invalidDump(`${file.name}: the dump holds no peer connection and no getUserMedia call: nothing to import`);
   }
-  return { format, profile, digest: hash.digest('hex'), records: count, mapper };
+  return { format, profile, digest: hash.digest('hex'), records: count, mapper, entries };
 }
 
 /**
@@ -191,6 +213,7 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     profile,
     digest,
     mapper: check,
+    entries,
   } = await checkDump(file, options.sessionId, { format: detected, onProgress: progress('check') });
 
   // Pass 2: the same records, now with the final user id and client description, in batches,
@@ -247,7 +270,9 @@ export async function importDump(store: Store, file: DumpFile, options: ImportOp
     { connectionState: check.withConnectionState, sentSsrcs: check.sentSsrcs }
   );
   try {
-    for await (const entry of entriesOf(detected, readText(file, progress('write')), file.name, {})) {
+    for await (const entry of entries
+      ? keptEntries(entries, progress('write'), file.size)
+      : entriesOf(detected, readText(file, progress('write')), file.name, {})) {
       mapper.feed(entry);
       if (batch.length >= BATCH) {
         await write();
