@@ -38,7 +38,7 @@ export async function startBenchCollector(databaseUrl?: string): Promise<Running
 
 /** One query as the data source sends it; its answer and how long it took (ms). Throws unless it answers 200. */
 export async function benchQuery(
-  c: RunningCollector,
+  c: Pick<RunningCollector, 'url'>,
   q: Record<string, unknown>,
   range: { from: number; to: number },
   o: { intervalMs: number; maxDataPoints?: number }

@@ -5,8 +5,8 @@
 //   TSX_TSCONFIG_PATH=collector/tsconfig.json node --import tsx bench/freshness.ts [seconds]
 // With TEST_DATABASE_URL set, PostgreSQL is measured beside PGlite in the same run.
 import { randomBytes } from 'node:crypto';
-import type { WireQuery, WireResult } from '@model';
 import type { QualitySampleRecord } from '../collector/src/model/records';
+import { benchQuery } from './benchCollector';
 import { writeBenchSection } from './benchDoc';
 import {
   benchStores,
@@ -81,22 +81,12 @@ async function post(c: CollectorProcess, records: QualitySampleRecord[]): Promis
 
 /** Whether a `quality` query of the publisher's video (the Go backend's call) shows `bitrate` at `ts`. */
 async function shows(c: CollectorProcess, sessionId: string, ts: number, bitrate: number): Promise<boolean> {
-  const wire: WireQuery = {
-    refId: 'A',
-    timeRange: { from: ts - 60_000, to: ts + 1000 },
-    maxDataPoints: 1000,
-    intervalMs: 1000,
-    query: { queryType: 'quality', sessionId, role: 'publisher', media: 'video', metrics: ['bitrateKbps'] },
-  };
-  const res = await fetch(`${c.url}/api/v1/query`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer bench-read', 'content-type': 'application/json' },
-    body: JSON.stringify({ queries: [wire] }),
-  });
-  const r = ((await res.json()) as { results: { A: WireResult } }).results.A;
-  if (r.status !== 200) {
-    throw new Error(`the quality query answered ${r.status}: ${r.error}`);
-  }
+  const [r] = await benchQuery(
+    c,
+    { queryType: 'quality', sessionId, role: 'publisher', media: 'video', metrics: ['bitrateKbps'] },
+    { from: ts - 60_000, to: ts + 1000 },
+    { intervalMs: 1000, maxDataPoints: 1000 }
+  );
   return (r.frames ?? []).some((f) => {
     const [times, values] = f.data.values as [number[], Array<number | null>];
     return times.some((t, i) => t === ts && values[i] === bitrate);
