@@ -62,9 +62,13 @@ describe('a broadcast of 1,000 subscribers for 60 minutes', () => {
       { queryType: 'quality', sessionId: 'broadcast-1k', role: 'subscriber', metrics: ['bitrateKbps'] },
       maxDataPoints
     );
-    const subscribers = new Set(r.frames!.map((f) => f.schema.fields[1].labels?.subscriber));
+    // Above Limits.qualityWideSeries series, one wide frame: a time field, then a field per series.
+    assert.equal(r.frames!.length, 1);
+    assert.equal(r.frames![0].schema.meta?.type, 'timeseries-wide');
+    const series = r.frames![0].schema.fields.slice(1);
+    const subscribers = new Set(series.map((f) => f.labels?.subscriber));
     assert.equal(subscribers.size, SUBSCRIBERS, 'every subscriber has its series');
-    const first = r.frames![0].schema.fields[1].labels!;
+    const first = series[0].labels!;
     const raw = g.records.filter(
       (x) => x.kind === 'quality' && x.subscriberId === first.subscriber && x.media === first.media
     ).length;

@@ -5,6 +5,7 @@ import { writeBatch } from '../src/ingest/writeBatch';
 import { runQueries } from '../src/query/runQueries';
 import { openStore } from '../src/store/openStore';
 import { DAY_MS, dayStart, ensurePartitions, partitionName } from '../src/store/partitions';
+import { TROUBLE_SAMPLE, upsertMinutes } from '../src/store/qualityMinutes';
 import type { SqlParam, Store } from '../src/store/store';
 import { SessionBuilder, T0 } from './fixtures';
 import { testConfig } from './helpers';
@@ -89,6 +90,7 @@ async function otherSessions(store: Store): Promise<void> {
     await store.tx(async (q) => {
       await ensurePartitions(q, 'events', [day]);
       await ensurePartitions(q, 'quality_samples', [day]);
+      await ensurePartitions(q, 'quality_minutes', [day]);
     });
   }
   for (const [table, days] of [
@@ -109,6 +111,9 @@ async function otherSessions(store: Store): Promise<void> {
         [`${table}${day}`, day]
       );
     }
+  }
+  for (const prefix of ['', 'saved_']) {
+    await store.query(upsertMinutes(`${prefix}quality_minutes`, `${prefix}quality_samples`));
   }
   await store.query('ANALYZE');
 }
@@ -133,7 +138,7 @@ function scans(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
 }
 
 /** The telemetry tables: the daily partitions and the kept (saved, imported) copies. */
-const TELEMETRY = /^(saved_)?(events|quality_samples)(_d\d{8})?$/;
+const TELEMETRY = /^(saved_)?(events|quality_samples|quality_minutes)(_d\d{8})?$/;
 
 describe('query plans of per-session queries over a partitioned store', () => {
   let store: Store;
@@ -177,14 +182,16 @@ describe('query plans of per-session queries over a partitioned store', () => {
   });
 
   test('each statement on telemetry reads only its session day, through the session indexes', async () => {
-    const telemetry = statements.filter((s) => /\b(all_)?(events|quality_samples)\b/.test(s.sql));
+    const telemetry = statements.filter((s) => /\b(all_)?(events|quality_samples|quality_minutes)\b/.test(s.sql));
     assert.ok(telemetry.length >= QUERIES.length, `only ${telemetry.length} statements read telemetry`);
     const sessionDay = dayStart(T0 + 3_600_000);
     const allowed = new Set([
       partitionName('events', sessionDay),
       partitionName('quality_samples', sessionDay),
+      partitionName('quality_minutes', sessionDay),
       'saved_events',
       'saved_quality_samples',
+      'saved_quality_minutes',
     ]);
     const problems: string[] = [];
     for (const s of telemetry) {
@@ -205,5 +212,25 @@ describe('query plans of per-session queries over a partitioned store', () => {
       }
     }
     assert.deepEqual([...new Set(problems)], []);
+  });
+
+  test("issue detection reads a session's troubled samples through the partial index of them", async () => {
+    const candidates = statements.filter((s) => s.sql.includes(TROUBLE_SAMPLE));
+    assert.ok(candidates.length > 0, 'no statement asked for the samples that may break a threshold');
+    for (const s of candidates) {
+      const [row] = await store.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${s.sql}`, s.params);
+      const raw = row['QUERY PLAN'];
+      const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: PlanNode }>;
+      const indexes = scans(plan[0].Plan)
+        .filter((n) => /quality_samples/.test(n['Relation Name']!))
+        .map((n) => n['Index Name'] ?? `${n['Node Type']} of ${n['Relation Name']}`);
+      assert.ok(indexes.length > 0);
+      const partial = await store.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE c.relname = ANY($1::text[]) AND i.indpred IS NOT NULL`,
+        [indexes]
+      );
+      assert.deepEqual(partial.map((r) => r.name).sort(), [...new Set(indexes)].sort(), `${s.queryType}: ${indexes}`);
+    }
   });
 });

@@ -54,6 +54,14 @@ export const Limits = {
   tagsPerSavedSession: 3,
   largeSessionSubscribers: 100,
   /**
+   * Quality answers (issue 12): series times points per metric at most this many, the buckets
+   * widened to fit (a 1,000-subscriber hour at 5 s sampling would otherwise be 80 MB), and above
+   * this many series one wide frame per metric instead of a frame per series (a frame's labels
+   * and links cost about 800 bytes, its points 20 each; a 20-person meeting has 800 series).
+   */
+  qualityPointBudget: 100_000,
+  qualityWideSeries: 1000,
+  /**
    * Subscriber heatmap: a sample stands for the time since the one before it (stats are deltas),
    * so it fills the empty columns back to that one, over a gap of at most this long.
    */

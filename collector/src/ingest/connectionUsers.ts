@@ -1,5 +1,6 @@
 import { sourceCode, type RecordSource } from '@model';
 import type { IngestRecord } from '../model/records';
+import { refreshMinutes } from '../store/qualityMinutes';
 import type { Queryable } from '../store/store';
 
 /**
@@ -143,5 +144,17 @@ export async function resolveConnectionUsers(
     await q.query(MERGE_USERS, params);
     await q.query(MOVE('events'), params);
     await q.query(MOVE('quality_samples'), params);
+    // The moved samples' rollups are keyed by user: recomputed for those connections.
+    for (const [sessionId, connectionIds] of groupedConnections(promote)) {
+      await refreshMinutes(q, '', project, [sessionId], connectionIds);
+    }
   }
+}
+
+function groupedConnections(rows: Array<{ session_id: string; connection_id: string }>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    out.set(r.session_id, [...(out.get(r.session_id) ?? []), r.connection_id]);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, MarkRecord, QualitySampleRecord, RatingRecord } from '../model/records';
 import { dayStart, ensurePartitions, partitionsOf } from '../store/partitions';
+import { upsertMinutes } from '../store/qualityMinutes';
 import type { Queryable, Store } from '../store/store';
 import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
 import type { IngestResult, WriteOptions } from './writeTypes';
@@ -30,7 +31,22 @@ const insertQuality = (table: string, rows = '$3') => `
     bitrate_kbps float8, packets float8, packets_lost float8, loss_pct float8, rtt_ms float8,
     jitter_ms float8, frame_rate float8, width int, height int, source smallint, codec text, limitation text, freezes float8)
   ON CONFLICT DO NOTHING
-  RETURNING id`;
+  RETURNING *`;
+
+/** The samples inserted, and their rollups (store/qualityMinutes.ts): only what was new counts. */
+const insertQualityAndMinutes = (prefix: string, rows = '$3') => `
+  WITH samples_in AS (${insertQuality(`${prefix}quality_samples`, rows)}),
+    minutes_in AS (${upsertMinutes(`${prefix}quality_minutes`, 'samples_in')})
+  SELECT id FROM samples_in`;
+
+/** Rollups of samples a COPY wrote (all of the batch's, or the COPY failed). */
+const minutesOfRows = (prefix: string) =>
+  upsertMinutes(
+    `${prefix}quality_minutes`,
+    `(SELECT $1::text AS project, r.* FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, ts bigint,
+      client_id text, connection_id text, stream_id text, subscriber_id text, role text, media text, source smallint,
+      bitrate_kbps float8, packets float8, loss_pct float8, rtt_ms float8, jitter_ms float8, frame_rate float8, height int))`
+  );
 
 // The first connect that carries client info describes the user; later ones (another source's
 // view of the same user, too) only fill in what it lacked.
@@ -57,7 +73,8 @@ const writeAllAtOnce = (prefix: string) => `
   WITH days AS (${insertSessionDays('$3', '$4')}),
     users_in AS (${upsertUsers('$5')}),
     events_in AS (${insertEvents(`${prefix}events`, '$6')}),
-    samples_in AS (${insertQuality(`${prefix}quality_samples`, '$7')})
+    samples_in AS (${insertQuality(`${prefix}quality_samples`, '$7')}),
+    minutes_in AS (${upsertMinutes(`${prefix}quality_minutes`, 'samples_in')})
   SELECT (SELECT count(*) FROM events_in)::float8 + (SELECT count(*) FROM samples_in)::float8 AS n`;
 
 /** Below this many rows, COPY's savepoint round trips cost more than it saves. */
@@ -269,7 +286,8 @@ function csvOf(project: string, now: number, columns: readonly string[], rows: A
 /**
  * Writes rows with COPY where the store has it (PostgreSQL: several times an INSERT's rate), in
  * a savepoint: a row already stored (a retried batch) fails the COPY, and the batch is then
- * inserted row by row skipping what is there, so ingest stays idempotent.
+ * inserted row by row skipping what is there, so ingest stays idempotent. `afterCopy` is a
+ * statement run on the rows once copied (`sql` does that work itself on the other path).
  */
 async function write(
   q: Queryable,
@@ -278,7 +296,8 @@ async function write(
   sql: string,
   project: string,
   now: number,
-  rows: Array<Record<string, unknown>>
+  rows: Array<Record<string, unknown>>,
+  afterCopy?: string
 ): Promise<number> {
   if (rows.length === 0) {
     return 0;
@@ -290,6 +309,11 @@ async function write(
   try {
     const copied = await q.copyCsv(table, ['project', 'received_at', ...columns], csvOf(project, now, columns, rows));
     await q.query('RELEASE SAVEPOINT batch_copy');
+    if (afterCopy) {
+      for (const chunk of chunks(rows)) {
+        await q.query(afterCopy, [project, JSON.stringify(chunk)]);
+      }
+    }
     return copied;
   } catch (err) {
     if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) {
@@ -349,7 +373,11 @@ async function writeBatchHere(
   const sampleTimes = samples.map((s) => s.ts);
   const partitions = options.kept
     ? []
-    : [...partitionsOf('events', eventTimes), ...partitionsOf('quality_samples', sampleTimes)];
+    : [
+        ...partitionsOf('events', eventTimes),
+        ...partitionsOf('quality_samples', sampleTimes),
+        ...partitionsOf('quality_minutes', sampleTimes),
+      ];
   const known = knownPartitions.get(store) ?? new Set<string>();
   knownPartitions.set(store, known);
   const writeRecords = async (q: Queryable): Promise<number> => {
@@ -384,10 +412,11 @@ async function writeBatchHere(
         q,
         `${prefix}quality_samples`,
         QUALITY_COLUMNS,
-        insertQuality(`${prefix}quality_samples`),
+        insertQualityAndMinutes(prefix),
         project,
         now,
-        sampleRows
+        sampleRows,
+        minutesOfRows(prefix)
       ))
     );
   };
@@ -396,6 +425,7 @@ async function writeBatchHere(
       if (!options.kept) {
         await ensurePartitions(q, 'events', eventTimes, trusted);
         await ensurePartitions(q, 'quality_samples', sampleTimes, trusted);
+        await ensurePartitions(q, 'quality_minutes', sampleTimes, trusted);
       }
       return writeRecords(q);
     });

@@ -17,8 +17,6 @@ export interface SeriesStats extends SeriesId {
   samples: number;
   first: number;
   last: number;
-  /** Median bitrate of the samples that carried media. */
-  medianKbps: number | null;
   /** Samples that carried media (bitrate > 0). */
   flowing: number;
   /** A screen share: static content is sharp at any bitrate. */

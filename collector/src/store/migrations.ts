@@ -1,11 +1,21 @@
-import type { Store } from './store';
+import { DAY_MS, dayStart, partitionName } from './partitions';
+import { MINUTES_TABLE_SQL, TROUBLE_SAMPLE, upsertMinutes } from './qualityMinutes';
+import type { Queryable, Store } from './store';
 
 /**
  * Versioned schema. Every table carries project and session_id (the distribution key on
  * Citus); raw telemetry is RANGE-partitioned by day on the client timestamp (epoch ms) so
  * retention is a partition drop. Partitions are created on demand at ingest (partitions.ts).
  */
-const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  /** What SQL alone cannot say, run after it in the same transaction (data of every partition). */
+  then?: (q: Queryable) => Promise<void>;
+}
+
+const MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'events, quality samples, users',
@@ -164,7 +174,35 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
         WHERE action = 'connect' OR source IN (1, 2)
     `,
   },
+  {
+    version: 8,
+    name: 'quality rollups per stream and minute, and an index of the samples that may break a threshold (issue 12)',
+    sql: `
+      ${MINUTES_TABLE_SQL('quality_minutes', true)};
+      ${MINUTES_TABLE_SQL('saved_quality_minutes', false)};
+      CREATE VIEW all_quality_minutes AS SELECT * FROM quality_minutes UNION ALL SELECT * FROM saved_quality_minutes;
+      CREATE INDEX quality_trouble ON quality_samples (project, session_id, ts) WHERE ${TROUBLE_SAMPLE};
+      CREATE INDEX saved_quality_trouble ON saved_quality_samples (project, session_id, ts) WHERE ${TROUBLE_SAMPLE}
+    `,
+    then: backfillMinutes,
+  },
 ];
+
+/** Rollups for the samples stored before migration 8: a partition per day the samples have. */
+async function backfillMinutes(q: Queryable): Promise<void> {
+  const days = await q.query<{ day: number }>(
+    `SELECT DISTINCT (ts - ts % 86400000)::float8 AS day FROM quality_samples`
+  );
+  for (const { day } of days) {
+    const start = dayStart(day);
+    const name = partitionName('quality_minutes', start);
+    await q.query(
+      `CREATE TABLE ${name} PARTITION OF quality_minutes FOR VALUES FROM (${start}) TO (${start + DAY_MS})`
+    );
+  }
+  await q.query(upsertMinutes('quality_minutes', 'quality_samples'));
+  await q.query(upsertMinutes('saved_quality_minutes', 'saved_quality_samples'));
+}
 
 export async function migrate(store: Store): Promise<number[]> {
   await store.query(
@@ -185,6 +223,7 @@ export async function migrate(store: Store): Promise<number[]> {
         .filter(Boolean)) {
         await q.query(statement);
       }
+      await m.then?.(q);
       await q.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
         m.version,
         m.name,

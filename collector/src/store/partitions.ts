@@ -1,7 +1,8 @@
 import type { Queryable } from './store';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-export const PARTITIONED_TABLES = ['events', 'quality_samples'] as const;
+// The rollups after the samples: retention copies a saved session's samples, then its rollups.
+export const PARTITIONED_TABLES = ['events', 'quality_samples', 'quality_minutes'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 export function dayStart(ts: number): number {

@@ -67,7 +67,7 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
     );
     result.expiredSavedSessions = expired.length;
     result.expiredImports = await expireImports(q, cutoff);
-    for (const t of ['saved_events', 'saved_quality_samples']) {
+    for (const t of ['saved_events', 'saved_quality_samples', 'saved_quality_minutes']) {
       await q.query(`DELETE FROM ${t} x WHERE NOT ${KEPT_BY_SAVE_OR_IMPORT}`);
     }
     await q.query(

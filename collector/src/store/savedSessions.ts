@@ -183,7 +183,7 @@ export async function deleteSaved(
       ]);
       if (gone.length > 0) {
         deleted.push({ project, sessionId });
-        for (const table of ['saved_events', 'saved_quality_samples']) {
+        for (const table of ['saved_events', 'saved_quality_samples', 'saved_quality_minutes']) {
           await q.query(
             `DELETE FROM ${table} WHERE project = $1 AND session_id = $2
              AND NOT EXISTS (SELECT 1 FROM imports WHERE project = $1 AND session_id = $2)`,

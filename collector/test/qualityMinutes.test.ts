@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { writeBatch } from '../src/ingest/writeBatch';
+import type { QualitySampleRecord } from '../src/model/records';
+import { diagnose } from '../src/query/shared/issueData';
+import { dayStart, partitionName } from '../src/store/partitions';
+import { openStore } from '../src/store/openStore';
+import { refreshMinutes } from '../src/store/qualityMinutes';
+import { purge } from '../src/store/retention';
+import { deleteSaved, saveSession } from '../src/store/savedSessions';
+import type { Store } from '../src/store/store';
+import { testConfig } from './helpers';
+
+// Starts 20 s into a minute, so ranges and batches cut minutes in two.
+const T = Date.UTC(2026, 5, 1, 12, 0, 20);
+
+/** Two series, a sample every 5 s: alice's published video, and bob's view of it with some gaps in media. */
+function samples(sessionId: string, from: number, n: number): QualitySampleRecord[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    const bob = i % 2 === 1;
+    return {
+      kind: 'quality',
+      id: `q${i}`,
+      sessionId,
+      ts: T + Math.floor(i / 2) * 5000,
+      clientId: bob ? 'bob' : 'alice',
+      connectionId: bob ? 'c-bob' : 'c-alice',
+      streamId: 'st-alice',
+      role: bob ? 'subscriber' : 'publisher',
+      media: 'video',
+      ...(bob ? { subscriberId: 'sub-bob' } : {}),
+      // Every 7th carries no media, every 11th has no bitrate but packets: both count as in issue detection.
+      ...(i % 7 === 0 ? { bitrateKbps: 0, packets: 0 } : i % 11 === 0 ? { packets: 40 } : { bitrateKbps: 300 + i }),
+      lossPct: i % 3,
+      rttMs: 40 + (i % 5),
+      ...(i % 4 === 0 ? {} : { frameRate: 24, height: 360 }),
+    };
+  });
+}
+
+interface MinuteRow {
+  client_id: string;
+  minute: number;
+  samples: number;
+  first_ts: number;
+  last_ts: number;
+  flowing: number;
+  bitrate_sum: number;
+  bitrate_n: number;
+  fps_n: number;
+  loss_sum: number;
+}
+
+/** The rollups a list of samples should have, worked out here rather than in SQL. */
+function expected(list: QualitySampleRecord[]): MinuteRow[] {
+  const rows = new Map<string, MinuteRow>();
+  for (const s of list) {
+    const minute = s.ts - (s.ts % 60_000);
+    const key = `${s.clientId}/${minute}`;
+    const r = rows.get(key) ?? {
+      client_id: s.clientId,
+      minute,
+      samples: 0,
+      first_ts: s.ts,
+      last_ts: s.ts,
+      flowing: 0,
+      bitrate_sum: 0,
+      bitrate_n: 0,
+      fps_n: 0,
+      loss_sum: 0,
+    };
+    r.samples += 1;
+    r.first_ts = Math.min(r.first_ts, s.ts);
+    r.last_ts = Math.max(r.last_ts, s.ts);
+    r.flowing += (s.bitrateKbps ?? 0) > 0 || (s.bitrateKbps === undefined && (s.packets ?? 0) > 0) ? 1 : 0;
+    r.bitrate_sum += s.bitrateKbps ?? 0;
+    r.bitrate_n += s.bitrateKbps === undefined ? 0 : 1;
+    r.fps_n += s.frameRate === undefined ? 0 : 1;
+    r.loss_sum += s.lossPct ?? 0;
+    rows.set(key, r);
+  }
+  return [...rows.values()].sort((a, b) => a.client_id.localeCompare(b.client_id) || a.minute - b.minute);
+}
+
+async function minutes(store: Store, table: string, sessionId: string): Promise<MinuteRow[]> {
+  return store.query<MinuteRow>(
+    `SELECT client_id, minute::float8 AS minute, samples, first_ts::float8 AS first_ts, last_ts::float8 AS last_ts,
+       flowing, bitrate_sum, bitrate_n, fps_n, loss_sum
+     FROM ${table} WHERE project = 'p' AND session_id = $1 ORDER BY client_id, minute`,
+    [sessionId]
+  );
+}
+
+describe('quality rollups per stream and minute', () => {
+  let store: Store;
+  before(async () => {
+    store = await openStore(testConfig());
+  });
+  after(() => store.close());
+
+  test('ingest keeps them equal to the samples: small and large (COPY) batches, retried ones counted once', async () => {
+    const all = samples('s-write', 0, 400);
+    assert.deepEqual(await writeBatch(store, 'p', all.slice(0, 9)), { accepted: 9, duplicates: 0 });
+    assert.deepEqual(await writeBatch(store, 'p', all.slice(9, 309)), { accepted: 300, duplicates: 0 });
+    // A retry that overlaps both: only the 91 new samples may add to the rollups.
+    assert.deepEqual(await writeBatch(store, 'p', all.slice(5, 400)), { accepted: 91, duplicates: 304 });
+    assert.deepEqual(await writeBatch(store, 'p', all.slice(0, 3)), { accepted: 0, duplicates: 3 });
+    const got = await minutes(store, 'quality_minutes', 's-write');
+    assert.deepEqual(got, expected(all));
+    // 200 samples per series, 12:00:20 to 12:16:55: 17 minutes each.
+    assert.equal(got.length, 34);
+  });
+
+  test('issue detection counts each series the same from rollups and partial minutes as from the samples', async () => {
+    const all = samples('s-write', 0, 400);
+    // From 50 s into the first minute to 10 s into the 12th: two partial edges and whole minutes between.
+    const from = T + 30_000;
+    const to = T + 11 * 60_000 - 10_000;
+    const found = await diagnose(store, { projects: ['p'], sessionIds: ['s-write'], from, to }, new Map());
+    const series = found.get('s-write')!.series.sort((a, b) => a.clientId.localeCompare(b.clientId));
+    const inRange = all.filter((s) => s.ts >= from && s.ts <= to);
+    for (const [i, client] of ['alice', 'bob'].entries()) {
+      const mine = inRange.filter((s) => s.clientId === client);
+      const flowing = expected(mine).reduce((n, r) => n + r.flowing, 0);
+      assert.deepEqual(
+        [series[i].clientId, series[i].samples, series[i].first, series[i].last, series[i].flowing],
+        [client, mine.length, mine[0].ts, mine[mine.length - 1].ts, flowing]
+      );
+    }
+  });
+
+  test('a recompute follows samples changed under them (a connection given to another user)', async () => {
+    const all = samples('s-move', 0, 40);
+    await writeBatch(store, 'p', all);
+    await store.query(
+      `UPDATE quality_samples SET client_id = 'bob-2' WHERE session_id = 's-move' AND client_id = 'bob'`
+    );
+    await store.tx((q) => refreshMinutes(q, '', 'p', ['s-move'], ['c-bob']));
+    assert.deepEqual(
+      await minutes(store, 'quality_minutes', 's-move'),
+      expected(all.map((s) => (s.clientId === 'bob' ? { ...s, clientId: 'bob-2' } : s)))
+    );
+  });
+
+  test("retention drops a day's rollups with its samples, keeps a saved session's, and unsaving removes them", async () => {
+    const all = samples('s-kept', 0, 30);
+    const connect = {
+      kind: 'event' as const,
+      id: 'e1',
+      sessionId: 's-kept',
+      ts: T,
+      clientId: 'alice',
+      action: 'connect' as const,
+    };
+    await writeBatch(store, 'p', [connect, ...all, ...samples('s-gone', 0, 30)]);
+    await saveSession(store, 'p', 's-kept', { name: 'kept' }, null, { now: T });
+    const result = await purge(store, { now: T + 30 * 86_400_000, retentionDays: 20 });
+    assert.ok(result.droppedPartitions.includes(partitionName('quality_minutes', dayStart(T))));
+    const live = await store.query<{ n: number }>(`SELECT count(*)::float8 AS n FROM pg_class WHERE relname = $1`, [
+      partitionName('quality_minutes', dayStart(T)),
+    ]);
+    assert.equal(live[0].n, 0);
+    assert.deepEqual(await minutes(store, 'saved_quality_minutes', 's-kept'), expected(all));
+    assert.deepEqual(await minutes(store, 'saved_quality_minutes', 's-gone'), []);
+    await deleteSaved(store, [{ project: 'p', sessionId: 's-kept' }]);
+    assert.deepEqual(await minutes(store, 'saved_quality_minutes', 's-kept'), []);
+  });
+});
