@@ -10,14 +10,17 @@ const TOKENS: TokenSpec[] = [
   { token: 'bench-read', kind: 'read', projects: ['bench'] },
 ];
 
-/** Ingest with `bench-ingest`, read with `bench-read`: project `bench`. Closing drops its schema. */
-export async function startBenchCollector(databaseUrl?: string): Promise<RunningCollector> {
+/**
+ * Ingest with `bench-ingest`, read with `bench-read`: project `bench`. Closing drops its schema.
+ * PGlite is in memory unless `dataDir` names a directory.
+ */
+export async function startBenchCollector(databaseUrl?: string, dataDir = 'memory://'): Promise<RunningCollector> {
   const schema = databaseUrl ? throwawaySchema('si_bench') : undefined;
   const c = await startServer({
     host: '127.0.0.1',
     port: 0,
     databaseUrl,
-    dataDir: 'memory://',
+    dataDir,
     tokens: storedTokens(TOKENS),
     meetingIdleGapMs: 600_000,
     retentionDays: 20,

@@ -194,6 +194,13 @@ describe('query plans of per-session queries over a partitioned store', () => {
       'saved_quality_minutes',
     ]);
     const problems: string[] = [];
+    const partialIndexes = new Set(
+      (
+        await store.query<{ name: string }>(
+          'SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indpred IS NOT NULL'
+        )
+      ).map((r) => r.name)
+    );
     for (const s of telemetry) {
       const [row] = await store.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${s.sql}`, s.params);
       const raw = row['QUERY PLAN'];
@@ -206,8 +213,13 @@ describe('query plans of per-session queries over a partitioned store', () => {
         if (!allowed.has(name)) {
           problems.push(`${s.queryType}: reads ${name}, a day the session does not span`);
         }
-        if (!/Index|Bitmap Heap/.test(n['Node Type']) || !/session_id/.test(cond)) {
-          problems.push(`${s.queryType}: ${n['Node Type']} of ${name} (${cond.trim() || 'no index condition'})`);
+        // The partial index of troubled samples is small enough that the planner may range over
+        // the project's in it and filter the session after.
+        const partial = partialIndexes.has(n['Index Name'] ?? '');
+        if (!/Index|Bitmap Heap/.test(n['Node Type']) || (!partial && !/session_id/.test(cond))) {
+          problems.push(
+            `${s.queryType}: ${n['Node Type']} ${n['Index Name'] ?? ''} of ${name} (${cond.trim() || 'no index condition'})`
+          );
         }
       }
     }

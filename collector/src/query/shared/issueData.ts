@@ -2,7 +2,7 @@ import type { Issue } from '@model';
 import { eventIssues, qualityIssues, type CandidateSample, type SeriesStats } from '../../model/issueDetection';
 import type { StoredEvent } from '../../model/sessionStats';
 import { FLOWING, TROUBLE_SAMPLE } from '../../store/qualityMinutes';
-import type { Store } from '../../store/store';
+import type { SqlParam, Store } from '../../store/store';
 import type { QueryContext } from '../context';
 import { minuteSpan, type MinuteSpan } from './minuteSpan';
 
@@ -42,19 +42,20 @@ interface CandidateRow extends Omit<CandidateSample, 'clientId' | 'connectionId'
  * partial minutes at the edges from the samples (a 1,000-subscriber hour is 120,000 rollups
  * instead of 1.4 million samples).
  */
-function seriesSql(span: MinuteSpan): string {
+function seriesSql(span: MinuteSpan, params: SqlParam[]): string {
   const scope = `project = ANY($1::text[]) AND session_id = ANY($2::text[])`;
+  const param = (v: number) => `$${params.push(v)}::bigint`;
   const parts = span.edges.map(
     ([from, to]) =>
       `SELECT session_id, ${SERIES}, 1 AS samples, ts AS first, ts AS last,
          CASE WHEN ${FLOWING} THEN 1 ELSE 0 END AS flowing
-       FROM all_quality_samples WHERE ${scope} AND ts >= ${from} AND ts <= ${to}`
+       FROM all_quality_samples WHERE ${scope} AND ts >= ${param(from)} AND ts <= ${param(to)}`
   );
   if (span.whole) {
     parts.push(
       `SELECT session_id, client_id, connection_id, stream_id, nullif(subscriber_id, '') AS subscriber_id, role, media,
          samples, first_ts AS first, last_ts AS last, flowing
-       FROM all_quality_minutes WHERE ${scope} AND minute >= ${span.whole.from} AND minute < ${span.whole.to}`
+       FROM all_quality_minutes WHERE ${scope} AND minute >= ${param(span.whole.from)} AND minute < ${param(span.whole.to)}`
     );
   }
   return `SELECT session_id, ${SERIES}, sum(samples)::float8 AS samples, min(first)::float8 AS first,
@@ -68,18 +69,17 @@ function seriesSql(span: MinuteSpan): string {
  * over its series, not its 1.4 million samples).
  */
 async function loadQuality(store: Store, scope: IssueScope) {
-  // The range's bounds are numbers from the query's context; they go in as text so the edge
-  // and minute conditions stay plain comparisons the planner prunes partitions with.
-  const from = Math.floor(scope.from);
-  const to = Math.floor(scope.to);
-  const params = [scope.projects, scope.sessionIds];
-  const series = await store.query<SeriesRow>(seriesSql(minuteSpan(from, to)), params);
+  const params: SqlParam[] = [scope.projects, scope.sessionIds];
+  const series = await store.query<SeriesRow>(
+    seriesSql(minuteSpan(Math.floor(scope.from), Math.floor(scope.to)), params),
+    params
+  );
   const candidates = await store.query<CandidateRow>(
     `SELECT session_id, ${SERIES}, ts::float8 AS ts, loss_pct AS "lossPct", rtt_ms AS "rttMs", bitrate_kbps AS "bitrateKbps",
        frame_rate AS "frameRate", height::float8 AS height, packets, limitation, freezes
      FROM all_quality_samples
-     WHERE project = ANY($1::text[]) AND session_id = ANY($2::text[]) AND ts >= ${from} AND ts <= ${to} AND ${TROUBLE_SAMPLE}`,
-    params
+     WHERE project = ANY($1::text[]) AND session_id = ANY($2::text[]) AND ts >= $3::bigint AND ts <= $4::bigint AND ${TROUBLE_SAMPLE}`,
+    [scope.projects, scope.sessionIds, scope.from, scope.to]
   );
   return { series, candidates };
 }
