@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { writeBatch } from '../src/ingest/writeBatch';
 import type { QualitySampleRecord } from '../src/model/records';
+import { runQueries } from '../src/query/runQueries';
 import { diagnose } from '../src/query/shared/issueData';
 import { dayStart, partitionName } from '../src/store/partitions';
 import { openStore } from '../src/store/openStore';
@@ -128,6 +129,45 @@ describe('quality rollups per stream and minute', () => {
         [client, mine.length, mine[0].ts, mine[mine.length - 1].ts, flowing]
       );
     }
+  });
+
+  test('quality in buckets of whole minutes: the means of the samples in range, from rollups and edge samples', async () => {
+    const all = samples('s-write', 0, 400);
+    // 12:00:50 to 12:10:10 in at most 3 points: 4-minute buckets on the minute grid (12:00, 12:04, 12:08).
+    const from = T + 30_000;
+    const to = T + 11 * 60_000 - 10_000;
+    const { results } = await runQueries(store, testConfig(), ['p'], {
+      queries: [
+        {
+          refId: 'A',
+          timeRange: { from, to },
+          maxDataPoints: 3,
+          intervalMs: 1000,
+          query: { queryType: 'quality', sessionId: 's-write', metrics: ['bitrateKbps', 'frameRate'] },
+        },
+      ],
+    });
+    assert.equal(results.A.status, 200, results.A.error);
+    const origin = from - (from % 60_000);
+    for (const f of results.A.frames!) {
+      const [time, value] = f.data.values as [number[], number[]];
+      const client = f.schema.fields[1].labels!.user;
+      const column = f.schema.name === 'bitrateKbps' ? 'bitrateKbps' : 'frameRate';
+      const buckets = new Map<number, number[]>();
+      for (const x of all.filter((x) => x.clientId === client && x.ts >= from && x.ts <= to)) {
+        const v = x[column];
+        const b = origin + Math.floor((x.ts - origin) / 240_000) * 240_000;
+        if (v !== undefined) {
+          buckets.set(b, [...(buckets.get(b) ?? []), v]);
+        }
+      }
+      assert.deepEqual(time, [...buckets.keys()], `${f.schema.name} ${client}`);
+      const means = [...buckets.values()].map((vs) => vs.reduce((a, b) => a + b, 0) / vs.length);
+      value.forEach((v, i) =>
+        assert.ok(Math.abs(v - means[i]) < 1e-9, `${f.schema.name} ${client}: ${v} != ${means[i]}`)
+      );
+    }
+    assert.equal(results.A.frames!.length, 4);
   });
 
   test('a recompute follows samples changed under them (a connection given to another user)', async () => {

@@ -62,6 +62,16 @@ export const Limits = {
   qualityPointBudget: 100_000,
   qualityWideSeries: 1000,
   /**
+   * A quality query reads samples (finer than a minute) only when its series have at most this
+   * many in the range; above, whole minutes from the rollups (a large broadcast's hour is 1.4 M).
+   */
+  qualityRawSamples: 100_000,
+  /**
+   * Sort memory for a quality query over the rollups (PostgreSQL's default is 4 MB): a large
+   * broadcast's 60,000 buckets sort in memory instead of spilling to disk.
+   */
+  qualityWorkMemMb: 64,
+  /**
    * Subscriber heatmap: a sample stands for the time since the one before it (stats are deltas),
    * so it fills the empty columns back to that one, over a gap of at most this long.
    */
