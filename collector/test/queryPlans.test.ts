@@ -197,7 +197,9 @@ describe('query plans of per-session queries over a partitioned store', () => {
     const partialIndexes = new Set(
       (
         await store.query<{ name: string }>(
-          'SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indpred IS NOT NULL'
+          `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+           WHERE i.indpred IS NOT NULL`
         )
       ).map((r) => r.name)
     );
@@ -239,6 +241,7 @@ describe('query plans of per-session queries over a partitioned store', () => {
       assert.ok(indexes.length > 0);
       const partial = await store.query<{ name: string }>(
         `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
          WHERE c.relname = ANY($1::text[]) AND i.indpred IS NOT NULL`,
         [indexes]
       );
