@@ -113,6 +113,20 @@ describe('quality rollups per stream and minute', () => {
     assert.equal(got.length, 34);
   });
 
+  test('concurrent batches over the same minutes, in opposite orders, all land and add up', async () => {
+    const all = samples('s-concurrent', 0, 1200);
+    const parts = [0, 1, 2, 3].map((k) => {
+      const part = all.filter((_, i) => i % 4 === k);
+      return k % 2 === 0 ? part : part.reverse();
+    });
+    const results = await Promise.all(parts.map((part) => writeBatch(store, 'p', part)));
+    assert.deepEqual(
+      results.map((r) => r.accepted),
+      [300, 300, 300, 300]
+    );
+    assert.deepEqual(await minutes(store, 'quality_minutes', 's-concurrent'), expected(all));
+  });
+
   test('issue detection counts each series the same from rollups and partial minutes as from the samples', async () => {
     const all = samples('s-write', 0, 400);
     // From 50 s into the first minute to 10 s into the 12th: two partial edges and whole minutes between.

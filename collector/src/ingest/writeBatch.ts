@@ -310,9 +310,9 @@ async function write(
     const copied = await q.copyCsv(table, ['project', 'received_at', ...columns], csvOf(project, now, columns, rows));
     await q.query('RELEASE SAVEPOINT batch_copy');
     if (afterCopy) {
-      for (const chunk of chunks(rows)) {
-        await q.query(afterCopy, [project, JSON.stringify(chunk)]);
-      }
+      // One statement for the whole batch (at most Limits.maxBatchRecords rows): its row locks
+      // are then taken in one order.
+      await q.query(afterCopy, [project, JSON.stringify(rows)]);
     }
     return copied;
   } catch (err) {
@@ -341,6 +341,25 @@ async function insert(q: Queryable, sql: string, project: string, now: number, r
 const knownPartitions = new WeakMap<Store, Set<string>>();
 /** check_violation: PostgreSQL's "no partition of relation ... found for row". */
 const NO_PARTITION = '23514';
+/** deadlock_detected: PostgreSQL aborted this batch's transaction to free another one. */
+const DEADLOCK = '40P01';
+
+/**
+ * Runs a batch's transaction again when PostgreSQL picked it as a deadlock's victim (it rolled
+ * back whole, so running it again stores it once). Batches take their rollups' row locks in key
+ * order, so this is for the rare lock order it cannot cover (a batch split into statements).
+ */
+async function commitRetrying(commit: () => Promise<number>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await commit();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== DEADLOCK || attempt >= 3) {
+        throw err;
+      }
+    }
+  }
+}
 
 /**
  * Writes a validated batch in one transaction; records already stored are skipped. A store on
@@ -432,13 +451,13 @@ async function writeBatchHere(
   let accepted: number;
   const skipsChecks = partitions.some((name) => known.has(name));
   try {
-    accepted = await commit(known);
+    accepted = await commitRetrying(() => commit(known));
   } catch (err) {
     if (!skipsChecks || (err as { code?: unknown }).code !== NO_PARTITION) {
       throw err;
     }
     partitions.forEach((name) => known.delete(name));
-    accepted = await commit(known);
+    accepted = await commitRetrying(() => commit(known));
   }
   partitions.forEach((name) => known.add(name));
   return { accepted, duplicates: records.length - accepted };

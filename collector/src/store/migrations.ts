@@ -1,4 +1,4 @@
-import { DAY_MS, dayStart, partitionName } from './partitions';
+import { DAY_MS, dayStart, PARTITION_STORAGE, partitionName } from './partitions';
 import { MINUTES_TABLE_SQL, TROUBLE_SAMPLE, upsertMinutes } from './qualityMinutes';
 import type { Queryable, Store } from './store';
 
@@ -197,7 +197,7 @@ async function backfillMinutes(q: Queryable): Promise<void> {
     const start = dayStart(day);
     const name = partitionName('quality_minutes', start);
     await q.query(
-      `CREATE TABLE ${name} PARTITION OF quality_minutes FOR VALUES FROM (${start}) TO (${start + DAY_MS})`
+      `CREATE TABLE ${name} PARTITION OF quality_minutes FOR VALUES FROM (${start}) TO (${start + DAY_MS}) ${PARTITION_STORAGE.quality_minutes}`
     );
   }
   await q.query(upsertMinutes('quality_minutes', 'quality_samples'));

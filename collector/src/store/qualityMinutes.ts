@@ -51,7 +51,9 @@ export const FLOWING = 'bitrate_kbps > 0 OR (bitrate_kbps IS NULL AND packets > 
 
 /**
  * Adds the samples `rows` yields (a subquery or CTE with the samples' columns) to the rollups of
- * `table`, merging into the minutes already there.
+ * `table`, merging into the minutes already there. Rows are written in key order, so two batches
+ * that touch the same minutes lock them in the same order and wait for each other rather than
+ * deadlock.
  */
 export function upsertMinutes(table: string, rows: string): string {
   const metrics = Object.entries(MINUTE_METRICS);
@@ -62,6 +64,7 @@ export function upsertMinutes(table: string, rows: string): string {
     ${metrics.map(([c]) => `coalesce(sum(${c}), 0), count(${c})`).join(', ')}
   FROM ${rows} s
   GROUP BY project, session_id, ts - ts % ${MINUTE_MS}, client_id, connection_id, stream_id, coalesce(subscriber_id, ''), role, media, source
+  ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
   ON CONFLICT (${KEY}) DO UPDATE SET samples = ${table}.samples + EXCLUDED.samples,
     first_ts = least(${table}.first_ts, EXCLUDED.first_ts), last_ts = greatest(${table}.last_ts, EXCLUDED.last_ts),
     flowing = ${table}.flowing + EXCLUDED.flowing,
