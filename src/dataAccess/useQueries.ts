@@ -4,7 +4,6 @@ import type { DataFrame, DataQueryResponse } from '@grafana/data';
 import type { SessionDataSource } from '../datasource/datasource';
 import type { SessionQuery } from '../datasource/types';
 import { errorMessage } from './errorMessage';
-import { seriesFrames } from './frames';
 import { queryRequest, type TimeWindow } from './queryRequest';
 
 export type ModuleState =
@@ -27,7 +26,7 @@ export function statesByRefId(targets: SessionQuery[], res: DataQueryResponse): 
     const err = res.errors?.find((e) => e.refId === t.refId);
     out[t.refId] = err
       ? { status: 'error', message: err.message ?? 'query failed' }
-      : { status: 'done', frames: seriesFrames((res.data as DataFrame[]).filter((f) => f.refId === t.refId)) };
+      : { status: 'done', frames: (res.data as DataFrame[]).filter((f) => f.refId === t.refId) };
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { TimeChart, type ChartSeries } from '../../components/TimeChart/TimeChart';
 import { testIds } from '../../components/testIds';
 import { QualityMetric } from '../../model';
+import { seriesFrames } from '../../dataAccess/frames';
 import { useQueries } from '../../dataAccess/useQueries';
 import { heatmapColumns, heatmapRows } from './heatmapMatrix';
 import { scopedQuery, type InspectorScope } from './scope';
@@ -63,7 +64,12 @@ export function LargeSessionModule({ scope }: { scope: InspectorScope }) {
     }),
   ];
   const states = useQueries(scope.ds, targets, scope.range, HEATMAP_COLUMNS);
-  const heat = states.heatmap;
+  const answer = states.heatmap;
+  // Above 1,000 subscribers the collector answers one wide frame: a frame per subscriber here.
+  const heat = useMemo(
+    () => (answer.status === 'done' ? { ...answer, frames: seriesFrames(answer.frames) } : answer),
+    [answer]
+  );
   const columns =
     heat.status === 'done'
       ? heatmapColumns(heat.frames, scope.range.from, scope.range.to, HEATMAP_COLUMNS)

@@ -4,7 +4,7 @@ import { Alert, Button, Checkbox, Stack, useTheme2 } from '@grafana/ui';
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { TimeChart, type Marker } from '../../components/TimeChart/TimeChart';
 import { testIds } from '../../components/testIds';
-import { frameNamed, frameRows, str } from '../../dataAccess/frames';
+import { frameNamed, frameRows, seriesFrames, str } from '../../dataAccess/frames';
 import { formatTime } from '../../components/format';
 import { QUALITY_SERIES_KINDS, type QualitySeriesKind } from '../../state/inspectorState';
 import { useQueries } from '../../dataAccess/useQueries';
@@ -140,7 +140,9 @@ export function QualityModule({ scope, roster, large, hidden, onHiddenChange, on
   const infos = useMemo(
     () =>
       state.status === 'done'
-        ? state.frames.map(describeFrame).filter((x): x is QualityFrameInfo => x !== undefined)
+        ? seriesFrames(state.frames)
+            .map(describeFrame)
+            .filter((x): x is QualityFrameInfo => x !== undefined)
         : [],
     [state]
   );
