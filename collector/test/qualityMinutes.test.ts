@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import type { WireQuery } from '@model';
 import { after, before, describe, test } from 'node:test';
 import { writeBatch } from '../src/ingest/writeBatch';
 import type { QualitySampleRecord } from '../src/model/records';
+import { videoScore } from '../src/model/scores';
 import { runQueries } from '../src/query/runQueries';
 import { diagnose } from '../src/query/shared/issueData';
+import { migrate } from '../src/store/migrations';
 import { dayStart, partitionName } from '../src/store/partitions';
 import { openStore } from '../src/store/openStore';
 import { refreshMinutes } from '../src/store/qualityMinutes';
@@ -35,7 +38,10 @@ function samples(sessionId: string, from: number, n: number): QualitySampleRecor
       ...(i % 7 === 0 ? { bitrateKbps: 0, packets: 0 } : i % 11 === 0 ? { packets: 40 } : { bitrateKbps: 300 + i }),
       lossPct: i % 3,
       rttMs: 40 + (i % 5),
-      ...(i % 4 === 0 ? {} : { frameRate: 24, height: 360 }),
+      ...(i % 4 === 0 ? {} : { frameRate: 24, height: 360, width: 640 }),
+      // Bob's view freezes now and then; the codec changes once, so a minute holds both.
+      ...(bob ? { freezes: i % 5 === 0 ? 1 : 0 } : {}),
+      codec: i < 150 ? 'h264' : 'vp9',
     };
   });
 }
@@ -51,6 +57,11 @@ interface MinuteRow {
   bitrate_n: number;
   fps_n: number;
   loss_sum: number;
+  width_sum: number;
+  width_n: number;
+  freezes_sum: number;
+  freezes_n: number;
+  codec: string;
 }
 
 /** The rollups a list of samples should have, worked out here rather than in SQL. */
@@ -70,6 +81,11 @@ function expected(list: QualitySampleRecord[]): MinuteRow[] {
       bitrate_n: 0,
       fps_n: 0,
       loss_sum: 0,
+      width_sum: 0,
+      width_n: 0,
+      freezes_sum: 0,
+      freezes_n: 0,
+      codec: s.codec!,
     };
     r.samples += 1;
     r.first_ts = Math.min(r.first_ts, s.ts);
@@ -79,6 +95,12 @@ function expected(list: QualitySampleRecord[]): MinuteRow[] {
     r.bitrate_n += s.bitrateKbps === undefined ? 0 : 1;
     r.fps_n += s.frameRate === undefined ? 0 : 1;
     r.loss_sum += s.lossPct ?? 0;
+    r.width_sum += s.width ?? 0;
+    r.width_n += s.width === undefined ? 0 : 1;
+    r.freezes_sum += s.freezes ?? 0;
+    r.freezes_n += s.freezes === undefined ? 0 : 1;
+    // The rollup keeps the greatest codec name its minute saw.
+    r.codec = s.codec! > r.codec ? s.codec! : r.codec;
     rows.set(key, r);
   }
   return [...rows.values()].sort((a, b) => a.client_id.localeCompare(b.client_id) || a.minute - b.minute);
@@ -87,10 +109,21 @@ function expected(list: QualitySampleRecord[]): MinuteRow[] {
 async function minutes(store: Store, table: string, sessionId: string): Promise<MinuteRow[]> {
   return store.query<MinuteRow>(
     `SELECT client_id, minute::float8 AS minute, samples, first_ts::float8 AS first_ts, last_ts::float8 AS last_ts,
-       flowing, bitrate_sum, bitrate_n, fps_n, loss_sum
+       flowing, bitrate_sum, bitrate_n, fps_n, loss_sum, width_sum, width_n, freezes_sum, freezes_n, codec
      FROM ${table} WHERE project = 'p' AND session_id = $1 ORDER BY client_id, minute`,
     [sessionId]
   );
+}
+
+/** A query over 12:00:50 to 12:10:10 in at most 3 points: 4-minute buckets on the minute grid (12:00, 12:04, 12:08). */
+async function inFourMinutes(store: Store, query: WireQuery['query']) {
+  const from = T + 30_000;
+  const to = T + 11 * 60_000 - 10_000;
+  const { results } = await runQueries(store, testConfig(), ['p'], {
+    queries: [{ refId: 'A', timeRange: { from, to }, maxDataPoints: 3, intervalMs: 1000, query }],
+  });
+  assert.equal(results.A.status, 200, results.A.error);
+  return { from, to, frames: results.A.frames! };
 }
 
 describe('quality rollups per stream and minute', () => {
@@ -147,23 +180,13 @@ describe('quality rollups per stream and minute', () => {
 
   test('quality in buckets of whole minutes: the means of the samples in range, from rollups and edge samples', async () => {
     const all = samples('s-write', 0, 400);
-    // 12:00:50 to 12:10:10 in at most 3 points: 4-minute buckets on the minute grid (12:00, 12:04, 12:08).
-    const from = T + 30_000;
-    const to = T + 11 * 60_000 - 10_000;
-    const { results } = await runQueries(store, testConfig(), ['p'], {
-      queries: [
-        {
-          refId: 'A',
-          timeRange: { from, to },
-          maxDataPoints: 3,
-          intervalMs: 1000,
-          query: { queryType: 'quality', sessionId: 's-write', metrics: ['bitrateKbps', 'frameRate'] },
-        },
-      ],
+    const { from, to, frames } = await inFourMinutes(store, {
+      queryType: 'quality',
+      sessionId: 's-write',
+      metrics: ['bitrateKbps', 'frameRate'],
     });
-    assert.equal(results.A.status, 200, results.A.error);
     const origin = from - (from % 60_000);
-    for (const f of results.A.frames!) {
+    for (const f of frames) {
       const [time, value] = f.data.values as [number[], number[]];
       const client = f.schema.fields[1].labels!.user;
       const column = f.schema.name === 'bitrateKbps' ? 'bitrateKbps' : 'frameRate';
@@ -181,7 +204,74 @@ describe('quality rollups per stream and minute', () => {
         assert.ok(Math.abs(v - means[i]) < 1e-9, `${f.schema.name} ${client}: ${v} != ${means[i]}`)
       );
     }
-    assert.equal(results.A.frames!.length, 4);
+    assert.equal(frames.length, 4);
+  });
+
+  test('scores in buckets of whole minutes: each bucket scored from the means and freezes of its samples', async () => {
+    const all = samples('s-scores', 0, 400);
+    const connects = ['alice', 'bob'].map((clientId, i) => ({
+      kind: 'event' as const,
+      id: `e${i}`,
+      sessionId: 's-scores',
+      ts: T,
+      clientId,
+      connectionId: `c-${clientId}`,
+      action: 'connect' as const,
+    }));
+    await writeBatch(store, 'p', [...connects, ...all]);
+    const { from, to, frames } = await inFourMinutes(store, { queryType: 'scores', sessionId: 's-scores' });
+    const series = frames.filter((f) => f.schema.name === 'score');
+    assert.equal(series.length, 2);
+    const origin = from - (from % 60_000);
+    const width = 240_000;
+    const mean = (xs: Array<number | undefined>) => {
+      const got = xs.filter((x): x is number => x !== undefined);
+      return got.length ? got.reduce((a, b) => a + b, 0) / got.length : null;
+    };
+    for (const f of series) {
+      const [time, value] = f.data.values as [number[], number[]];
+      const client = f.schema.fields[1].labels!.user;
+      const buckets = new Map<number, QualitySampleRecord[]>();
+      for (const x of all.filter((x) => x.clientId === client && x.ts >= from && x.ts <= to)) {
+        const b = origin + Math.floor((x.ts - origin) / width) * width;
+        buckets.set(b, [...(buckets.get(b) ?? []), x]);
+      }
+      assert.deepEqual(time, [...buckets.keys()], client);
+      const expectedScores = [...buckets.values()].map((xs) => {
+        const freezes = xs.filter((x) => x.freezes !== undefined);
+        return videoScore({
+          height: mean(xs.map((x) => x.height)),
+          width: mean(xs.map((x) => x.width)),
+          frameRate: mean(xs.map((x) => x.frameRate)),
+          bitrateKbps: mean(xs.map((x) => x.bitrateKbps)),
+          lossPct: mean(xs.map((x) => x.lossPct)),
+          freezesPerMinute: freezes.length ? freezes.reduce((n, x) => n + x.freezes!, 0) / (width / 60_000) : null,
+          // A stream's codec is the greatest name among its samples.
+          codec: 'vp9',
+        }).score;
+      });
+      assert.deepEqual(
+        value,
+        expectedScores.map((v) => Math.round(v * 100) / 100),
+        client
+      );
+    }
+  });
+
+  test('migration 9 rebuilds the rollups from the samples (a store whose rollups predate its columns)', async () => {
+    const all = samples('s-migrate', 0, 60);
+    await writeBatch(store, 'p', all);
+    await store.query('DELETE FROM schema_migrations WHERE version = 9');
+    // Migration 8's rollups, as a store that ran it before the rollups moved to migration 9 has them.
+    await store.query('DROP VIEW all_quality_minutes');
+    for (const table of ['quality_minutes', 'saved_quality_minutes']) {
+      await store.query(
+        `ALTER TABLE ${table} DROP COLUMN codec, DROP COLUMN width_sum, DROP COLUMN width_n, DROP COLUMN freezes_sum, DROP COLUMN freezes_n`
+      );
+    }
+    assert.deepEqual(await migrate(store), [9]);
+    assert.deepEqual(await minutes(store, 'quality_minutes', 's-migrate'), expected(all));
+    assert.deepEqual(await minutes(store, 'quality_minutes', 's-write'), expected(samples('s-write', 0, 400)));
   });
 
   test('a recompute follows samples changed under them (a connection given to another user)', async () => {

@@ -45,7 +45,8 @@ const minutesOfRows = (prefix: string) =>
     `${prefix}quality_minutes`,
     `(SELECT $1::text AS project, r.* FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, ts bigint,
       client_id text, connection_id text, stream_id text, subscriber_id text, role text, media text, source smallint,
-      bitrate_kbps float8, packets float8, loss_pct float8, rtt_ms float8, jitter_ms float8, frame_rate float8, height int))`
+      bitrate_kbps float8, packets float8, loss_pct float8, rtt_ms float8, jitter_ms float8, frame_rate float8, height int,
+      width int, freezes float8, codec text))`
   );
 
 // The first connect that carries client info describes the user; later ones (another source's

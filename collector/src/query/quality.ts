@@ -10,8 +10,9 @@ import {
 } from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks } from '../frames/links';
+import { wideFrame } from '../frames/wide';
 import type { QueryContext } from './context';
-import { QUALITY_METRICS, qualitySeries, type QualitySeries } from './shared/qualityBuckets';
+import { meansOf, QUALITY_METRICS, qualitySeries, type QualitySeries } from './shared/qualityBuckets';
 import { sessionSpan, type SessionSpan } from './shared/sessionDays';
 import { findMeeting, loadSession } from './shared/sessionData';
 import { SqlWhere } from './shared/where';
@@ -88,7 +89,8 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
   // The session's days bound the scan (partition pruning).
   const first = Math.floor(Math.max(from, span.from));
   const last = Math.floor(Math.min(to, span.to - 1));
-  const { series, width, widened } = await qualitySeries(ctx, where, metrics, { from, to, first, last });
+  const columns = metrics.map((m) => QUALITY_METRICS[m].column);
+  const { series, width, widened } = await qualitySeries(ctx, where, columns, { from, to, first, last });
   const scalable = await publisherRules(ctx, sessionId, span);
   const described = series.map((row) => {
     const labels: Record<string, string> = {
@@ -114,7 +116,7 @@ export async function qualityQuery(ctx: QueryContext): Promise<DataFrameJSON[]> 
       ]
     : [];
   return series.length > Limits.qualityWideSeries
-    ? metrics.flatMap((metric) => wideFrame(ctx, metric, described, notices))
+    ? metrics.flatMap((metric) => wideMetricFrame(ctx, metric, described, notices))
     : metrics.flatMap((metric) => seriesFrames(ctx, metric, described, notices));
 }
 
@@ -128,7 +130,7 @@ interface Described {
 function seriesFrames(ctx: QueryContext, metric: QualityMetric, described: Described[], notices: object[]) {
   const frames: DataFrameJSON[] = [];
   for (const { row, labels, rule } of described) {
-    const values = row.values[metric]!;
+    const values = meansOf(row, QUALITY_METRICS[metric].column);
     const kept = row.t.map((_, i) => i).filter((i) => values[i] !== null);
     if (kept.length === 0) {
       continue;
@@ -159,38 +161,25 @@ function seriesFrames(ctx: QueryContext, metric: QualityMetric, described: Descr
   return frames;
 }
 
-/**
- * One frame for a metric of many series: a time field shared by all, a labelled field per
- * series (null where it has no sample), without links (per series they would be most of the
- * answer). Grafana's panels and alert rules read a wide frame's fields as series.
- */
-function wideFrame(ctx: QueryContext, metric: QualityMetric, all: Described[], notices: object[]): DataFrameJSON[] {
+/** One frame for a metric of many series, without links (per series they would be most of the answer). */
+function wideMetricFrame(
+  ctx: QueryContext,
+  metric: QualityMetric,
+  all: Described[],
+  notices: object[]
+): DataFrameJSON[] {
+  const column = QUALITY_METRICS[metric].column;
   // Like a frame per series, a series without this metric is left out rather than all nulls.
-  const described = all.filter((d) => d.row.values[metric]!.some((v) => v !== null));
-  if (described.length === 0) {
-    return [];
-  }
-  const times = [...new Set(described.flatMap((d) => d.row.t))].sort((a, b) => a - b);
-  const at = new Map(times.map((t, i) => [t, i]));
-  const fields = described.map(({ row, labels, rule }) => {
-    const values: Array<number | null> = times.map(() => null);
-    const mine = row.values[metric]!;
-    row.t.forEach((t, i) => {
-      // Means to a thousandth: their full 17 digits were half of a large broadcast's answer.
-      const v = mine[i];
-      values[at.get(t)!] = v === null ? null : Math.round(v * 1000) / 1000;
-    });
-    const config = {
-      unit: QUALITY_METRICS[metric].unit,
-      ...(rule ? { description: RULE_NOTES[rule], custom: { publisherRule: rule } } : {}),
-    };
-    return { name: metric, kind: 'nullableNumber' as const, values, labels, config };
-  });
-  return [
-    frame([{ name: Fields.time, kind: 'time', values: times }, ...fields], {
-      name: metric,
-      refId: ctx.refId,
-      meta: { type: 'timeseries-wide', typeVersion: [0, 1], ...(notices.length > 0 ? { notices } : {}) },
-    }),
-  ];
+  const series = all
+    .map(({ row, labels, rule }) => ({
+      t: row.t,
+      values: meansOf(row, column),
+      labels,
+      config: {
+        unit: QUALITY_METRICS[metric].unit,
+        ...(rule ? { description: RULE_NOTES[rule], custom: { publisherRule: rule } } : {}),
+      },
+    }))
+    .filter((s) => s.values.some((v) => v !== null));
+  return series.length === 0 ? [] : [wideFrame(metric, ctx.refId, series, notices.length > 0 ? { notices } : {})];
 }

@@ -1,31 +1,68 @@
-import { QualityLabels, type DataFrameJSON, type ScoreBand } from '@model';
+import { Limits, QualityLabels, type DataFrameJSON, type ScoreBand } from '@model';
 import { frame } from '../frames/frame';
 import { audioBand, audioScore, videoBand, videoScore, type ScoreFactor } from '../model/scores';
 import type { QueryContext } from './context';
+import { wideFrame } from '../frames/wide';
+import type { MinuteMetricColumn } from '../store/qualityMinutes';
+import { meansOf, qualitySeries, type QualitySeries } from './shared/qualityBuckets';
 import { sessionSpan } from './shared/sessionDays';
-import { bucketWidth } from './shared/buckets';
 import { findMeeting, loadSession } from './shared/sessionData';
+import { SqlWhere } from './shared/where';
 
-interface BucketRow {
-  client_id: string;
-  stream_id: string;
-  subscriber_id: string | null;
-  role: 'publisher' | 'subscriber';
-  media: 'audio' | 'video';
-  t: number;
-  loss: number | null;
-  rtt: number | null;
-  jitter: number | null;
-  kbps: number | null;
-  fps: number | null;
-  height: number | null;
-  width: number | null;
-  freezes: number | null;
-  codec: string | null;
+/** What the audio and video scores are computed from, per bucket. */
+const SCORE_COLUMNS = [
+  'loss_pct',
+  'rtt_ms',
+  'jitter_ms',
+  'bitrate_kbps',
+  'frame_rate',
+  'height',
+  'width',
+  'freezes',
+] as const satisfies readonly MinuteMetricColumn[];
+
+/**
+ * A stream measured by several sources (the SDK, Vonage Insights) is scored from all of its
+ * samples: the sources' sums and counts added up per bucket.
+ */
+function mergeSources(list: QualitySeries[]): QualitySeries[] {
+  const merged = new Map<string, QualitySeries>();
+  for (const s of list) {
+    const id = [s.client_id, s.stream_id, s.subscriber_id, s.role, s.media].join('\u0000');
+    const into = merged.get(id);
+    if (!into) {
+      merged.set(id, s);
+      continue;
+    }
+    const t = [...new Set([...into.t, ...s.t])].sort((a, b) => a - b);
+    const at = new Map(t.map((time, i) => [time, i]));
+    const add = (a: QualitySeries, b: QualitySeries, pick: (x: QualitySeries) => number[]) => {
+      const out = t.map(() => 0);
+      for (const x of [a, b]) {
+        const values = pick(x);
+        x.t.forEach((time, i) => {
+          out[at.get(time)!] += values[i];
+        });
+      }
+      return out;
+    };
+    merged.set(id, {
+      ...into,
+      t,
+      sum: Object.fromEntries(SCORE_COLUMNS.map((c) => [c, add(into, s, (x) => x.sum[c]!)])),
+      n: Object.fromEntries(SCORE_COLUMNS.map((c) => [c, add(into, s, (x) => x.n[c]!)])),
+      codec:
+        [into.codec, s.codec]
+          .filter((c) => c !== null)
+          .sort()
+          .pop() ?? null,
+    });
+  }
+  return [...merged.values()];
 }
 
 interface Series {
-  key: Pick<BucketRow, 'client_id' | 'stream_id' | 'subscriber_id' | 'role' | 'media'>;
+  key: Pick<QualitySeries, 'client_id' | 'stream_id' | 'subscriber_id' | 'role' | 'media'>;
   t: number[];
   scores: number[];
   factors: ScoreFactor[][];
@@ -126,55 +163,44 @@ export async function scoresQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     from = Math.max(from, span.from);
     to = Math.min(to, span.to - 1);
   }
-  const width = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
-  const params: Array<string | number> = [data.project, data.sessionId, from, to, width];
-  const where = ['project = $1', 'session_id = $2', 'ts >= $3::bigint', 'ts <= $4::bigint'];
-  for (const [value, column] of [
-    [q.userId, 'client_id'],
-    [q.streamId, 'stream_id'],
-    [q.role, 'role'],
-    [q.media, 'media'],
-  ] as const) {
-    if (value) {
-      params.push(value);
-      where.push(`${column} = $${params.length}`);
-    }
+  const where = new SqlWhere();
+  where
+    .add(`project = ${where.param(data.project)}`)
+    .equalsIf('session_id', data.sessionId)
+    .equalsIf('client_id', q.userId)
+    .equalsIf('stream_id', q.streamId)
+    .equalsIf('role', q.role)
+    .equalsIf('media', q.media);
+  // The quality query's buckets: whole minutes from the rollups for a large session.
+  const answer = await qualitySeries(ctx, where, [...SCORE_COLUMNS], { from, to, first: from, last: to });
+  const { width } = answer;
+  const list: Series[] = [];
+  for (const r of mergeSources(answer.series)) {
+    const s: Series = { key: r, t: [], scores: [], factors: [] };
+    list.push(s);
+    const mean = Object.fromEntries(SCORE_COLUMNS.map((c) => [c, meansOf(r, c)])) as Record<
+      (typeof SCORE_COLUMNS)[number],
+      Array<number | null>
+    >;
+    const freezes = r.n.freezes!;
+    r.t.forEach((t, i) => {
+      const { score, factors } =
+        r.media === 'audio'
+          ? audioScore(mean.loss_pct[i], mean.rtt_ms[i], mean.jitter_ms[i])
+          : videoScore({
+              height: mean.height[i],
+              width: mean.width[i],
+              frameRate: mean.frame_rate[i],
+              bitrateKbps: mean.bitrate_kbps[i],
+              lossPct: mean.loss_pct[i],
+              freezesPerMinute: freezes[i] > 0 ? r.sum.freezes![i] / (width / 60_000) : null,
+              codec: r.codec,
+            });
+      s.t.push(t);
+      s.scores.push(score);
+      s.factors.push(factors);
+    });
   }
-  const rows = await ctx.store.query<BucketRow>(
-    `SELECT client_id, stream_id, subscriber_id, role, media,
-       ($3::float8 + floor((ts - $3::float8) / $5::float8) * $5::float8) AS t,
-       avg(loss_pct) AS loss, avg(rtt_ms) AS rtt, avg(jitter_ms) AS jitter, avg(bitrate_kbps) AS kbps,
-       avg(frame_rate) AS fps, avg(height)::float8 AS height, avg(width)::float8 AS width, sum(freezes) AS freezes, max(codec) AS codec
-     FROM all_quality_samples WHERE ${where.join(' AND ')}
-     GROUP BY client_id, stream_id, subscriber_id, role, media, t
-     ORDER BY client_id, stream_id, subscriber_id, role, media, t`,
-    params
-  );
-  const series = new Map<string, Series>();
-  for (const r of rows) {
-    const id = [r.client_id, r.stream_id, r.subscriber_id ?? '', r.role, r.media].join('\u0000');
-    let s = series.get(id);
-    if (!s) {
-      s = { key: r, t: [], scores: [], factors: [] };
-      series.set(id, s);
-    }
-    const { score, factors } =
-      r.media === 'audio'
-        ? audioScore(r.loss, r.rtt, r.jitter)
-        : videoScore({
-            height: r.height,
-            width: r.width,
-            frameRate: r.fps,
-            bitrateKbps: r.kbps,
-            lossPct: r.loss,
-            freezesPerMinute: r.freezes === null ? null : r.freezes / (width / 60_000),
-            codec: r.codec,
-          });
-    s.t.push(r.t);
-    s.scores.push(score);
-    s.factors.push(factors);
-  }
-  const list = [...series.values()];
   const band = (s: Series, v: number): ScoreBand => (s.key.media === 'audio' ? audioBand(v) : videoBand(v));
   const summary = list.map((s) => {
     const avg = mean(s.scores) as number;
@@ -187,7 +213,7 @@ export async function scoresQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   >();
   for (const x of summary) {
     const u = users.get(x.s.key.client_id) ?? { received: { audio: [], video: [] }, sent: { audio: [], video: [] } };
-    (x.s.key.role === 'subscriber' ? u.received : u.sent)[x.s.key.media].push(x.avg);
+    (x.s.key.role === 'subscriber' ? u.received : u.sent)[x.s.key.media === 'audio' ? 'audio' : 'video'].push(x.avg);
     users.set(x.s.key.client_id, u);
   }
   const userRows = [...users].map(([userId, u]) => {
@@ -208,7 +234,7 @@ export async function scoresQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       [
         { name: 'userId', kind: 'string', values: col((x) => x.s.key.client_id) },
         { name: 'streamId', kind: 'string', values: col((x) => x.s.key.stream_id) },
-        { name: 'subscriberId', kind: 'nullableString', values: col((x) => x.s.key.subscriber_id) },
+        { name: 'subscriberId', kind: 'nullableString', values: col((x) => x.s.key.subscriber_id || null) },
         { name: 'role', kind: 'string', values: col((x) => x.s.key.role) },
         { name: 'media', kind: 'string', values: col((x) => x.s.key.media) },
         { name: 'score', kind: 'number', values: col((x) => round2(x.avg)) },
@@ -222,7 +248,7 @@ export async function scoresQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       [
         { name: 'userId', kind: 'string', values: reasonRows.map((r) => r.key.client_id) },
         { name: 'streamId', kind: 'string', values: reasonRows.map((r) => r.key.stream_id) },
-        { name: 'subscriberId', kind: 'nullableString', values: reasonRows.map((r) => r.key.subscriber_id) },
+        { name: 'subscriberId', kind: 'nullableString', values: reasonRows.map((r) => r.key.subscriber_id || null) },
         { name: 'media', kind: 'string', values: reasonRows.map((r) => r.key.media) },
         { name: 'factor', kind: 'string', values: reasonRows.map((r) => r.factor) },
         { name: 'value', kind: 'number', values: reasonRows.map((r) => round2(r.value)) },
@@ -241,24 +267,35 @@ export async function scoresQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
       ],
       { name: 'userScores', refId: ctx.refId }
     ),
-    ...list.map((s) => {
-      const labels: Record<string, string> = {
-        [QualityLabels.sessionId]: data.sessionId,
-        [QualityLabels.userId]: s.key.client_id,
-        [QualityLabels.streamId]: s.key.stream_id,
-        [QualityLabels.role]: s.key.role,
-        [QualityLabels.media]: s.key.media,
-      };
-      if (s.key.subscriber_id) {
-        labels[QualityLabels.subscriberId] = s.key.subscriber_id;
-      }
-      return frame(
-        [
-          { name: 'time', kind: 'time', values: s.t },
-          { name: 'score', kind: 'number', labels, values: s.scores.map((v) => round2(v)) },
-        ],
-        { name: 'score', refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
-      );
-    }),
+    ...scoreSeries(ctx, data.sessionId, list),
   ];
+}
+
+/** One `score` time series per series, labelled like quality's; above `qualityWideSeries`, one wide frame. */
+function scoreSeries(ctx: QueryContext, sessionId: string, list: Series[]): DataFrameJSON[] {
+  const described = list.map((s) => {
+    const labels: Record<string, string> = {
+      [QualityLabels.sessionId]: sessionId,
+      [QualityLabels.userId]: s.key.client_id,
+      [QualityLabels.streamId]: s.key.stream_id,
+      [QualityLabels.role]: s.key.role,
+      [QualityLabels.media]: s.key.media,
+    };
+    if (s.key.subscriber_id) {
+      labels[QualityLabels.subscriberId] = s.key.subscriber_id;
+    }
+    return { t: s.t, values: s.scores.map((v) => round2(v)), labels };
+  });
+  if (described.length > Limits.qualityWideSeries) {
+    return [wideFrame('score', ctx.refId, described)];
+  }
+  return described.map(({ t, values, labels }) =>
+    frame(
+      [
+        { name: 'time', kind: 'time', values: t },
+        { name: 'score', kind: 'number', labels, values },
+      ],
+      { name: 'score', refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
+    )
+  );
 }

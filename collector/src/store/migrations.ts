@@ -176,19 +176,30 @@ const MIGRATIONS: Migration[] = [
   },
   {
     version: 8,
-    name: 'quality rollups per stream and minute, and an index of the samples that may break a threshold (issue 12)',
+    name: 'an index of the samples that may break a threshold (issue 12)',
     sql: `
-      ${MINUTES_TABLE_SQL('quality_minutes', true)};
-      ${MINUTES_TABLE_SQL('saved_quality_minutes', false)};
-      CREATE VIEW all_quality_minutes AS SELECT * FROM quality_minutes UNION ALL SELECT * FROM saved_quality_minutes;
       CREATE INDEX quality_trouble ON quality_samples (project, session_id, ts) WHERE ${TROUBLE_SAMPLE};
       CREATE INDEX saved_quality_trouble ON saved_quality_samples (project, session_id, ts) WHERE ${TROUBLE_SAMPLE}
+    `,
+  },
+  {
+    version: 9,
+    name: 'quality rollups per stream and minute, with what scores need: width, freezes and codec (issue 12)',
+    // A store that ran migration 8 before it moved here has rollups without the scores' columns:
+    // they are rebuilt from the samples.
+    sql: `
+      DROP VIEW IF EXISTS all_quality_minutes;
+      DROP TABLE IF EXISTS quality_minutes;
+      DROP TABLE IF EXISTS saved_quality_minutes;
+      ${MINUTES_TABLE_SQL('quality_minutes', true)};
+      ${MINUTES_TABLE_SQL('saved_quality_minutes', false)};
+      CREATE VIEW all_quality_minutes AS SELECT * FROM quality_minutes UNION ALL SELECT * FROM saved_quality_minutes
     `,
     then: backfillMinutes,
   },
 ];
 
-/** Rollups for the samples stored before migration 8: a partition per day the samples have. */
+/** Rollups for the samples stored before migration 9: a partition per day the samples have. */
 async function backfillMinutes(q: Queryable): Promise<void> {
   const days = await q.query<{ day: number }>(
     `SELECT DISTINCT (ts - ts % 86400000)::float8 AS day FROM quality_samples`

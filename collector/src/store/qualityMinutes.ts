@@ -19,6 +19,8 @@ export const MINUTE_METRICS = {
   jitter_ms: 'jitter',
   frame_rate: 'fps',
   height: 'height',
+  width: 'width',
+  freezes: 'freezes',
 } as const;
 export type MinuteMetricColumn = keyof typeof MINUTE_METRICS;
 
@@ -40,6 +42,7 @@ export const MINUTES_TABLE_SQL = (table: string, partitioned: boolean) => `
     first_ts bigint NOT NULL,
     last_ts bigint NOT NULL,
     flowing integer NOT NULL,
+    codec text,
     ${Object.values(MINUTE_METRICS)
       .map((m) => `${m}_sum double precision NOT NULL, ${m}_n integer NOT NULL`)
       .join(',\n    ')},
@@ -58,16 +61,16 @@ export const FLOWING = 'bitrate_kbps > 0 OR (bitrate_kbps IS NULL AND packets > 
 export function upsertMinutes(table: string, rows: string): string {
   const metrics = Object.entries(MINUTE_METRICS);
   return `
-  INSERT INTO ${table} (${KEY}, samples, first_ts, last_ts, flowing, ${metrics.map(([, m]) => `${m}_sum, ${m}_n`).join(', ')})
+  INSERT INTO ${table} (${KEY}, samples, first_ts, last_ts, flowing, codec, ${metrics.map(([, m]) => `${m}_sum, ${m}_n`).join(', ')})
   SELECT project, session_id, ts - ts % ${MINUTE_MS}, client_id, connection_id, stream_id, coalesce(subscriber_id, ''),
-    role, media, source, count(*), min(ts), max(ts), count(*) FILTER (WHERE ${FLOWING}),
+    role, media, source, count(*), min(ts), max(ts), count(*) FILTER (WHERE ${FLOWING}), max(codec),
     ${metrics.map(([c]) => `coalesce(sum(${c}), 0), count(${c})`).join(', ')}
   FROM ${rows} s
   GROUP BY project, session_id, ts - ts % ${MINUTE_MS}, client_id, connection_id, stream_id, coalesce(subscriber_id, ''), role, media, source
   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
   ON CONFLICT (${KEY}) DO UPDATE SET samples = ${table}.samples + EXCLUDED.samples,
     first_ts = least(${table}.first_ts, EXCLUDED.first_ts), last_ts = greatest(${table}.last_ts, EXCLUDED.last_ts),
-    flowing = ${table}.flowing + EXCLUDED.flowing,
+    flowing = ${table}.flowing + EXCLUDED.flowing, codec = greatest(${table}.codec, EXCLUDED.codec),
     ${metrics.map(([, m]) => `${m}_sum = ${table}.${m}_sum + EXCLUDED.${m}_sum, ${m}_n = ${table}.${m}_n + EXCLUDED.${m}_n`).join(',\n    ')}`;
 }
 

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { storedTokens, type CollectorConfig, type TokenSpec } from '../../../collector/src/config/config';
 import { importDump } from '../../../collector/src/importers/importDump';
+import { dropSchemas, throwawaySchema } from '../../../collector/test/schemas';
 import { SHARED_DATA } from '../../../collector/test/sharedData';
 import { startServer } from '../../../collector/src/server';
 import type { SessionTruth } from '../../../collector/src/simulator/manifest';
@@ -61,10 +62,15 @@ function fileUnder(dir: string, rest: string): string | undefined {
 
 async function main() {
   const broadcastSubscribers = Number(process.env.HARNESS_BROADCAST ?? 0);
+  // The Inspector bench runs the collector on PostgreSQL too, in a schema of its own.
+  const databaseUrl = process.env.HARNESS_DATABASE_URL || undefined;
+  const schema = databaseUrl ? throwawaySchema('si_harness') : undefined;
   const collector = await startServer(
     {
       host: '127.0.0.1',
       port: 0,
+      databaseUrl,
+      schema,
       // The benches' large broadcasts go to a directory: in memory PGlite ingests them several times slower.
       dataDir: process.env.HARNESS_DATA_DIR || 'memory://',
       tokens: storedTokens(TOKENS),
@@ -179,6 +185,9 @@ async function main() {
     server.close();
     await standin.close();
     await collector.close();
+    if (databaseUrl && schema) {
+      await dropSchemas(databaseUrl, [schema]);
+    }
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -14,7 +14,6 @@ export const QUALITY_METRICS: Record<QualityMetric, { column: MinuteMetricColumn
   [QualityMetric.FrameRate]: { column: 'frame_rate', unit: 'fps' },
   [QualityMetric.FrameHeight]: { column: 'height', unit: 'px' },
 };
-const column = (m: QualityMetric) => QUALITY_METRICS[m].column;
 
 /** A series' labels as stored (no subscriber: ''). */
 export interface SeriesKey {
@@ -27,10 +26,19 @@ export interface SeriesKey {
   source: number;
 }
 
-/** One series: its bucket times and, per metric, the bucket means (null: no sample had it). */
+/** One series: its bucket times and, per column asked for, each bucket's sum and count of values. */
 export interface QualitySeries extends SeriesKey {
   t: number[];
-  values: Partial<Record<QualityMetric, Array<number | null>>>;
+  sum: Partial<Record<MinuteMetricColumn, number[]>>;
+  n: Partial<Record<MinuteMetricColumn, number[]>>;
+  /** The greatest codec name among its samples (scores read a stream's codec from it). */
+  codec: string | null;
+}
+
+/** A column's bucket means (null: no sample in the bucket had it). */
+export function meansOf(s: QualitySeries, column: MinuteMetricColumn): Array<number | null> {
+  const n = s.n[column]!;
+  return s.sum[column]!.map((x, i) => (n[i] > 0 ? x / n[i] : null));
 }
 
 export interface QualityAnswer {
@@ -50,111 +58,119 @@ const bucketOf = (column: string, origin: number, width: number) =>
 
 type Row = SeriesKey & Record<string, unknown>;
 
-const keyOf = (r: Row): SeriesKey => ({
-  session_id: r.session_id,
-  client_id: r.client_id,
-  stream_id: r.stream_id,
-  role: r.role,
-  media: r.media,
-  subscriber_id: r.subscriber_id,
-  source: r.source,
-});
+function seriesOf(r: Row, columns: MinuteMetricColumn[]): QualitySeries {
+  return {
+    session_id: r.session_id,
+    client_id: r.client_id,
+    stream_id: r.stream_id,
+    role: r.role,
+    media: r.media,
+    subscriber_id: r.subscriber_id,
+    source: r.source,
+    t: r.t as number[],
+    sum: Object.fromEntries(columns.map((c) => [c, r[`${c}_sum`] as number[]])),
+    n: Object.fromEntries(columns.map((c) => [c, r[`${c}_n`] as number[]])),
+    codec: (r.codec as string | null) ?? null,
+  };
+}
+
+/** Per bucket (or minute) sums and counts: the outer query's arrays, in time order. */
+const arraysOf = (columns: MinuteMetricColumn[]) =>
+  columns
+    .flatMap((c) => [`${c}_sum`, `${c}_n`])
+    .map((x) => `array_agg("${x}"::float8 ORDER BY t) AS "${x}"`)
+    .join(', ');
 
 /**
- * Every series' minutes in [first, last]: per minute and metric the sum and count of its
+ * Every series' minutes in [first, last]: per minute and column the sum and count of its
  * values, and the series' sample count; whole minutes from the rollups, the partial minutes at
  * the edges from the samples. One row per series, minutes as arrays.
  */
-async function minutesOf(ctx: QueryContext, where: SqlWhere, metrics: QualityMetric[], first: number, last: number) {
+async function minutesOf(
+  ctx: QueryContext,
+  where: SqlWhere,
+  columns: MinuteMetricColumn[],
+  first: number,
+  last: number
+): Promise<Array<{ series: QualitySeries; samples: number }>> {
   const origin = first - (first % MINUTE_MS);
   const span = minuteSpan(first, last);
   const parts = span.edges.map(
     ([a, z]) =>
-      `SELECT ${RAW_KEYS}, ${bucketOf('ts', origin, MINUTE_MS)} AS t, 1 AS samples,
-         ${metrics.map((m) => `coalesce(${column(m)}, 0) AS "${m}_sum", (${column(m)} IS NOT NULL)::int AS "${m}_n"`).join(', ')}
+      `SELECT ${RAW_KEYS}, ${bucketOf('ts', origin, MINUTE_MS)} AS t, 1 AS samples, codec,
+         ${columns.map((c) => `coalesce(${c}, 0) AS "${c}_sum", (${c} IS NOT NULL)::int AS "${c}_n"`).join(', ')}
        FROM all_quality_samples x WHERE ${where} AND ts >= ${a} AND ts <= ${z}`
   );
   if (span.whole) {
     parts.push(
-      `SELECT ${KEYS}, minute::float8 AS t, samples,
-         ${metrics.map((m) => `${MINUTE_METRICS[column(m)]}_sum AS "${m}_sum", ${MINUTE_METRICS[column(m)]}_n AS "${m}_n"`).join(', ')}
+      `SELECT ${KEYS}, minute::float8 AS t, samples, codec,
+         ${columns.map((c) => `${MINUTE_METRICS[c]}_sum AS "${c}_sum", ${MINUTE_METRICS[c]}_n AS "${c}_n"`).join(', ')}
        FROM all_quality_minutes x WHERE ${where} AND minute >= ${span.whole.from} AND minute < ${span.whole.to}`
     );
   }
-  const sums = metrics.flatMap((m) => [`"${m}_sum"`, `"${m}_n"`]);
   const rows = await ctx.store.tx(async (tx) => {
     // A large broadcast's 120,000 series-minutes sort in memory instead of spilling to disk.
     await tx.query(`SET LOCAL work_mem = '${Limits.qualityWorkMemMb}MB'`);
     // A minute can come in several rows (an edge's samples, a series' connections): `rebucket` adds them up.
     return tx.query<Row>(
-      `SELECT ${KEYS}, sum(samples)::float8 AS samples, array_agg(t ORDER BY t) AS t,
-         ${sums.map((c) => `array_agg(${c}::float8 ORDER BY t) AS ${c}`).join(', ')}
+      `SELECT ${KEYS}, sum(samples)::float8 AS samples, max(codec) AS codec, array_agg(t ORDER BY t) AS t, ${arraysOf(columns)}
        FROM (${parts.join(' UNION ALL ')}) parts
        GROUP BY ${KEYS} ORDER BY client_id, stream_id, role, media, subscriber_id, source`,
       [...where.params]
     );
   });
-  return rows.map((r) => ({
-    key: keyOf(r),
-    t: r.t as number[],
-    samples: r.samples as number,
-    sums: new Map(metrics.map((m) => [m, [r[`${m}_sum`] as number[], r[`${m}_n`] as number[]] as const])),
-  }));
+  return rows.map((r) => ({ series: seriesOf(r, columns), samples: r.samples as number }));
 }
 
-type Minutes = Awaited<ReturnType<typeof minutesOf>>;
-
-/** Minutes merged into buckets of `width` (whole minutes) from `origin`: the means of their samples. */
-function rebucket(minutes: Minutes, metrics: QualityMetric[], origin: number, width: number): QualitySeries[] {
-  return minutes.map(({ key, t, sums }) => {
+/** Minutes merged into buckets of `width` (whole minutes) from `origin`: their sums and counts added up. */
+function rebucket(minutes: QualitySeries[], columns: MinuteMetricColumn[], origin: number, width: number) {
+  return minutes.map((m): QualitySeries => {
     const times: number[] = [];
     const at: number[] = [];
-    for (const minute of t) {
+    for (const minute of m.t) {
       const b = origin + Math.floor((minute - origin) / width) * width;
       if (times[times.length - 1] !== b) {
         times.push(b);
       }
       at.push(times.length - 1);
     }
-    const values: QualitySeries['values'] = {};
-    for (const m of metrics) {
-      const [sum, n] = sums.get(m)!;
-      const s = times.map(() => 0);
-      const c = times.map(() => 0);
+    const add = (xs: number[]) => {
+      const out = times.map(() => 0);
       at.forEach((i, k) => {
-        s[i] += sum[k];
-        c[i] += n[k];
+        out[i] += xs[k];
       });
-      values[m] = s.map((x, i) => (c[i] > 0 ? x / c[i] : null));
-    }
-    return { ...key, t: times, values };
+      return out;
+    };
+    return {
+      ...m,
+      t: times,
+      sum: Object.fromEntries(columns.map((c) => [c, add(m.sum[c]!)])),
+      n: Object.fromEntries(columns.map((c) => [c, add(m.n[c]!)])),
+    };
   });
 }
 
-/** The samples' means in buckets of `width` from `origin`, straight from the samples. */
+/** The samples' sums and counts in buckets of `width` from `origin`, straight from the samples. */
 async function rawSeries(
   ctx: QueryContext,
   where: SqlWhere,
-  metrics: QualityMetric[],
+  columns: MinuteMetricColumn[],
   range: { first: number; last: number },
   origin: number,
   width: number
 ): Promise<QualitySeries[]> {
   const rows = await ctx.store.query<Row>(
-    `SELECT ${KEYS}, array_agg(t ORDER BY t) AS t, ${metrics.map((m) => `array_agg("${m}" ORDER BY t) AS "${m}"`).join(', ')}
+    `SELECT ${KEYS}, max(codec) AS codec, array_agg(t ORDER BY t) AS t, ${arraysOf(columns)}
      FROM (
-       SELECT ${RAW_KEYS}, ${bucketOf('ts', origin, width)} AS t, ${metrics.map((m) => `avg(${column(m)})::float8 AS "${m}"`).join(', ')}
+       SELECT ${RAW_KEYS}, ${bucketOf('ts', origin, width)} AS t, max(codec) AS codec,
+         ${columns.map((c) => `coalesce(sum(${c}), 0) AS "${c}_sum", count(${c}) AS "${c}_n"`).join(', ')}
        FROM all_quality_samples x WHERE ${where} AND ts >= ${range.first} AND ts <= ${range.last}
        GROUP BY session_id, client_id, stream_id, role, media, coalesce(subscriber_id, ''), source, t
      ) buckets
      GROUP BY ${KEYS} ORDER BY client_id, stream_id, role, media, subscriber_id, source`,
     [...where.params]
   );
-  return rows.map((r) => ({
-    ...keyOf(r),
-    t: r.t as number[],
-    values: Object.fromEntries(metrics.map((m) => [m, r[m] as Array<number | null>])),
-  }));
+  return rows.map((r) => seriesOf(r, columns));
 }
 
 /**
@@ -163,22 +179,22 @@ async function rawSeries(
  * The rollups are read first (a few thousand rows even for a large broadcast): they tell how
  * many series and samples there are. Buckets under a minute over at most `qualityRawSamples`
  * samples come from the samples; otherwise buckets are whole minutes on the minute grid, merged
- * from the rollups' sums, so the means are the samples' either way.
+ * from the rollups' sums, so the sums and counts are the samples' either way.
  */
 export async function qualitySeries(
   ctx: QueryContext,
   where: SqlWhere,
-  metrics: QualityMetric[],
+  columns: MinuteMetricColumn[],
   window: { from: number; to: number; first: number; last: number }
 ): Promise<QualityAnswer> {
   const { from, to, first, last } = window;
   const asked = bucketWidth(from, to, ctx.maxDataPoints, ctx.intervalMs);
-  const minutes = await minutesOf(ctx, where, metrics, first, last);
+  const minutes = await minutesOf(ctx, where, columns, first, last);
   let samples = 0;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const m of minutes) {
-    samples += m.samples;
+  for (const { series: m, samples: k } of minutes) {
+    samples += k;
     lo = Math.min(lo, m.t[0]);
     hi = Math.max(hi, m.t[m.t.length - 1] + MINUTE_MS);
   }
@@ -186,12 +202,21 @@ export async function qualitySeries(
   const fit = minutes.length === 0 ? 0 : Math.ceil(((hi - lo) * minutes.length) / Limits.qualityPointBudget);
   const width = Math.max(asked, fit);
   if (width < MINUTE_MS && samples <= Limits.qualityRawSamples) {
-    const series = await rawSeries(ctx, where, metrics, { first, last }, from, width);
+    const series = await rawSeries(ctx, where, columns, { first, last }, from, width);
     return { series, width, widened: width > asked };
   }
   // On the minute grid the first bucket starts up to a minute before `from`: still maxDataPoints at most.
   const origin = from - (from % MINUTE_MS);
   const whole = Math.max(width, Math.ceil((to - origin + 1) / ctx.maxDataPoints));
   const grid = Math.ceil(whole / MINUTE_MS) * MINUTE_MS;
-  return { series: rebucket(minutes, metrics, origin, grid), width: grid, widened: grid > asked };
+  return {
+    series: rebucket(
+      minutes.map((m) => m.series),
+      columns,
+      origin,
+      grid
+    ),
+    width: grid,
+    widened: grid > asked,
+  };
 }
