@@ -11,11 +11,16 @@ const TOKENS: TokenSpec[] = [
 ];
 
 /**
- * Ingest with `bench-ingest`, read with `bench-read`: project `bench`. Closing drops its schema.
- * PGlite is in memory unless `dataDir` names a directory.
+ * Ingest with `bench-ingest`, read with `bench-read`: project `bench`. Closing drops its schema,
+ * unless `keptSchema` named it (a store loaded once and measured again). PGlite is in memory
+ * unless `dataDir` names a directory.
  */
-export async function startBenchCollector(databaseUrl?: string, dataDir = 'memory://'): Promise<RunningCollector> {
-  const schema = databaseUrl ? throwawaySchema('si_bench') : undefined;
+export async function startBenchCollector(
+  databaseUrl?: string,
+  dataDir = 'memory://',
+  keptSchema?: string
+): Promise<RunningCollector> {
+  const schema = databaseUrl ? (keptSchema ?? throwawaySchema('si_bench')) : undefined;
   const c = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -32,7 +37,7 @@ export async function startBenchCollector(databaseUrl?: string, dataDir = 'memor
     ...c,
     close: async () => {
       await c.close();
-      if (databaseUrl && schema) {
+      if (databaseUrl && schema && !keptSchema) {
         await dropSchemas(databaseUrl, [schema]);
       }
     },

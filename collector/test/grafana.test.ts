@@ -88,7 +88,12 @@ describe('Grafana features', () => {
   after(async () => c.close());
 
   test('fleet by stream: one labelled series per stream, p50 per bucket', async () => {
-    const got = await frames(c, { queryType: 'fleet', fleetMetric: 'lossPct', stat: 'p50', groupBy: 'stream' });
+    // Under an hour: from the samples.
+    const got = await frames(
+      c,
+      { queryType: 'fleet', fleetMetric: 'lossPct', stat: 'p50', groupBy: 'stream' },
+      { from: T0 - 60_000, to: T0 + 58 * 60_000 }
+    );
     assert.equal(got.length, 2);
     for (const f of got) {
       assert.deepEqual(f.schema.meta, { type: 'timeseries-multi', typeVersion: [0, 1] });
@@ -108,6 +113,24 @@ describe('Grafana features', () => {
     assert.equal(values.length, 60);
     assert.equal(values[0], 8);
     assert.equal(values[59], 0.5);
+  });
+
+  test("fleet over an hour or more: each stream's minute means from the rollups, in whole-minute buckets, said in a notice", async () => {
+    const got = await frames(c, { queryType: 'fleet', fleetMetric: 'lossPct', stat: 'p50', groupBy: 'stream' });
+    const bad = got.find((f) => f.schema.fields[1].labels?.stream === 'st-bad')!;
+    assert.deepEqual(bad.schema.meta, {
+      type: 'timeseries-multi',
+      typeVersion: [0, 1],
+      notices: [
+        { severity: 'info', text: "Over an hour or more: each stream's minute means, in buckets of whole minutes" },
+      ],
+    });
+    // A sample every 10 s, 8 % for the first 30 (five minutes), then 0.5 %.
+    assert.deepEqual(
+      bad.data.values[0],
+      Array.from({ length: 10 }, (_, i) => T0 - (T0 % 60_000) + i * 60_000)
+    );
+    assert.deepEqual(bad.data.values[1], [8, 8, 8, 8, 8, 0.5, 0.5, 0.5, 0.5, 0.5]);
   });
 
   test('fleet numeric: one number per series over the range (numeric-multi)', async () => {

@@ -72,6 +72,12 @@ export const Limits = {
    */
   qualityWorkMemMb: 64,
   /**
+   * Fleet quality over at least this range (a dashboard's hours, not an alert rule's minute) reads
+   * the per-minute rollups: its percentiles are over each stream's minute means, in buckets of
+   * whole minutes, instead of over every sample of every session in range.
+   */
+  fleetMinutesFromMs: 60 * 60 * 1000,
+  /**
    * Subscriber heatmap: a sample stands for the time since the one before it (stats are deltas),
    * so it fills the empty columns back to that one, over a gap of at most this long.
    */

@@ -130,20 +130,27 @@ export async function baselineQuery(ctx: QueryContext): Promise<DataFrameJSON[]>
   const keys = cohorts.map((c) => c.key);
   const span = (await sessionSpan(ctx.store, [data.project], data.sessionId)) ?? { from: 0, to: 0 };
   const join = `JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id`;
-  const own = await ctx.store.query<Stats>(
-    `SELECT ${COHORT} AS cohort, ${aggregates([0.5])}
-     FROM all_quality_minutes x ${join}
-     WHERE x.project = $1 AND x.session_id = $2 AND x.minute >= $4::bigint AND x.minute < $5::bigint
-       AND ${COHORT} = ANY($3::text[]) GROUP BY 1`,
-    [data.project, data.sessionId, keys, span.from, span.to]
-  );
-  const usual = await ctx.store.query<Stats>(
-    `SELECT ${COHORT} AS cohort, ${aggregates([0.5, 0.95])}
-     FROM all_quality_minutes x ${join}
-     WHERE x.project = $1 AND x.session_id <> $2 AND x.minute >= $3::bigint AND x.minute <= $4::bigint AND ${COHORT} = ANY($5::text[])
-     GROUP BY 1`,
-    [data.project, data.sessionId, end - Limits.baselineDays * DAY, end, keys]
-  );
+  const { own, usual } = await ctx.store.tx(async (tx) => {
+    // Without statistics (PGlite has no autovacuum) the planner guesses one user and reads the
+    // session's rollups once per user: 1,000 users times 120,000 rollups took 70 s. A hash join
+    // reads them once.
+    await tx.query('SET LOCAL enable_nestloop = off');
+    const own = await tx.query<Stats>(
+      `SELECT ${COHORT} AS cohort, ${aggregates([0.5])}
+       FROM all_quality_minutes x ${join}
+       WHERE x.project = $1 AND x.session_id = $2 AND x.minute >= $4::bigint AND x.minute < $5::bigint
+         AND ${COHORT} = ANY($3::text[]) GROUP BY 1`,
+      [data.project, data.sessionId, keys, span.from, span.to]
+    );
+    const usual = await tx.query<Stats>(
+      `SELECT ${COHORT} AS cohort, ${aggregates([0.5, 0.95])}
+       FROM all_quality_minutes x ${join}
+       WHERE x.project = $1 AND x.session_id <> $2 AND x.minute >= $3::bigint AND x.minute <= $4::bigint AND ${COHORT} = ANY($5::text[])
+       GROUP BY 1`,
+      [data.project, data.sessionId, end - Limits.baselineDays * DAY, end, keys]
+    );
+    return { own, usual };
+  });
   const rows = cohorts.flatMap((c) => {
     const mine = own.find((r) => r.cohort === c.key);
     const theirs = usual.find((r) => r.cohort === c.key);

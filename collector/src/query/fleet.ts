@@ -1,6 +1,7 @@
-import { FleetMetric, QUERY_DESCRIPTORS, type DataFrameJSON, type FleetGroup, type FleetStat } from '@model';
+import { FleetMetric, Limits, QUERY_DESCRIPTORS, type DataFrameJSON, type FleetGroup, type FleetStat } from '@model';
 import { frame } from '../frames/frame';
 import { seriesLinks, sessionIdLinks } from '../frames/links';
+import { MINUTE_METRICS, MINUTE_MS, type MinuteMetricColumn } from '../store/qualityMinutes';
 import type { QueryContext } from './context';
 import { bucketSql, bucketWidth } from './shared/buckets';
 import { SqlWhere } from './shared/where';
@@ -23,11 +24,42 @@ const STAT_SQL: Record<FleetStat, (col: string) => string> = {
   max: (c) => `max(${c})`,
 };
 
-const METRIC_COLUMN: Record<Exclude<FleetMetric, 'failureRate'>, { column: string; unit: string }> = {
-  lossPct: { column: 'x.loss_pct', unit: 'percent' },
-  rttMs: { column: 'x.rtt_ms', unit: 'ms' },
-  bitrateKbps: { column: 'x.bitrate_kbps', unit: 'Kbits' },
+const METRIC_COLUMN: Record<Exclude<FleetMetric, 'failureRate'>, { column: MinuteMetricColumn; unit: string }> = {
+  lossPct: { column: 'loss_pct', unit: 'percent' },
+  rttMs: { column: 'rtt_ms', unit: 'ms' },
+  bitrateKbps: { column: 'bitrate_kbps', unit: 'Kbits' },
 };
+
+/**
+ * Where a fleet quality query reads its values: the samples, or over `fleetMinutesFromMs` and
+ * more each stream's minute means from the rollups (the current minute's too: ingest keeps it up
+ * to date), in buckets of whole minutes.
+ */
+function qualitySource(ctx: QueryContext, column: MinuteMetricColumn, where: SqlWhere, numeric: boolean) {
+  if (ctx.to - ctx.from < Limits.fleetMinutesFromMs) {
+    where.scope(ctx.projects, ctx.from, ctx.to, 'x').add(`x.${column} IS NOT NULL`);
+    const bucket = numeric
+      ? `${where.param(ctx.from)}::float8`
+      : bucketSql(where, 'x.ts', ctx.from, bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
+    return { table: 'all_quality_samples', value: `x.${column}`, bucket, notices: [] };
+  }
+  const m = MINUTE_METRICS[column];
+  const origin = ctx.from - (ctx.from % MINUTE_MS);
+  where
+    .add(`x.project = ANY(${where.param(ctx.projects)}::text[])`)
+    .add(`x.minute >= ${where.param(origin)}::bigint`)
+    .add(`x.minute <= ${where.param(ctx.to)}::bigint`)
+    .add(`x.${m}_n > 0`);
+  const width = Math.ceil(bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs) / MINUTE_MS) * MINUTE_MS;
+  return {
+    table: 'all_quality_minutes',
+    value: `(x.${m}_sum / x.${m}_n)`,
+    bucket: numeric ? `${where.param(ctx.from)}::float8` : bucketSql(where, 'x.minute', origin, width),
+    notices: [
+      { severity: 'info', text: "Over an hour or more: each stream's minute means, in buckets of whole minutes" },
+    ],
+  };
+}
 
 interface Row {
   t: number;
@@ -39,7 +71,8 @@ interface Row {
 
 /**
  * G1 fleet metrics: across every session of the granted projects, per time bucket, a quality
- * percentile (p50 / p95 / max of loss, RTT or bitrate samples) or a failure rate (failures /
+ * percentile (p50 / p95 / max of loss, RTT or bitrate samples, or over an hour or more of each
+ * stream's minute means: `qualitySource`) or a failure rate (failures /
  * attempts of connect, publish or subscribe), optionally one series per project, SDK, browser,
  * country, session, stream or user. Labelled time series (data-plane timeseries-multi) for
  * multi-dimensional alert rules, or with `format: numeric` one number per series over the whole
@@ -57,11 +90,7 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     return [];
   }
   const numeric = format !== 'timeseries';
-  const where = new SqlWhere().scope(ctx.projects, ctx.from, ctx.to, 'x');
-  // A numeric or table answer is one bucket spanning the range.
-  const bucket = numeric
-    ? `${where.param(ctx.from)}::float8`
-    : bucketSql(where, 'x.ts', ctx.from, bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
+  const where = new SqlWhere();
   const labelCols = Object.entries(GROUP_LABELS[groupBy]);
   const select = labelCols.map(([, sql], i) => `${sql} AS "l${i}"`);
   const groupCols = labelCols.map((_, i) => `"l${i}"`);
@@ -69,7 +98,13 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     'LEFT JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id';
   let sql: string;
   let unit: string;
+  let notices: object[] = [];
   if (metric === FleetMetric.FailureRate) {
+    where.scope(ctx.projects, ctx.from, ctx.to, 'x');
+    // A numeric or table answer is one bucket spanning the range.
+    const bucket = numeric
+      ? `${where.param(ctx.from)}::float8`
+      : bucketSql(where, 'x.ts', ctx.from, bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
     where.equalsIf('x.action', action);
     unit = 'percentunit';
     sql = `SELECT ${[...select, `${bucket} AS t`].join(', ')},
@@ -81,11 +116,13 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   } else {
     const m = METRIC_COLUMN[metric];
     unit = m.unit;
-    where.add(`${m.column} IS NOT NULL`).equalsIf('x.media', q.media).equalsIf('x.role', q.role);
+    const source = qualitySource(ctx, m.column, where, numeric);
+    notices = source.notices;
+    where.equalsIf('x.media', q.media).equalsIf('x.role', q.role);
     // A stream's series names its publisher (`user`), so that an alert can say whose stream it is.
     const publisher = groupBy === 'stream' ? [`max(x.client_id) FILTER (WHERE x.role = 'publisher') AS publisher`] : [];
-    sql = `SELECT ${[...select, `${bucket} AS t`, `(${STAT_SQL[stat](m.column)})::float8 AS v`, ...publisher].join(', ')}
-           FROM all_quality_samples x ${join}
+    sql = `SELECT ${[...select, `${source.bucket} AS t`, `(${STAT_SQL[stat](source.value)})::float8 AS v`, ...publisher].join(', ')}
+           FROM ${source.table} x ${join}
            WHERE ${where}
            GROUP BY ${[...groupCols, 't'].join(', ')} ORDER BY ${[...groupCols, 't'].join(', ')}`;
   }
@@ -103,15 +140,16 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     series.set(key, s);
   }
   if (format === 'table') {
-    return [fleetTable(ctx, metric, unit, labelCols, [...series.values()])];
+    return [fleetTable(ctx, metric, unit, labelCols, [...series.values()], notices)];
   }
   return [...series.values()].map(({ labels, points }) => {
     const value = { name: metric, kind: 'number' as const, labels, config: seriesLinks(ctx, labels, { unit }) };
+    const shown = notices.length > 0 ? { notices } : {};
     if (numeric) {
       return frame([{ ...value, values: [points[0].v] }], {
         name: metric,
         refId: ctx.refId,
-        meta: { type: 'numeric-multi', typeVersion: [0, 1] },
+        meta: { type: 'numeric-multi', typeVersion: [0, 1], ...shown },
       });
     }
     return frame(
@@ -119,7 +157,7 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
         { name: 'time', kind: 'time', values: points.map((p) => p.t) },
         { ...value, values: points.map((p) => p.v) },
       ],
-      { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1] } }
+      { name: metric, refId: ctx.refId, meta: { type: 'timeseries-multi', typeVersion: [0, 1], ...shown } }
     );
   });
 }
@@ -130,7 +168,8 @@ function fleetTable(
   metric: FleetMetric,
   unit: string,
   labelCols: Array<[string, string]>,
-  series: Array<{ labels: Record<string, string>; points: Array<{ v: number }> }>
+  series: Array<{ labels: Record<string, string>; points: Array<{ v: number }> }>,
+  notices: object[]
 ): DataFrameJSON {
   return frame(
     [
@@ -142,6 +181,6 @@ function fleetTable(
       })),
       { name: metric, kind: 'number' as const, values: series.map((s) => s.points[0].v), config: { unit } },
     ],
-    { name: metric, refId: ctx.refId }
+    { name: metric, refId: ctx.refId, ...(notices.length > 0 ? { meta: { notices } } : {}) }
   );
 }
