@@ -32,7 +32,7 @@ const RENDERED = [
   sel(testIds.inspector.timeline('connections')),
   sel(testIds.inspector.timeline('subscribers')),
   sel(testIds.inspector.heatmap),
-  sel(testIds.inspector.qualityChart('bitrateKbps')),
+  sel(testIds.inspector.qualityChart('bitrateKbps-video')),
   sel(testIds.inspector.userRow),
   sel(testIds.inspector.failureRates),
   sel(testIds.inspector.eventRow),

@@ -30,6 +30,11 @@ const QUERIES: Array<[string, Record<string, unknown>, number]> = [
   ['quality, all subscribers, maxDataPoints 1000', { queryType: 'quality', role: 'subscriber' }, 1000],
   ['quality, all subscribers, maxDataPoints 100', { queryType: 'quality', role: 'subscriber' }, 100],
   ['quality, publisher only', { queryType: 'quality', role: 'publisher' }, 1000],
+  // Not in goal 1's list, but on the Inspector page: its users' scores (24 buckets) and the diagnosis.
+  ['scores (the Inspector page: maxDataPoints 24)', { queryType: 'scores' }, 24],
+  ['baseline', { queryType: 'baseline' }, 1000],
+  ['issues', { queryType: 'issues' }, 1000],
+  ['attribution', { queryType: 'attribution' }, 1000],
 ];
 
 function median(xs: number[]): number {
@@ -122,7 +127,9 @@ async function main() {
     'PGlite on a data directory (it has no autovacuum: its statistics are as ingest left them); PostgreSQL after a `VACUUM ANALYZE`, as autovacuum does after a bulk load. Times are through the collector over HTTP on loopback (the path the Go backend takes), median of 3 runs; size is the JSON answer.',
     ...(SAMPLE_MS === 60_000
       ? []
-      : ['Goal 1: every query under 1 s on PostgreSQL and under 2 s on PGlite, every answer under 5 MB.']),
+      : [
+          'Goal 1: every query of its list under 1 s on PostgreSQL and under 2 s on PGlite, every answer under 5 MB; the last four rows are not in that list, but the Inspector page sends them too.',
+        ]),
     '',
     `| step | ${results.map((r) => r.store).join(' | ')} | size |`,
     `| --- | ${results.map(() => '---:').join(' | ')} | ---: |`,
