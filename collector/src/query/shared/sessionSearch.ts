@@ -6,6 +6,7 @@ import {
   type SessionQueryModel,
   type SessionRow,
 } from '@model';
+import { MINUTE_MS, TROUBLE_SAMPLE } from '../../store/qualityMinutes';
 import { listSaved } from '../../store/savedSessions';
 import type { Store } from '../../store/store';
 import { SqlWhere } from './where';
@@ -121,7 +122,11 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
 
 /**
  * The share (%) of each listed session's quality samples with a poor network, read only for the
- * page of results and only from each session's start, by the (project, session, ts) index.
+ * page of results, from each session's start. The samples are counted from the rollups (whole
+ * minutes) and the samples of the partial minutes at the edges; the poor ones through the
+ * partial index of the samples that may break a threshold (`TROUBLE_SAMPLE`), which holds every
+ * sample with a poor network. A week of a fleet's page of 50 sessions read every one of their
+ * samples before: 1.0 s of the search's 1.2 s on 50 M samples.
  */
 async function poorNetworkShares(
   store: Store,
@@ -131,13 +136,32 @@ async function poorNetworkShares(
   if (page.length === 0) {
     return new Map();
   }
-  const rows = await store.query<{ project: string; sessionId: string; poorPct: number }>(
-    `SELECT s.project, s.session_id AS "sessionId",
-       100 * avg(CASE WHEN ${poorNetworkSql('q')} THEN 1 ELSE 0 END)::float8 AS "poorPct"
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS s(project, session_id, first, last)
-     JOIN all_quality_samples q ON q.project = s.project AND q.session_id = s.session_id
-       AND q.ts BETWEEN s.first AND s.last
-     GROUP BY s.project, s.session_id`,
+  const rows = await store.query<{ project: string; sessionId: string; samples: number; poor: number }>(
+    `WITH w AS (
+       SELECT s.project, s.session_id, s.first, s.last,
+         ceil(s.first / ${MINUTE_MS}.0)::bigint * ${MINUTE_MS} AS whole_from,
+         floor((s.last + 1) / ${MINUTE_MS}.0)::bigint * ${MINUTE_MS} AS whole_to
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS s(project, session_id, first, last)
+     ),
+     counted AS (
+       SELECT w.project, w.session_id, m.samples::bigint AS samples, 0::bigint AS poor
+       FROM w JOIN all_quality_minutes m ON m.project = w.project AND m.session_id = w.session_id
+         AND m.minute >= w.whole_from AND m.minute < w.whole_to
+       UNION ALL
+       SELECT w.project, w.session_id, 1, 0
+       FROM w JOIN all_quality_samples q ON q.project = w.project AND q.session_id = w.session_id
+         AND q.ts >= w.first AND q.ts <= least(w.last, w.whole_from - 1)
+       UNION ALL
+       SELECT w.project, w.session_id, 1, 0
+       FROM w JOIN all_quality_samples q ON q.project = w.project AND q.session_id = w.session_id
+         AND q.ts >= greatest(w.whole_from, w.whole_to) AND q.ts <= w.last
+       UNION ALL
+       SELECT w.project, w.session_id, 0, 1
+       FROM w JOIN all_quality_samples q ON q.project = w.project AND q.session_id = w.session_id
+         AND q.ts >= w.first AND q.ts <= w.last AND ${TROUBLE_SAMPLE} AND ${poorNetworkSql('q')}
+     )
+     SELECT project, session_id AS "sessionId", sum(samples)::float8 AS samples, sum(poor)::float8 AS poor
+     FROM counted GROUP BY project, session_id`,
     [
       page.map((r) => r.project),
       page.map((r) => r.sessionId),
@@ -146,5 +170,7 @@ async function poorNetworkShares(
       page.map((r) => Math.max(r.end + SAMPLE_SLACK_MS, to)),
     ]
   );
-  return new Map(rows.map((r) => [`${r.project}\u0000${r.sessionId}`, r.poorPct]));
+  return new Map(
+    rows.filter((r) => r.samples > 0).map((r) => [`${r.project}\u0000${r.sessionId}`, (100 * r.poor) / r.samples])
+  );
 }
