@@ -84,7 +84,11 @@ describe('README quick start, as written', () => {
       process.kill(-demo.pid!, 'SIGTERM');
       // A demo that does not stop is a failure to report, not a suite that hangs (one CI run
       // waited 17 minutes on a collector busy on its store's thread after SIGTERM).
-      const stopped = await Promise.race([exited.then(() => true), sleep(60_000).then(() => false)]);
+      // Unreferenced, so the test process does not wait out the 60 s once the demo has stopped.
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        sleep(60_000, false, { ref: false }).then(() => false),
+      ]);
       if (!stopped) {
         process.kill(-demo.pid!, 'SIGKILL');
         await exited;
