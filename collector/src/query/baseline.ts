@@ -2,7 +2,6 @@ import { Limits, Thresholds, type DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import { audioMosSql } from '../model/emodel';
 import type { QueryContext } from './context';
-import { sessionSpan } from './shared/sessionDays';
 import { loadSession } from './shared/sessionData';
 
 /**
@@ -128,7 +127,7 @@ export async function baselineQuery(ctx: QueryContext): Promise<DataFrameJSON[]>
     return [];
   }
   const keys = cohorts.map((c) => c.key);
-  const span = (await sessionSpan(ctx.store, [data.project], data.sessionId)) ?? { from: 0, to: 0 };
+  const { span } = data;
   const join = `JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id`;
   const { own, usual } = await ctx.store.tx(async (tx) => {
     // Without statistics (PGlite has no autovacuum) the planner guesses one user and reads the

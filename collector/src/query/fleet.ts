@@ -30,17 +30,28 @@ const METRIC_COLUMN: Record<Exclude<FleetMetric, 'failureRate'>, { column: Minut
   bitrateKbps: { column: 'bitrate_kbps', unit: 'Kbits' },
 };
 
+/** A row's time bucket: `width` wide from `origin`, or with a numeric or table answer one bucket spanning the range. */
+function timeBucket(
+  ctx: QueryContext,
+  where: SqlWhere,
+  numeric: boolean,
+  column: string,
+  origin: number,
+  width: number
+) {
+  return numeric ? `${where.param(ctx.from)}::float8` : bucketSql(where, column, origin, width);
+}
+
 /**
  * Where a fleet quality query reads its values: the samples, or over `fleetMinutesFromMs` and
  * more each stream's minute means from the rollups (the current minute's too: ingest keeps it up
  * to date), in buckets of whole minutes.
  */
 function qualitySource(ctx: QueryContext, column: MinuteMetricColumn, where: SqlWhere, numeric: boolean) {
+  const width = bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs);
   if (ctx.to - ctx.from < Limits.fleetMinutesFromMs) {
     where.scope(ctx.projects, ctx.from, ctx.to, 'x').add(`x.${column} IS NOT NULL`);
-    const bucket = numeric
-      ? `${where.param(ctx.from)}::float8`
-      : bucketSql(where, 'x.ts', ctx.from, bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
+    const bucket = timeBucket(ctx, where, numeric, 'x.ts', ctx.from, width);
     return { table: 'all_quality_samples', value: `x.${column}`, bucket, notices: [] };
   }
   const m = MINUTE_METRICS[column];
@@ -50,11 +61,10 @@ function qualitySource(ctx: QueryContext, column: MinuteMetricColumn, where: Sql
     .add(`x.minute >= ${where.param(origin)}::bigint`)
     .add(`x.minute <= ${where.param(ctx.to)}::bigint`)
     .add(`x.${m}_n > 0`);
-  const width = Math.ceil(bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs) / MINUTE_MS) * MINUTE_MS;
   return {
     table: 'all_quality_minutes',
     value: `(x.${m}_sum / x.${m}_n)`,
-    bucket: numeric ? `${where.param(ctx.from)}::float8` : bucketSql(where, 'x.minute', origin, width),
+    bucket: timeBucket(ctx, where, numeric, 'x.minute', origin, Math.ceil(width / MINUTE_MS) * MINUTE_MS),
     notices: [
       { severity: 'info', text: "Over an hour or more: each stream's minute means, in buckets of whole minutes" },
     ],
@@ -101,10 +111,8 @@ export async function fleetQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
   let notices: object[] = [];
   if (metric === FleetMetric.FailureRate) {
     where.scope(ctx.projects, ctx.from, ctx.to, 'x');
-    // A numeric or table answer is one bucket spanning the range.
-    const bucket = numeric
-      ? `${where.param(ctx.from)}::float8`
-      : bucketSql(where, 'x.ts', ctx.from, bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs));
+    const width = bucketWidth(ctx.from, ctx.to, ctx.maxDataPoints, ctx.intervalMs);
+    const bucket = timeBucket(ctx, where, numeric, 'x.ts', ctx.from, width);
     where.equalsIf('x.action', action);
     unit = 'percentunit';
     sql = `SELECT ${[...select, `${bucket} AS t`].join(', ')},

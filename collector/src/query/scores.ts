@@ -5,7 +5,6 @@ import type { QueryContext } from './context';
 import { wideFrame } from '../frames/wide';
 import type { MinuteMetricColumn } from '../store/qualityMinutes';
 import { meansOf, qualitySeries, type QualitySeries } from './shared/qualityBuckets';
-import { sessionSpan } from './shared/sessionDays';
 import { findMeeting, loadSession } from './shared/sessionData';
 import { SqlWhere } from './shared/where';
 
@@ -158,11 +157,8 @@ export async function scoresQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
     to = Math.min(to, m.end);
   }
   // Only the days the session has rows in (the planner then reads only their partitions).
-  const span = await sessionSpan(ctx.store, [data.project], data.sessionId);
-  if (span) {
-    from = Math.max(from, span.from);
-    to = Math.min(to, span.to - 1);
-  }
+  from = Math.max(from, data.span.from);
+  to = Math.min(to, data.span.to - 1);
   const where = new SqlWhere();
   where
     .add(`project = ${where.param(data.project)}`)
