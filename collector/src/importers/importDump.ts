@@ -7,6 +7,7 @@ import type { ClientInfo, IngestRecord } from '../model/records';
 import { recordImport } from '../store/imports';
 import { DAY_MS } from '../store/partitions';
 import { refreshMinutes } from '../store/qualityMinutes';
+import { refreshSessionTotals } from '../store/sessionTotals';
 import type { Store } from '../store/store';
 import { internalsEntries } from './internalsDump';
 import { rtcstatsEntries } from './rtcstatsDump';
@@ -352,6 +353,7 @@ async function removeImported(store: Store, project: string, sessionId: string, 
       );
     }
     await refreshMinutes(q, 'saved_', project, [sessionId]);
+    await refreshSessionTotals(q, project, [sessionId]);
     await q.query(
       `DELETE FROM users u WHERE project = $1 AND session_id = $2 AND client_id = $3
          AND NOT EXISTS (SELECT 1 FROM all_events e WHERE e.project = u.project AND e.session_id = u.session_id AND e.client_id = u.client_id)`,

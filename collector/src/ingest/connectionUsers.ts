@@ -86,13 +86,14 @@ const keyOf = (sessionId: string, connectionId: string) => JSON.stringify([sessi
  * place) and moves stored records of those connections to a better user the batch brings.
  * Runs in the batch's transaction. A batch that only adds samples from a client that reports
  * itself costs nothing: only connect events and Vonage records can change a connection's user.
+ * Answers the sessions whose stored records moved to another user.
  */
 export async function resolveConnectionUsers(
   q: Queryable,
   project: string,
   records: IngestRecord[],
   source: RecordSource
-): Promise<void> {
+): Promise<string[]> {
   const inBatch = new Map<string, Best & { sessionId: string; connectionId: string }>();
   for (const r of records) {
     const rank = rankOf(r.source ?? source, r.clientId);
@@ -106,7 +107,7 @@ export async function resolveConnectionUsers(
     }
   }
   if (inBatch.size === 0) {
-    return;
+    return [];
   }
   const stored = new Map<string, Best>();
   const rows = await q.query<{ session_id: string; connection_id: string; client_id: string; rank: number }>(
@@ -139,16 +140,19 @@ export async function resolveConnectionUsers(
       r.clientId = b.clientId;
     }
   }
-  if (promote.length > 0) {
-    const params = [project, JSON.stringify(promote)];
-    await q.query(MERGE_USERS, params);
-    await q.query(MOVE('events'), params);
-    await q.query(MOVE('quality_samples'), params);
-    // The moved samples' rollups are keyed by user: recomputed for those connections.
-    for (const [sessionId, connectionIds] of groupedConnections(promote)) {
-      await refreshMinutes(q, '', project, [sessionId], connectionIds);
-    }
+  if (promote.length === 0) {
+    return [];
   }
+  const params = [project, JSON.stringify(promote)];
+  await q.query(MERGE_USERS, params);
+  await q.query(MOVE('events'), params);
+  await q.query(MOVE('quality_samples'), params);
+  const moved = groupedConnections(promote);
+  // The moved samples' rollups are keyed by user: recomputed for those connections.
+  for (const [sessionId, connectionIds] of moved) {
+    await refreshMinutes(q, '', project, [sessionId], connectionIds);
+  }
+  return [...moved.keys()];
 }
 
 function groupedConnections(rows: Array<{ session_id: string; connection_id: string }>): Map<string, string[]> {

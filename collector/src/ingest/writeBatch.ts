@@ -2,6 +2,7 @@ import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, MarkRecord, QualitySampleRecord, RatingRecord } from '../model/records';
 import { dayStart, ensurePartitions, partitionsOf } from '../store/partitions';
 import { upsertMinutes } from '../store/qualityMinutes';
+import { refreshSessionTotals } from '../store/sessionTotals';
 import type { Queryable, Store } from '../store/store';
 import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
 import type { IngestResult, WriteOptions } from './writeTypes';
@@ -401,7 +402,7 @@ async function writeBatchHere(
   const known = knownPartitions.get(store) ?? new Set<string>();
   knownPartitions.set(store, known);
   const writeRecords = async (q: Queryable): Promise<number> => {
-    await resolveConnectionUsers(q, project, records, source);
+    const moved = await resolveConnectionUsers(q, project, records, source);
     // Rows are made after resolveConnectionUsers: it gives records their connection's user.
     const users = userRows(events);
     const eventRows = [...events.map((e) => eventRow(e, source)), ...feedback.map((r) => feedbackRow(r, source))];
@@ -411,6 +412,11 @@ async function writeBatchHere(
       eventRows.length <= CHUNK &&
       sampleRows.length <= CHUNK &&
       (!q.copyCsv || eventRows.length + sampleRows.length < COPY_MIN_ROWS);
+    // Last in the transaction: other batches of these sessions wait on their lock until commit.
+    const totalsOfSessions = async (written: number) => {
+      await refreshSessionTotals(q, project, [...eventRows.map((e) => e.session_id), ...moved]);
+      return written;
+    };
     if (oneStatement) {
       const [{ n }] = await q.query<{ n: number }>(writeAllAtOnce(prefix), [
         project,
@@ -420,24 +426,24 @@ async function writeBatchHere(
         JSON.stringify(eventRows),
         JSON.stringify(sampleRows),
       ]);
-      return n;
+      return totalsOfSessions(n);
     }
     await q.query(insertSessionDays(), [project, ...sessionDays(records)]);
     for (const chunk of chunks(users)) {
       await q.query(upsertUsers(), [project, JSON.stringify(chunk)]);
     }
-    return (
+    return totalsOfSessions(
       (await write(q, `${prefix}events`, EVENT_COLUMNS, insertEvents(`${prefix}events`), project, now, eventRows)) +
-      (await write(
-        q,
-        `${prefix}quality_samples`,
-        QUALITY_COLUMNS,
-        insertQualityAndMinutes(prefix),
-        project,
-        now,
-        sampleRows,
-        minutesOfRows(prefix)
-      ))
+        (await write(
+          q,
+          `${prefix}quality_samples`,
+          QUALITY_COLUMNS,
+          insertQualityAndMinutes(prefix),
+          project,
+          now,
+          sampleRows,
+          minutesOfRows(prefix)
+        ))
     );
   };
   const commit = (trusted: ReadonlySet<string>) =>

@@ -13,9 +13,12 @@ export async function recordImport(q: Queryable, project: string, sessionId: str
   );
 }
 
-/** Forgets imports older than `cutoff`; their kept rows go with the purge's clean-up. */
-export async function expireImports(q: Queryable, cutoff: number): Promise<number> {
-  return (await q.query('DELETE FROM imports WHERE imported_at < $1::bigint RETURNING 1', [cutoff])).length;
+/** Forgets imports older than `cutoff` and answers their sessions; their kept rows go with the purge's clean-up. */
+export async function expireImports(
+  q: Queryable,
+  cutoff: number
+): Promise<Array<{ project: string; session_id: string }>> {
+  return q.query('DELETE FROM imports WHERE imported_at < $1::bigint RETURNING project, session_id', [cutoff]);
 }
 
 /** SQL condition: the kept row `x` belongs to a saved or an imported session (not to be purged). */

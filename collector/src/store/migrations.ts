@@ -1,5 +1,6 @@
 import { DAY_MS, dayStart, PARTITION_STORAGE, partitionName } from './partitions';
 import { MINUTES_TABLE_SQL, TROUBLE_SAMPLE, upsertMinutes } from './qualityMinutes';
+import { FILL_SESSION_TOTALS, SESSION_TOTALS_TABLE_SQL } from './sessionTotals';
 import type { Queryable, Store } from './store';
 
 /**
@@ -196,6 +197,15 @@ const MIGRATIONS: Migration[] = [
       CREATE VIEW all_quality_minutes AS SELECT * FROM quality_minutes UNION ALL SELECT * FROM saved_quality_minutes
     `,
     then: backfillMinutes,
+  },
+  {
+    version: 10,
+    name: 'per-session totals of the events, for the sessions search (issue 12)',
+    sql: `
+      ${SESSION_TOTALS_TABLE_SQL};
+      CREATE INDEX session_totals_last ON session_totals (project, last_ts);
+      ${FILL_SESSION_TOTALS}
+    `,
   },
 ];
 

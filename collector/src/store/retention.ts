@@ -1,6 +1,7 @@
 import { Limits } from '@model';
 import { expireImports, KEPT_BY_SAVE_OR_IMPORT } from './imports';
 import { DAY_MS, PARTITIONED_TABLES } from './partitions';
+import { refreshSessionTotals } from './sessionTotals';
 import type { Store } from './store';
 
 export interface PurgeOptions {
@@ -66,9 +67,21 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
       [savedCutoff]
     );
     result.expiredSavedSessions = expired.length;
-    result.expiredImports = await expireImports(q, cutoff);
+    const expiredImports = await expireImports(q, cutoff);
+    result.expiredImports = expiredImports.length;
     for (const t of ['saved_events', 'saved_quality_samples', 'saved_quality_minutes']) {
       await q.query(`DELETE FROM ${t} x WHERE NOT ${KEPT_BY_SAVE_OR_IMPORT}`);
+    }
+    // Sessions that lost events: those with some in a dropped day, and the expired saves and imports.
+    const cut =
+      result.droppedPartitions.length > 0
+        ? await q.query<{ project: string; session_id: string }>(
+            'SELECT project, session_id FROM session_totals WHERE first_ts < $1::bigint',
+            [cutoff]
+          )
+        : [];
+    for (const [project, sessionIds] of byProject([...cut, ...expired, ...expiredImports])) {
+      await refreshSessionTotals(q, project, sessionIds);
     }
     await q.query(
       `DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM all_events e WHERE e.project = u.project AND e.session_id = u.session_id)`
@@ -79,6 +92,16 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
     );
   });
   return result;
+}
+
+function byProject(rows: Array<{ project: string; session_id: string }>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    const ids = out.get(r.project) ?? [];
+    ids.push(r.session_id);
+    out.set(r.project, ids);
+  }
+  return out;
 }
 
 /** One purge now with the collector's configured retentions (schedule, CLI and admin endpoint). */

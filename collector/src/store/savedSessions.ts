@@ -1,6 +1,7 @@
 import { Limits, type SavedSession } from '@model';
 import { conflict, invalidBody, invalidField, notFound } from '../errors';
 import { unstorableText } from '../model/storable';
+import { refreshSessionTotals } from './sessionTotals';
 import type { Queryable, Store } from './store';
 
 export interface SavedSessionInput {
@@ -190,6 +191,7 @@ export async function deleteSaved(
             [project, sessionId]
           );
         }
+        await refreshSessionTotals(q, project, [sessionId]);
       }
     }
     return deleted;

@@ -48,53 +48,40 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
     return [];
   }
   const where = new SqlWhere();
-  where.add(`project = ANY(${where.param(s.projects)}::text[])`);
+  where.add(`t.project = ANY(${where.param(s.projects)}::text[])`);
   const from = where.param(s.from);
   const to = where.param(s.to);
   if (s.sessionIdPrefix) {
-    where.add(`session_id LIKE ${where.param(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')}`);
+    where.add(`t.session_id LIKE ${where.param(s.sessionIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%')}`);
   }
+  // Filters the totals can answer narrow the read; the call type, saves and tags are derived here.
+  if (s.hasErrors) {
+    where.add('t.errors > 0');
+  }
+  if (s.minSize !== undefined) {
+    where.add(`t.connections >= ${where.param(s.minSize)}::float8`);
+  }
+  if (s.maxRating !== undefined) {
+    where.add(`t.rating <= ${where.param(s.maxRating)}::float8`);
+  }
+  const tag = s.tag?.trim().toLowerCase();
+  const derivedFilter = Boolean(s.callType) || s.saved !== undefined || Boolean(tag);
   const rows = await store.query<CountedRow>(
-    `WITH base AS (SELECT project, session_id, min(ts) AS start, max(ts) AS "end",
-       count(DISTINCT connection_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS connections,
-       count(DISTINCT client_id) FILTER (WHERE action = 'connect' AND variation = 'success')::float8 AS users,
-       count(DISTINCT client_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS publishers,
-       count(DISTINCT stream_id) FILTER (WHERE action = 'publish' AND variation = 'success')::float8 AS streams,
-       count(DISTINCT subscriber_id) FILTER (WHERE action = 'subscribe' AND variation = 'success')::float8 AS subscribers,
-       count(*) FILTER (WHERE ${errorEventSql()})::float8 AS errors,
-       min((detail->>'score')::float8) FILTER (WHERE action = 'rating') AS rating
-     FROM all_events
-     WHERE ${where}
-     GROUP BY project, session_id),
-     -- Streams received but published outside the recording (remotePublisherCount in sessionStats.ts).
-     received AS (
-       SELECT project, session_id, stream_id,
-         bool_or(action = 'publish') AS published,
-         bool_or(action = 'subscribe' AND coalesce((stream->>'hasAudio')::boolean, stream->>'hasVideo' IS NULL)) AS audio,
-         bool_or(action = 'subscribe' AND coalesce((stream->>'hasVideo')::boolean, stream->>'hasAudio' IS NULL)) AS video
-       FROM all_events
-       WHERE ${where} AND stream_id IS NOT NULL AND variation = 'success' AND action IN ('publish', 'subscribe')
-       GROUP BY project, session_id, stream_id
-     ),
-     remote AS (
-       SELECT project, session_id, count(*)::float8 AS streams,
-         greatest(count(*) FILTER (WHERE audio), count(*) FILTER (WHERE video))::float8 AS publishers
-       FROM received WHERE NOT published GROUP BY project, session_id
-     )
-     SELECT b.project, b.session_id AS "sessionId", b.start::float8 AS start, b."end"::float8 AS "end", b.connections,
-       b.users + coalesce(r.publishers, 0) AS users, b.publishers + coalesce(r.publishers, 0) AS publishers,
-       b.streams + coalesce(r.streams, 0) AS streams, b.subscribers, b.errors, b.rating, i.imported_at::float8 AS "importedAt"
-     FROM base b
-     LEFT JOIN remote r ON r.project = b.project AND r.session_id = b.session_id
-     LEFT JOIN imports i ON i.project = b.project AND i.session_id = b.session_id
-     WHERE (b.start <= ${to}::bigint AND b."end" >= ${from}::bigint) OR i.imported_at BETWEEN ${from}::bigint AND ${to}::bigint
-     ORDER BY greatest(b."end", coalesce(i.imported_at, 0)) DESC, b.session_id`,
+    `SELECT t.project, t.session_id AS "sessionId", t.first_ts::float8 AS start, t.last_ts::float8 AS "end",
+       t.connections::float8 AS connections, (t.users + t.remote_publishers)::float8 AS users,
+       (t.publishers + t.remote_publishers)::float8 AS publishers, (t.streams + t.remote_streams)::float8 AS streams,
+       t.subscribers::float8 AS subscribers, t.errors::float8 AS errors, t.rating, i.imported_at::float8 AS "importedAt"
+     FROM session_totals t
+     LEFT JOIN imports i ON i.project = t.project AND i.session_id = t.session_id
+     WHERE ${where} AND ((t.first_ts <= ${to}::bigint AND t.last_ts >= ${from}::bigint)
+       OR i.imported_at BETWEEN ${from}::bigint AND ${to}::bigint)
+     ORDER BY greatest(t.last_ts, coalesce(i.imported_at, 0)) DESC, t.session_id
+     ${derivedFilter ? '' : `LIMIT ${where.param(limit)}`}`,
     where.params
   );
   const saved = new Map(
     (await listSaved(store, s.projects)).map((x) => [`${x.project}\u0000${x.sessionId}`, x] as const)
   );
-  const tag = s.tag?.trim().toLowerCase();
   const page = rows
     .map((r): Omit<SessionRow, 'poorPct'> => {
       const mark = saved.get(`${r.project}\u0000${r.sessionId}`);
@@ -108,12 +95,9 @@ export async function searchSessions(store: Store, s: SessionSearch): Promise<Se
     })
     .filter(
       (r) =>
-        (!s.hasErrors || r.errors > 0) &&
         (!s.callType || r.callType === s.callType) &&
-        (s.minSize === undefined || r.connections >= s.minSize) &&
         (s.saved === undefined || (r.savedName !== null) === s.saved) &&
-        (!tag || r.tags.some((t) => t.toLowerCase() === tag)) &&
-        (s.maxRating === undefined || (r.rating !== null && r.rating <= s.maxRating))
+        (!tag || r.tags.some((t) => t.toLowerCase() === tag))
     )
     .slice(0, limit);
   const poor = await poorNetworkShares(store, page, s.to);
