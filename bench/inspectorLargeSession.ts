@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page, type Request as PlaywrightRequest } from 'playwright-core';
 import { testIds } from '../src/components/testIds';
 import globalSetup, { STACK_FILE } from '../tests/browser/harness/globalSetup';
 import type { StackInfo } from '../tests/browser/harness/stack';
@@ -40,11 +40,20 @@ const RENDERED = [
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** One data request of a page load: its queries, and when it was sent and answered (ms from navigation start). */
+interface Request {
+  refIds: string;
+  sent: number;
+  answered: number;
+}
+
 interface Timed {
   store: BenchStore;
   times: number[];
   rows: number;
   setupS: number;
+  /** The data requests of the last run. */
+  requests: Request[];
 }
 
 /** The harness on one store, loaded with the broadcast, and the page opened RUNS times. */
@@ -61,8 +70,15 @@ async function measure(store: BenchStore): Promise<Timed> {
     const url = `${info.harnessUrl}/a/rtc-sessioninspector-app/sessions/${info.broadcast!.sessionId}?project=${info.project}`;
     const times: number[] = [];
     let rows = 0;
+    let requests: Request[] = [];
     for (let run = 0; run < RUNS; run++) {
       const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+      const finished: Array<Promise<Request>> = [];
+      page.on('requestfinished', (req) => {
+        if (new URL(req.url()).pathname === '/api/ds/query') {
+          finished.push(requestTiming(page, req));
+        }
+      });
       await page.goto(url);
       // performance.now() counts from the navigation's start, in the page itself.
       const handle = await page.waitForFunction(
@@ -73,9 +89,10 @@ async function measure(store: BenchStore): Promise<Timed> {
       );
       times.push(Number(await handle.jsonValue()));
       rows = Number(await page.locator(sel(testIds.inspector.heatmap)).getAttribute('data-rows'));
+      requests = (await Promise.all(finished)).sort((a, b) => a.sent - b.sent);
       await page.context().close();
     }
-    return { store, times, rows, setupS };
+    return { store, times, rows, setupS, requests };
   } finally {
     await browser.close();
     await teardown();
@@ -83,6 +100,18 @@ async function measure(store: BenchStore): Promise<Timed> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+async function requestTiming(page: Page, req: PlaywrightRequest): Promise<Request> {
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  const body = JSON.parse(req.postData() ?? '{}') as { queries?: Array<{ refId?: string }> };
+  const timing = req.timing();
+  const sent = timing.startTime - origin;
+  return {
+    refIds: (body.queries ?? []).map((q) => q.refId).join(', '),
+    sent,
+    answered: sent + timing.responseEnd,
+  };
 }
 
 async function main() {
@@ -113,6 +142,14 @@ async function main() {
           ...results.map(
             (r) =>
               `| ${r.store} | ${RUNS} | ${s(median(r.times))} | ${s(Math.min(...r.times))} | ${s(Math.max(...r.times))} | ${Math.round(r.setupS)} s |`
+          ),
+          '',
+          "The data requests of each store's last run, in the order the page sent them (each carries the queries named by their refId; times from navigation start):",
+          '',
+          '| store | queries | sent | answered |',
+          '| --- | --- | ---: | ---: |',
+          ...results.flatMap((r) =>
+            r.requests.map((q) => `| ${r.store} | ${q.refIds} | ${s(q.sent)} | ${s(q.answered)} |`)
           ),
         ]
       : [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Thresholds } from '@model';
-import { audioMos, CODECS, ieEff, mosFromR, rating } from '../src/model/emodel';
+import { audioMos, CODECS, effectiveDelayMs, ieEff, mosFromR, rating } from '../src/model/emodel';
 import { AUDIO_BANDS, audioBand, neededKbps, videoBand, videoScore } from '../src/model/scores';
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
@@ -78,6 +78,17 @@ describe('ITU-T G.107 E-model', () => {
     assert.equal(audioBand(audioMos(6, 60, 5).mos), 'poor');
     assert.equal(audioBand(audioMos(4, 60, 5).mos), 'fair');
     assert.notEqual(audioBand(audioMos(0, 800, 10).mos), 'good', 'an 800 ms round trip');
+  });
+
+  test("WebRTC audio's short form (a constant less the delay and loss impairments) is the whole E-model", () => {
+    for (const loss of [0, 0.5, 3, 12, 40]) {
+      for (const rtt of [0, 80, 250, 900]) {
+        for (const jitter of [0, 15, 60]) {
+          const whole = rating({ ...CODECS.opus, Ppl: loss, Ta: effectiveDelayMs(rtt, jitter) });
+          close(audioMos(loss, rtt, jitter).R, whole, 1e-9, `R at ${loss} %, ${rtt} ms, ${jitter} ms`);
+        }
+      }
+    }
   });
 });
 

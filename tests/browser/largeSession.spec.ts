@@ -8,6 +8,12 @@ test.describe('large sessions', () => {
   }) => {
     const big = harness.info.broadcast;
     expect(big?.subscribers).toBe(1000);
+    const asked: Array<{ refId?: string; role?: string }> = [];
+    page.on('request', (req) => {
+      if (new URL(req.url()).pathname === '/api/ds/query') {
+        asked.push(...(JSON.parse(req.postData() ?? '{}') as { queries: typeof asked }).queries);
+      }
+    });
     await harness.open(page, `/a/rtc-sessioninspector-app/sessions/${big!.sessionId}?project=${harness.info.project}`);
     const heatmap = page.locator(tid(testIds.inspector.heatmap));
     await expect(heatmap).toBeVisible({ timeout: 90_000 });
@@ -35,6 +41,12 @@ test.describe('large sessions', () => {
     for (const kind of ['connections', 'subscribers']) {
       await expect(page.locator(tid(testIds.inspector.timeline(kind)))).toHaveAttribute('data-series', '3');
     }
+    // The quality charts wait for the summary: a large session's are its publishers', and the page
+    // never asks for every subscriber's series (3.5 MB at 5 s sampling) only to drop them.
+    await expect(page.locator(tid(testIds.inspector.qualityChart('bitrateKbps-video')))).toBeVisible();
+    const quality = asked.filter((q) => q.refId === 'quality');
+    expect(quality.length).toBeGreaterThan(0);
+    expect(quality.map((q) => q.role)).toEqual(quality.map(() => 'publisher'));
     // The heatmap's time axis is the timelines' time axis: same left and right edge, to the pixel.
     const plotArea = await page.locator(`${tid(testIds.inspector.timeline('connections'))} .u-over`).boundingBox();
     const canvas = await heatmap.locator('canvas').boundingBox();

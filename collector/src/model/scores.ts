@@ -104,16 +104,18 @@ export function videoScore(v: VideoInput): { score: number; factors: ScoreFactor
   return { score: Math.min(5, Math.max(1, score)), factors };
 }
 
+/** The best audio MOS the E-model gives (no loss, no delay beyond the devices' and jitter buffer's). */
+const BEST_AUDIO_MOS = audioMos(0, 0, 0).mos;
+
 /** What took an audio MOS down from the best the E-model gives: loss, and delay. */
 export function audioScore(lossPct: number | null, rttMs: number | null, jitterMs: number | null) {
   const loss = lossPct ?? 0;
   const rtt = rttMs ?? 0;
   const jitter = jitterMs ?? 0;
   const { mos } = audioMos(loss, rtt, jitter);
-  const best = audioMos(0, 0, 0).mos;
   const factors: ScoreFactor[] = [];
-  const lossCost = best - audioMos(loss, 0, 0).mos;
-  const delayCost = best - audioMos(0, rtt, jitter).mos;
+  const lossCost = BEST_AUDIO_MOS - audioMos(loss, 0, 0).mos;
+  const delayCost = BEST_AUDIO_MOS - audioMos(0, rtt, jitter).mos;
   if (lossCost > 0.05) {
     factors.push({ factor: 'loss', value: loss, cost: lossCost });
   }

@@ -103,7 +103,11 @@ function Inspector({ ds, sessionId }: { ds: SessionDataSource; sessionId: string
   }
 
   const summary = page.summary.status === 'done' ? frameRows(frameNamed(page.summary.frames, 'summary'))[0] : undefined;
-  const large = summary !== undefined && num(summary.subscribers) > Limits.largeSessionSubscribers;
+  // Unknown while the summary loads (the quality charts wait for it); a failed summary is not large.
+  const large =
+    page.summary.status === 'loading'
+      ? undefined
+      : summary !== undefined && num(summary.subscribers) > Limits.largeSessionSubscribers;
   const roster = page.roster.status === 'done' ? page.roster.frames : [];
   const zoomed = state.from !== undefined;
 

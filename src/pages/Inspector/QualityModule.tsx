@@ -7,7 +7,7 @@ import { testIds } from '../../components/testIds';
 import { frameNamed, frameRows, seriesFrames, str } from '../../dataAccess/frames';
 import { formatTime } from '../../components/format';
 import { QUALITY_SERIES_KINDS, type QualitySeriesKind } from '../../state/inspectorState';
-import { useQueries } from '../../dataAccess/useQueries';
+import { useQueries, type ModuleState } from '../../dataAccess/useQueries';
 import { QualityLegend } from './QualityLegend';
 import {
   describeFrame,
@@ -26,12 +26,18 @@ import { timelineMarks, type TimelineMark } from './timelineMarks';
 interface Props {
   scope: InspectorScope;
   roster: DataFrame[];
-  /** Large sessions chart publishers here; their subscribers are in the heatmap. */
-  large: boolean;
+  /**
+   * Large sessions chart publishers here; their subscribers are in the heatmap. Undefined while
+   * the summary that tells is loading: the charts wait for it rather than ask for every
+   * subscriber of what may be a 1,000-subscriber session.
+   */
+  large: boolean | undefined;
   hidden: QualitySeriesKind[];
   onHiddenChange: (hidden: QualitySeriesKind[]) => void;
   onZoom: (from: number, to: number) => void;
 }
+
+const LOADING: ModuleState = { status: 'loading' };
 
 const KIND_LABELS: Record<QualitySeriesKind, string> = {
   video: 'Video',
@@ -117,18 +123,21 @@ function TimelineList({ marks }: { marks: TimelineMark[] }) {
 /** I6: bitrate, loss and latency per user and stream, with toggles, guides, ratings and marks, drag-to-zoom. */
 export function QualityModule({ scope, roster, large, hidden, onHiddenChange, onZoom }: Props) {
   const theme = useTheme2();
-  const target = scopedQuery(scope, 'quality', 'quality', large ? { role: 'publisher' } : {});
+  const charted = useQueries(
+    scope.ds,
+    large === undefined ? [] : [scopedQuery(scope, 'quality', 'quality', large ? { role: 'publisher' } : {})],
+    large === undefined ? undefined : scope.range,
+    300
+  );
   const states = useQueries(
     scope.ds,
     [
-      target,
       scopedQuery(scope, 'ratings', 'events', { textFilter: '+rating' }),
       scopedQuery(scope, 'marks', 'events', { textFilter: '+mark' }),
     ],
-    scope.range,
-    300
+    scope.range
   );
-  const state = states.quality;
+  const state = charted.quality ?? LOADING;
   // Keyed by their content, like the SIP ids below: the charts are redrawn only when the marks change.
   const marksKey = JSON.stringify(
     timelineMarks(

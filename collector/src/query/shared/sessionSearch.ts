@@ -1,11 +1,4 @@
-import {
-  classifyCallType,
-  errorEventSql,
-  poorNetworkSql,
-  QUERY_DESCRIPTORS,
-  type SessionQueryModel,
-  type SessionRow,
-} from '@model';
+import { classifyCallType, poorNetworkSql, QUERY_DESCRIPTORS, type SessionQueryModel, type SessionRow } from '@model';
 import { MINUTE_MS, TROUBLE_SAMPLE } from '../../store/qualityMinutes';
 import { listSaved } from '../../store/savedSessions';
 import type { Store } from '../../store/store';
