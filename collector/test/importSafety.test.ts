@@ -71,6 +71,36 @@ describe('imports are bounded (security finding 4)', () => {
     assert.ok(read <= 1024 * 1024, `${read} characters were let through`);
   });
 
+  test('plain text past the limit is a 413 too, read whole or streamed', async () => {
+    const big = file('big.jsonl', Buffer.alloc(2 * 1024 * 1024, 0x20));
+    for (const f of [big, { ...big, size: Limits.importWholeReadBytes + 1 }]) {
+      await assert.rejects(
+        (async () => {
+          for await (const chunk of readText(f, undefined, 1024 * 1024)) {
+            assert.ok(chunk.length <= 1024 * 1024);
+          }
+        })(),
+        (err: Error & { status?: number }) => err.status === 413
+      );
+    }
+  });
+
+  test('the text read whole, or streamed when the file grew since its size was taken, is the file: characters cut by a slice kept', async () => {
+    // Two-byte characters: the 256 KB slices of a whole read cut some of them in two.
+    const text = `${'é'.repeat(300_000)}\n${'ü'.repeat(200_001)}\n`;
+    const f = file('accents.jsonl', Buffer.from(text, 'utf8'));
+    const read = async (x: typeof f) => {
+      let out = '';
+      let progress = 0;
+      for await (const chunk of readText(x, (bytes) => (progress = bytes))) {
+        out += chunk;
+      }
+      return { out, progress };
+    };
+    assert.deepEqual(await read(f), { out: text, progress: f.size });
+    assert.deepEqual(await read({ ...f, size: f.size - 10 }), { out: text, progress: f.size });
+  });
+
   test('the upload of gzip’ed white space is a 400 and stores nothing', async () => {
     const c = await startTestCollector();
     try {
