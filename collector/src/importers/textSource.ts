@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -106,11 +107,13 @@ function* decoded(
   if (buffer.length > maxTextBytes) {
     throw tooLarge(`${file.name}: the dump holds more than ${maxTextBytes} bytes of text once decompressed`);
   }
+  // ASCII (most dumps: JSON of stats) is its own text, and Latin-1 decodes it without UTF-8's checks.
+  const ascii = isAscii(buffer);
   const decoder = new StringDecoder('utf8');
   for (let at = 0; at < buffer.length; at += SLICE) {
     const end = Math.min(at + SLICE, buffer.length);
     onBytes?.(end);
-    yield decoder.write(buffer.subarray(at, end));
+    yield ascii ? buffer.toString('latin1', at, end) : decoder.write(buffer.subarray(at, end));
   }
   const rest = decoder.end();
   if (rest) {
