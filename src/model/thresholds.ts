@@ -104,7 +104,7 @@ export const Limits = {
    * text takes several times its size in memory, so larger dumps are read twice.
    */
   importReuseTextBytes: 4 * 1024 * 1024,
-  /** A plain (not gzip'ed) dump of at most this many bytes is read in one read, not streamed. */
+  /** A dump file of at most this many bytes is read in one read, not streamed. */
   importWholeReadBytes: 4 * 1024 * 1024,
   /** Text read before a dump's format must be recognised (leading white space included). */
   maxImportDetectBytes: 1024 * 1024,

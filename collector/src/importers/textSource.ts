@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { Limits } from '@model';
@@ -14,11 +15,19 @@ export interface DumpFile {
   size: number;
 }
 
+const gzipMagic = (bytes: Buffer) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** Bytes read (a stream's chunk), and text decoded (a whole read's slice), at a time. */
+const CHUNK = 256 * 1024;
+
+const textTooLarge = (file: DumpFile, maxTextBytes: number) =>
+  tooLarge(`${file.name}: the dump holds more than ${maxTextBytes} bytes of text once decompressed`);
+
 export async function isGzip(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
   try {
     const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    return gzipMagic(buffer.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
@@ -35,12 +44,13 @@ export async function* readText(
   maxTextBytes: number = Limits.maxImportTextBytes
 ): AsyncGenerator<string> {
   const whole = file.size <= Limits.importWholeReadBytes ? await readWhole(file.path, file.size) : undefined;
-  if (whole) {
+  if (whole && !gzipMagic(whole)) {
     yield* decoded(whole, file, onBytes, maxTextBytes);
     return;
   }
-  const gzip = await isGzip(file.path);
-  const raw = createReadStream(file.path, { highWaterMark: 256 * 1024 });
+  // A small gzip'ed file is gunzipped from the bytes already read.
+  const gzip = whole !== undefined || (await isGzip(file.path));
+  const raw: Readable = whole ? Readable.from([whole]) : createReadStream(file.path, { highWaterMark: CHUNK });
   let read = 0;
   raw.on('data', (b) => {
     read += b.length;
@@ -56,7 +66,7 @@ export async function* readText(
     for await (const chunk of stream) {
       text += (chunk as Buffer).length;
       if (text > maxTextBytes) {
-        throw tooLarge(`${file.name}: the dump holds more than ${maxTextBytes} bytes of text once decompressed`);
+        throw textTooLarge(file, maxTextBytes);
       }
       yield decoder.write(chunk as Buffer);
     }
@@ -78,20 +88,17 @@ export async function* readText(
   }
 }
 
-const SLICE = 256 * 1024;
-
 /**
- * A small plain file's bytes in one read (its open, read and close are the three waits of the
- * import's reading, against seven or more through a stream); undefined when gzip'ed or when it
- * has grown past `size` since, which the stream then reads.
+ * A small file's bytes in one read (its open, read and close are the three waits of the import's
+ * reading, against seven or more through a stream); undefined when it has grown past `size`
+ * since, which the stream then reads.
  */
 async function readWhole(path: string, size: number): Promise<Buffer | undefined> {
   const fh = await open(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(size + 1);
     const { bytesRead } = await fh.read(buffer, 0, size + 1, 0);
-    const gzip = bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-    return bytesRead > size || gzip ? undefined : buffer.subarray(0, bytesRead);
+    return bytesRead > size ? undefined : buffer.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
@@ -105,13 +112,13 @@ function* decoded(
   maxTextBytes: number
 ): Generator<string> {
   if (buffer.length > maxTextBytes) {
-    throw tooLarge(`${file.name}: the dump holds more than ${maxTextBytes} bytes of text once decompressed`);
+    throw textTooLarge(file, maxTextBytes);
   }
   // ASCII (most dumps: JSON of stats) is its own text, and Latin-1 decodes it without UTF-8's checks.
   const ascii = isAscii(buffer);
   const decoder = new StringDecoder('utf8');
-  for (let at = 0; at < buffer.length; at += SLICE) {
-    const end = Math.min(at + SLICE, buffer.length);
+  for (let at = 0; at < buffer.length; at += CHUNK) {
+    const end = Math.min(at + CHUNK, buffer.length);
     onBytes?.(end);
     yield ascii ? buffer.toString('latin1', at, end) : decoder.write(buffer.subarray(at, end));
   }

@@ -1,4 +1,5 @@
 import { sourceCode, type RecordSource } from '@model';
+import { groupBy } from '../groupBy';
 import type { IngestRecord } from '../model/records';
 import { refreshMinutes } from '../store/qualityMinutes';
 import type { Queryable } from '../store/store';
@@ -147,18 +148,14 @@ export async function resolveConnectionUsers(
   await q.query(MERGE_USERS, params);
   await q.query(MOVE('events'), params);
   await q.query(MOVE('quality_samples'), params);
-  const moved = groupedConnections(promote);
+  const moved = groupBy(
+    promote,
+    (r) => r.session_id,
+    (r) => r.connection_id
+  );
   // The moved samples' rollups are keyed by user: recomputed for those connections.
   for (const [sessionId, connectionIds] of moved) {
     await refreshMinutes(q, '', project, [sessionId], connectionIds);
   }
   return [...moved.keys()];
-}
-
-function groupedConnections(rows: Array<{ session_id: string; connection_id: string }>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const r of rows) {
-    out.set(r.session_id, [...(out.get(r.session_id) ?? []), r.connection_id]);
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 import { Limits } from '@model';
+import { groupBy } from '../groupBy';
 import { expireImports, KEPT_BY_SAVE_OR_IMPORT } from './imports';
 import { DAY_MS, PARTITIONED_TABLES } from './partitions';
 import { refreshSessionTotals } from './sessionTotals';
@@ -80,7 +81,12 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
             [cutoff]
           )
         : [];
-    for (const [project, sessionIds] of byProject([...cut, ...expired, ...expiredImports])) {
+    const lost = groupBy(
+      [...cut, ...expired, ...expiredImports],
+      (r) => r.project,
+      (r) => r.session_id
+    );
+    for (const [project, sessionIds] of lost) {
       await refreshSessionTotals(q, project, sessionIds);
     }
     await q.query(
@@ -92,16 +98,6 @@ export async function purge(store: Store, o: PurgeOptions): Promise<PurgeResult>
     );
   });
   return result;
-}
-
-function byProject(rows: Array<{ project: string; session_id: string }>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const r of rows) {
-    const ids = out.get(r.project) ?? [];
-    ids.push(r.session_id);
-    out.set(r.project, ids);
-  }
-  return out;
 }
 
 /** One purge now with the collector's configured retentions (schedule, CLI and admin endpoint). */

@@ -1,4 +1,5 @@
 import type { Issue } from '@model';
+import { groupBy } from '../../groupBy';
 import { eventIssues, qualityIssues, type CandidateSample, type SeriesStats } from '../../model/issueDetection';
 import type { StoredEvent } from '../../model/sessionStats';
 import { FLOWING, TROUBLE_SAMPLE } from '../../store/qualityMinutes';
@@ -145,19 +146,6 @@ export async function diagnose(
       (a, b) => a.start - b.start || a.kind.localeCompare(b.kind)
     );
     out.set(sessionId, { issues, series: stats });
-  }
-  return out;
-}
-
-function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const x of items) {
-    const list = out.get(key(x));
-    if (list) {
-      list.push(x);
-    } else {
-      out.set(key(x), [x]);
-    }
   }
   return out;
 }
