@@ -85,11 +85,24 @@ interface Cohort {
 
 type Stats = Record<string, number | null> & { cohort: string };
 
+const JOIN = `JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id`;
+
+/**
+ * The rollups `where` selects, with their cohort and each metric's minute value worked out once
+ * per row (null outside the metric's series). OFFSET 0 keeps the planner from putting the
+ * expressions back into each aggregate that reads them: the audio MOS, a long expression, was
+ * worked out twice per row and percentile.
+ */
+const metricRows = (where: string) =>
+  `SELECT ${COHORT} AS cohort, x.role, x.media, ${[...new Set(BASELINE_METRICS.map((m) => m.samples))].join(', ')},
+     ${BASELINE_METRICS.map((m) => `CASE WHEN ${m.where} THEN ${m.sql} END AS "${m.id}"`).join(', ')}
+   FROM all_quality_minutes x ${JOIN} WHERE ${where} OFFSET 0`;
+
+/** Per cohort, each metric's percentiles (of its non-null minute values) and its sample count. */
 function aggregates(percentiles: number[]): string {
   return BASELINE_METRICS.flatMap((m) => [
     ...percentiles.map(
-      (p) =>
-        `(percentile_cont(${p}) WITHIN GROUP (ORDER BY ${m.sql}) FILTER (WHERE ${m.where} AND ${m.sql} IS NOT NULL))::float8 AS "${m.id}_p${p * 100}"`
+      (p) => `(percentile_cont(${p}) WITHIN GROUP (ORDER BY x."${m.id}"))::float8 AS "${m.id}_p${p * 100}"`
     ),
     `coalesce(sum(${m.samples}) FILTER (WHERE ${m.where}), 0)::float8 AS "${m.id}_n"`,
   ]).join(',\n');
@@ -128,24 +141,25 @@ export async function baselineQuery(ctx: QueryContext): Promise<DataFrameJSON[]>
   }
   const keys = cohorts.map((c) => c.key);
   const { span } = data;
-  const join = `JOIN users u ON u.project = x.project AND u.session_id = x.session_id AND u.client_id = x.client_id`;
   const { own, usual } = await ctx.store.tx(async (tx) => {
     // Without statistics (PGlite has no autovacuum) the planner guesses one user and reads the
     // session's rollups once per user: 1,000 users times 120,000 rollups took 70 s. A hash join
     // reads them once.
     await tx.query('SET LOCAL enable_nestloop = off');
+    // A large broadcast's 54,000 cohort minutes sort in memory instead of spilling to disk.
+    await tx.query(`SET LOCAL work_mem = '${Limits.qualityWorkMemMb}MB'`);
     const own = await tx.query<Stats>(
-      `SELECT ${COHORT} AS cohort, ${aggregates([0.5])}
-       FROM all_quality_minutes x ${join}
-       WHERE x.project = $1 AND x.session_id = $2 AND x.minute >= $4::bigint AND x.minute < $5::bigint
-         AND ${COHORT} = ANY($3::text[]) GROUP BY 1`,
+      `SELECT x.cohort, ${aggregates([0.5])}
+       FROM (${metricRows(
+         `x.project = $1 AND x.session_id = $2 AND x.minute >= $4::bigint AND x.minute < $5::bigint AND ${COHORT} = ANY($3::text[])`
+       )}) x GROUP BY 1`,
       [data.project, data.sessionId, keys, span.from, span.to]
     );
     const usual = await tx.query<Stats>(
-      `SELECT ${COHORT} AS cohort, ${aggregates([0.5, 0.95])}
-       FROM all_quality_minutes x ${join}
-       WHERE x.project = $1 AND x.session_id <> $2 AND x.minute >= $3::bigint AND x.minute <= $4::bigint AND ${COHORT} = ANY($5::text[])
-       GROUP BY 1`,
+      `SELECT x.cohort, ${aggregates([0.5, 0.95])}
+       FROM (${metricRows(
+         `x.project = $1 AND x.session_id <> $2 AND x.minute >= $3::bigint AND x.minute <= $4::bigint AND ${COHORT} = ANY($5::text[])`
+       )}) x GROUP BY 1`,
       [data.project, data.sessionId, end - Limits.baselineDays * DAY, end, keys]
     );
     return { own, usual };

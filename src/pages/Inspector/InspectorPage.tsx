@@ -7,7 +7,6 @@ import { Alert, Button, Combobox, EmptyState, Field, LoadingPlaceholder, Stack, 
 import { ModuleBody } from '../../components/ModuleState/ModuleState';
 import { testIds } from '../../components/testIds';
 import { Limits } from '../../model';
-import { frameNamed, frameRows, num } from '../../dataAccess/frames';
 import { formatTime } from '../../components/format';
 import { inspectorSearch, parseInspectorState, type InspectorState } from '../../state/inspectorState';
 import { rememberSession } from '../../state/recentSessions';
@@ -21,7 +20,7 @@ import { LargeSessionModule } from './LargeSessionModule';
 import { QualityModule } from './QualityModule';
 import { SaveControls } from './SaveControls';
 import { scopedQuery, type InspectorScope } from './scope';
-import { inspectedRange, lookupWindow, meetingsOf } from './sessionRange';
+import { inspectedRange, isLargeSession, lookupWindow, meetingsOf } from './sessionRange';
 import { SummaryModule } from './SummaryModule';
 import { USERS_HEADING_ID, UserSidebar } from './UserSidebar';
 import { UsersModule } from './UsersModule';
@@ -67,7 +66,8 @@ function Inspector({ ds, sessionId }: { ds: SessionDataSource; sessionId: string
     ? [
         scopedQuery(scope, 'summary', 'summary'),
         scopedQuery(scope, 'users', 'users'),
-        scopedQuery(scope, 'roster', 'users', { userId: '' }),
+        // The sidebar lists every user: the `users` answer itself unless one user is chosen.
+        ...(scope.userId ? [scopedQuery(scope, 'roster', 'users', { userId: '' })] : []),
       ]
     : [];
   const page = useQueries(ds, pageTargets, scope?.range);
@@ -102,13 +102,9 @@ function Inspector({ ds, sessionId }: { ds: SessionDataSource; sessionId: string
     );
   }
 
-  const summary = page.summary.status === 'done' ? frameRows(frameNamed(page.summary.frames, 'summary'))[0] : undefined;
-  // Unknown while the summary loads (the quality charts wait for it); a failed summary is not large.
-  const large =
-    page.summary.status === 'loading'
-      ? undefined
-      : summary !== undefined && num(summary.subscribers) > Limits.largeSessionSubscribers;
-  const roster = page.roster.status === 'done' ? page.roster.frames : [];
+  const large = isLargeSession(meetings, state.meeting);
+  const everyone = scope.userId ? page.roster : page.users;
+  const roster = everyone.status === 'done' ? everyone.frames : [];
   const zoomed = state.from !== undefined;
 
   return (

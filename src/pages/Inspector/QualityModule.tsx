@@ -7,7 +7,7 @@ import { testIds } from '../../components/testIds';
 import { frameNamed, frameRows, seriesFrames, str } from '../../dataAccess/frames';
 import { formatTime } from '../../components/format';
 import { QUALITY_SERIES_KINDS, type QualitySeriesKind } from '../../state/inspectorState';
-import { useQueries, type ModuleState } from '../../dataAccess/useQueries';
+import { useQueries } from '../../dataAccess/useQueries';
 import { QualityLegend } from './QualityLegend';
 import {
   describeFrame,
@@ -26,18 +26,12 @@ import { timelineMarks, type TimelineMark } from './timelineMarks';
 interface Props {
   scope: InspectorScope;
   roster: DataFrame[];
-  /**
-   * Large sessions chart publishers here; their subscribers are in the heatmap. Undefined while
-   * the summary that tells is loading: the charts wait for it rather than ask for every
-   * subscriber of what may be a 1,000-subscriber session.
-   */
-  large: boolean | undefined;
+  /** Large sessions chart publishers here; their subscribers are in the heatmap. */
+  large: boolean;
   hidden: QualitySeriesKind[];
   onHiddenChange: (hidden: QualitySeriesKind[]) => void;
   onZoom: (from: number, to: number) => void;
 }
-
-const LOADING: ModuleState = { status: 'loading' };
 
 const KIND_LABELS: Record<QualitySeriesKind, string> = {
   video: 'Video',
@@ -125,8 +119,8 @@ export function QualityModule({ scope, roster, large, hidden, onHiddenChange, on
   const theme = useTheme2();
   const charted = useQueries(
     scope.ds,
-    large === undefined ? [] : [scopedQuery(scope, 'quality', 'quality', large ? { role: 'publisher' } : {})],
-    large === undefined ? undefined : scope.range,
+    [scopedQuery(scope, 'quality', 'quality', large ? { role: 'publisher' } : {})],
+    scope.range,
     300
   );
   const states = useQueries(
@@ -137,7 +131,7 @@ export function QualityModule({ scope, roster, large, hidden, onHiddenChange, on
     ],
     scope.range
   );
-  const state = charted.quality ?? LOADING;
+  const state = charted.quality;
   // Keyed by their content, like the SIP ids below: the charts are redrawn only when the marks change.
   const marksKey = JSON.stringify(
     timelineMarks(

@@ -7,11 +7,12 @@ import { Thresholds } from '../../model';
 import { formatTicks } from '../../components/TimeChart/timeAxis';
 import { PLOT_INSET_PX } from '../../components/TimeChart/TimeChart';
 import { formatTime } from '../../components/format';
-import type { HeatmapRow } from './heatmapMatrix';
+import { bandRuns, type HeatmapRow, type LossBand } from './heatmapMatrix';
 
 const ROW_PX = 2;
 const WORST_LISTED = 10;
 const TICKS = 6;
+const LOSS_BANDS: LossBand[] = ['good', 'warn', 'bad'];
 
 interface Props {
   rows: HeatmapRow[];
@@ -36,20 +37,18 @@ export function SubscriberHeatmap({ rows, from, to, columns }: Props) {
     const cellW = canvas.width / columns;
     ctx.fillStyle = theme.colors.background.secondary;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    const color = (v: number) =>
-      v > Thresholds.lossBadPct
-        ? theme.colors.error.main
-        : v > Thresholds.lossWarnPct
-          ? theme.colors.warning.main
-          : theme.colors.success.main;
-    rows.forEach((r, y) =>
-      r.cells.forEach((v, x) => {
-        if (v !== null) {
-          ctx.fillStyle = color(v);
-          ctx.fillRect(x * cellW, y * ROW_PX, Math.ceil(cellW), ROW_PX);
-        }
-      })
-    );
+    const colors: Record<LossBand, string> = {
+      good: theme.colors.success.main,
+      warn: theme.colors.warning.main,
+      bad: theme.colors.error.main,
+    };
+    const runs = bandRuns(rows);
+    for (const band of LOSS_BANDS) {
+      ctx.fillStyle = colors[band];
+      for (const r of runs[band]) {
+        ctx.fillRect(r.start * cellW, r.row * ROW_PX, Math.ceil(r.length * cellW), ROW_PX);
+      }
+    }
   }, [rows, columns, theme]);
 
   const pick = (e: React.MouseEvent<HTMLCanvasElement>) => {

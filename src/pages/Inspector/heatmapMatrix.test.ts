@@ -1,5 +1,6 @@
 import { FieldType, toDataFrame } from '@grafana/data';
-import { heatmapColumns, heatmapRows } from './heatmapMatrix';
+import { Thresholds } from '../../model';
+import { bandRuns, heatmapColumns, heatmapRows, type HeatmapRow } from './heatmapMatrix';
 
 function series(subscriber: string, times: number[], loss: number[]) {
   return toDataFrame({
@@ -46,5 +47,34 @@ describe('subscriber heatmap', () => {
   it('uses no more columns than the samples fill', () => {
     expect(heatmapColumns(frames, 0, 40, 120)).toBe(4);
     expect(heatmapColumns(frames, 0, 4000, 120)).toBe(120);
+  });
+
+  it('draws runs of cells in one band as one rectangle each, gaps left out', () => {
+    const warn = (Thresholds.lossWarnPct + Thresholds.lossBadPct) / 2;
+    const bad = Thresholds.lossBadPct + 1;
+    const row = (cells: Array<number | null>): HeatmapRow => ({
+      subscriber: 's',
+      user: 'u',
+      stream: 'st',
+      cells,
+      mean: 0,
+      max: 0,
+    });
+    const runs = bandRuns([row([0, 0, warn, null, 0, bad, bad]), row([bad, 0, 0, 0])]);
+    expect(runs.good).toEqual([
+      { row: 0, start: 0, length: 2 },
+      { row: 0, start: 4, length: 1 },
+      { row: 1, start: 1, length: 3 },
+    ]);
+    expect(runs.warn).toEqual([{ row: 0, start: 2, length: 1 }]);
+    expect(runs.bad).toEqual([
+      { row: 0, start: 5, length: 2 },
+      { row: 1, start: 0, length: 1 },
+    ]);
+    expect(bandRuns([row([Thresholds.lossWarnPct, Thresholds.lossBadPct])])).toEqual({
+      good: [{ row: 0, start: 0, length: 1 }],
+      warn: [{ row: 0, start: 1, length: 1 }],
+      bad: [],
+    });
   });
 });

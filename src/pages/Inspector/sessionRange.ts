@@ -8,6 +8,7 @@ export interface MeetingRow {
   start: number;
   end: number;
   users: number;
+  subscribers: number;
 }
 
 const DAY = 86_400_000;
@@ -25,7 +26,19 @@ export function meetingsOf(frames: DataFrame[]): MeetingRow[] {
     start: num(r.start),
     end: num(r.end),
     users: num(r.users),
+    subscribers: num(r.subscribers),
   }));
+}
+
+/**
+ * A large session (the heatmap, and the publishers' quality only) has more than
+ * `largeSessionSubscribers` subscribers in the meeting inspected, or in all its meetings together.
+ * Told by the meetings answer, so that no module waits for another query to know it; a zoom
+ * keeps the layout of the meeting it zooms into.
+ */
+export function isLargeSession(meetings: MeetingRow[], meetingId: string | undefined): boolean {
+  const chosen = meetingId ? meetings.filter((m) => m.meetingId === meetingId) : meetings;
+  return chosen.reduce((n, m) => n + m.subscribers, 0) > Limits.largeSessionSubscribers;
 }
 
 /** The whole session, or the chosen meeting, padded; a zoom (from/to) narrows it. */

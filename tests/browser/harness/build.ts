@@ -1,10 +1,10 @@
 import webpack from 'webpack';
-import { harnessConfig } from './webpack.config';
+import { harnessConfig, harnessMode } from './webpack.config';
 
-/** Bundles the harness page once per run (webpack's filesystem cache makes repeats quick). */
+/** Bundles the harness page once per run in HARNESS_MODE (webpack's filesystem cache makes repeats quick). */
 export function buildHarness(): Promise<void> {
   return new Promise((resolve, reject) => {
-    webpack(harnessConfig, (err, stats) => {
+    webpack(harnessConfig(harnessMode()), (err, stats) => {
       if (err) {
         return reject(err);
       }

@@ -6,14 +6,26 @@ import type { Configuration } from 'webpack';
 
 const root = path.resolve(__dirname, '../../..');
 
-export const HARNESS_DIST = path.join(root, 'test-results/harness-dist');
+/**
+ * `development` for the tests (React's warnings and checks); `production` (HARNESS_MODE=production)
+ * for the benches: what Grafana serves its users, React's production build and emotion inserting
+ * its rules into the style sheet instead of a <style> element per rule, minified.
+ */
+export type HarnessMode = 'development' | 'production';
 
-export const harnessConfig: Configuration = {
-  mode: 'development',
+export const harnessMode = (): HarnessMode =>
+  process.env.HARNESS_MODE === 'production' ? 'production' : 'development';
+
+/** Where each mode's bundle goes (and where the harness server reads it). */
+export const harnessDist = (mode: HarnessMode) =>
+  path.join(root, mode === 'production' ? 'test-results/harness-dist-production' : 'test-results/harness-dist');
+
+export const harnessConfig = (mode: HarnessMode): Configuration => ({
+  mode,
   devtool: false,
   context: root,
   entry: { harness: path.join(__dirname, 'main.tsx') },
-  cache: { type: 'filesystem', cacheDirectory: path.join(root, 'node_modules/.cache/harness-webpack') },
+  cache: { type: 'filesystem', cacheDirectory: path.join(root, `node_modules/.cache/harness-webpack-${mode}`) },
   resolve: {
     extensions: ['.ts', '.tsx', '.js', '.jsx', '.mjs'],
     modules: [path.join(root, 'src'), 'node_modules'],
@@ -34,11 +46,11 @@ export const harnessConfig: Configuration = {
     ],
   },
   output: {
-    path: HARNESS_DIST,
+    path: harnessDist(mode),
     filename: '[name].js',
     chunkFilename: '[name].chunk.js',
     publicPath: '/bundle/',
     clean: true,
   },
   performance: { hints: false },
-};
+});
