@@ -3,8 +3,7 @@ import { frame } from '../frames/frame';
 import { attribute } from '../model/attribution';
 import { vonageVerdict, type VonageDegradation } from '../model/vonageVerdicts';
 import type { QueryContext } from './context';
-import { sessionDiagnosis } from './shared/issueData';
-import { scopedSession } from './shared/scope';
+import { scopedDiagnosis } from './shared/scope';
 import { sessionSpan } from './shared/sessionDays';
 
 /** OpenTok.js reports its source on change: a report this close to a degraded stretch counts for it. */
@@ -17,11 +16,12 @@ const VONAGE_GRACE_MS = 30_000;
  * to a subscriber or a stream.
  */
 export async function attributionQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
-  const { data, events } = await scopedSession(ctx, false);
-  if (!data) {
+  const scoped = await scopedDiagnosis(ctx);
+  if (!scoped) {
     return [];
   }
-  const { issues, series } = await sessionDiagnosis(ctx, data.project, data.sessionId, events);
+  const { data, diagnosis } = scoped;
+  const { issues, series } = diagnosis;
   const { userId, streamId } = ctx.query;
   const rows = attribute(issues, series).filter(
     (a) => (!userId || a.userId === userId) && (!streamId || a.streamId === streamId)

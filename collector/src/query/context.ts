@@ -15,6 +15,8 @@ export interface QueryContext {
   maxDataPoints: number;
   intervalMs: number;
   refId: string;
+  /** What the queries of one request read alike, read once (`once`). */
+  shared: Map<string, Promise<unknown>>;
 }
 
 /** The context of a query whose time range and model `validateQuery` has checked. */
@@ -23,7 +25,8 @@ export function buildContext(
   config: CollectorConfig,
   granted: string[] | '*',
   wire: WireQuery,
-  allProjects: string[]
+  allProjects: string[],
+  shared: Map<string, Promise<unknown>>
 ): QueryContext {
   const { query, timeRange, maxDataPoints, intervalMs } = wire;
   const readable = granted === '*' ? allProjects : granted;
@@ -36,5 +39,19 @@ export function buildContext(
   }
   const from = Math.floor(timeRange.from);
   const to = Math.ceil(timeRange.to);
-  return { store, config, projects, query, from, to, maxDataPoints, intervalMs, refId: wire.refId };
+  return { store, config, projects, query, from, to, maxDataPoints, intervalMs, refId: wire.refId, shared };
+}
+
+/**
+ * `load()` once per request and `key`: a page's request of several queries of one session reads
+ * its events (and its diagnosis) once, not once per query. `key` names every input of `load`.
+ */
+export function once<T>(ctx: QueryContext, key: unknown[], load: () => Promise<T>): Promise<T> {
+  const id = JSON.stringify(key);
+  let loading = ctx.shared.get(id) as Promise<T> | undefined;
+  if (!loading) {
+    loading = load();
+    ctx.shared.set(id, loading);
+  }
+  return loading;
 }

@@ -1,8 +1,7 @@
 import type { DataFrameJSON } from '@model';
 import { frame } from '../frames/frame';
 import type { QueryContext } from './context';
-import { sessionIssues } from './shared/issueData';
-import { scopedSession } from './shared/scope';
+import { scopedDiagnosis } from './shared/scope';
 
 /**
  * B2: the session's issue tags (its meeting, time range; `userId` and `streamId` narrow them),
@@ -10,12 +9,12 @@ import { scopedSession } from './shared/scope';
  * and a sentence. Issues of a stream are found on the whole session's events, then narrowed.
  */
 export async function issuesQuery(ctx: QueryContext): Promise<DataFrameJSON[]> {
-  const { data, events } = await scopedSession(ctx, false);
-  if (!data) {
+  const scoped = await scopedDiagnosis(ctx);
+  if (!scoped) {
     return [];
   }
   const { userId, streamId } = ctx.query;
-  const issues = (await sessionIssues(ctx, data.project, data.sessionId, events)).filter(
+  const issues = scoped.diagnosis.issues.filter(
     (i) => (!userId || i.userId === userId) && (!streamId || i.streamId === streamId)
   );
   const col = <K extends keyof (typeof issues)[number]>(k: K) => issues.map((i) => i[k] ?? null);

@@ -58,7 +58,8 @@ async function runOne(
   config: CollectorConfig,
   granted: string[] | '*',
   allProjects: () => Promise<string[]>,
-  wire: WireQuery
+  wire: WireQuery,
+  shared: QueryContext['shared']
 ): Promise<WireResult> {
   try {
     // The query type's descriptor names a bad field it reads (an unknown type before the time
@@ -73,7 +74,7 @@ async function runOne(
     }
     const query = validateQueryModel(wire.query);
     const all = granted === '*' ? await allProjects() : [];
-    const ctx = buildContext(store, config, granted, { ...wire, ...frame, query }, all);
+    const ctx = buildContext(store, config, granted, { ...wire, ...frame, query }, all, shared);
     const handler = ownEntry(HANDLERS, query.queryType)!;
     return { status: 200, frames: await handler(ctx) };
   } catch (err) {
@@ -105,7 +106,8 @@ export async function runQueries(
   const allProjects = () => (cached ??= listProjects(store));
   // refIds come from the client: a prototype-free object keeps `__proto__` an ordinary key.
   const results: WireQueryResponse['results'] = Object.create(null);
-  const answers = await Promise.all(queries.map((wire) => runOne(store, config, granted, allProjects, wire)));
+  const shared: QueryContext['shared'] = new Map();
+  const answers = await Promise.all(queries.map((wire) => runOne(store, config, granted, allProjects, wire, shared)));
   queries.forEach((wire, i) => {
     results[wire.refId] = answers[i];
   });

@@ -2,7 +2,7 @@ import { sourceName } from '@model';
 import { deriveMeetings, meetingAt, type ConnectionSpan, type Meeting } from '../../model/meetings';
 import type { StoredEvent } from '../../model/sessionStats';
 import { invalidField } from '../../errors';
-import type { QueryContext } from '../context';
+import { once, type QueryContext } from '../context';
 import { sessionSpan, type SessionSpan } from './sessionDays';
 
 export interface SessionData {
@@ -36,9 +36,14 @@ interface Row {
  * Loads one session's events (all of them: meetings are derived over the whole session, then
  * narrowed to the query's meeting if it names one).
  */
-export async function loadSession(ctx: QueryContext): Promise<SessionData | undefined> {
+export function loadSession(ctx: QueryContext): Promise<SessionData | undefined> {
   // Only query types whose descriptor needs a session load one; checkQuery ran before dispatch.
   const sessionId = ctx.query.sessionId!;
+  // Shared by the request's queries, which read it and never change it.
+  return once(ctx, ['session', ctx.projects, sessionId], () => readSession(ctx, sessionId));
+}
+
+async function readSession(ctx: QueryContext, sessionId: string): Promise<SessionData | undefined> {
   if (ctx.projects.length === 0) {
     return undefined;
   }
