@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { Limits, REST } from '@model';
-import { detectFormat, importDump } from '../src/importers/importDump';
+import { checkDump, importDump } from '../src/importers/importDump';
 import { readText } from '../src/importers/textSource';
 import type { RunningCollector } from '../src/server';
 import type { Store } from '../src/store/store';
@@ -50,7 +50,7 @@ describe('imports are bounded (security finding 4)', () => {
     const blank = file('blank.gz', gzipSync(Buffer.alloc(30 * 1024 * 1024, 0x20), { level: 9 }));
     assert.ok(blank.size < 64 * 1024, `${blank.size} bytes of gzip`);
     await assert.rejects(
-      detectFormat(blank),
+      checkDump(blank, 'blank'),
       (err: Error & { code?: string }) =>
         err.code === 'invalid_dump' &&
         err.message.includes(`only white space in its first ${Limits.maxImportDetectBytes} characters`)
@@ -99,6 +99,26 @@ describe('imports are bounded (security finding 4)', () => {
     };
     assert.deepEqual(await read(f), { out: text, progress: f.size });
     assert.deepEqual(await read({ ...f, size: f.size - 10 }), { out: text, progress: f.size });
+  });
+
+  test('ASCII read as Latin-1 beside UTF-8 pieces gives the text UTF-8 decoding gives, cut characters and a broken one included', async () => {
+    const piece = 16 * 1024;
+    const bytes = Buffer.concat([
+      Buffer.from('a'.repeat(piece - 1)),
+      Buffer.from('é€', 'utf8'), // cut by the first piece's end
+      Buffer.from('b'.repeat(3 * piece - 6)),
+      Buffer.from([0xe2, 0x82]), // a character that never ends, its piece's last bytes; ASCII pieces follow
+      Buffer.from(`${'c'.repeat(2 * piece)}\n["x","ü"]\n`),
+      Buffer.from('d'.repeat(300 * 1024)), // past the first 256 KB slice
+      Buffer.from('😀 end\n', 'utf8'),
+    ]);
+    const f = file('mixed.jsonl', bytes);
+    let out = '';
+    for await (const chunk of readText(f)) {
+      out += chunk;
+    }
+    assert.equal(out, bytes.toString('utf8'));
+    assert.equal(out.split('\ufffd').length, 2, 'one replacement character, for the broken one');
   });
 
   test('the upload of gzip’ed white space is a 400 and stores nothing', async () => {

@@ -75,32 +75,63 @@ function qualityWarning(seen: SessionMapper['statsSeen'], samples: number): stri
 
 const HEAD = 12;
 
+/** The dump's format, and its text: the chunks read to tell the format, then the rest. */
+interface FoundFormat {
+  format: DumpFormat;
+  text: AsyncIterable<string>;
+}
+
 /**
- * Which format the dump is, from its first non-blank characters. One pass over at most
- * `Limits.maxImportDetectBytes` of text: white space is skipped where it lies, never re-scanned.
+ * Which format the dump is, from its first non-blank characters, read from `chunks`: one pass
+ * over at most `Limits.maxImportDetectBytes` of text, white space skipped where it lies, never
+ * re-scanned. The text it returns starts again from the first chunk, so a dump is read once.
  */
-export async function detectFormat(file: DumpFile): Promise<DumpFormat> {
+async function formatOf(file: DumpFile, chunks: AsyncIterable<string>): Promise<FoundFormat> {
   if (file.size === 0) {
     throw invalidDump(`${file.name}: the file is empty`);
   }
+  const it = chunks[Symbol.asyncIterator]();
+  const seen: string[] = [];
   let start = '';
   let read = 0;
-  for await (const chunk of readText(file)) {
-    read += chunk.length;
-    const from = start ? 0 : chunk.search(/\S/);
-    if (from >= 0) {
-      start += chunk.slice(from, from + HEAD - start.length);
+  try {
+    for (let next = await it.next(); !next.done; next = await it.next()) {
+      const chunk = next.value;
+      seen.push(chunk);
+      read += chunk.length;
+      const from = start ? 0 : chunk.search(/\S/);
+      if (from >= 0) {
+        start += chunk.slice(from, from + HEAD - start.length);
+      }
+      if (start.length >= HEAD) {
+        break;
+      }
+      if (read > Limits.maxImportDetectBytes) {
+        throw invalidDump(`${file.name}: only white space in its first ${Limits.maxImportDetectBytes} characters`);
+      }
     }
-    if (start.length >= HEAD) {
-      break;
+    if (start === '') {
+      throw invalidDump(`${file.name}: the file is empty (only white space)`);
     }
-    if (read > Limits.maxImportDetectBytes) {
-      throw invalidDump(`${file.name}: only white space in its first ${Limits.maxImportDetectBytes} characters`);
+  } catch (err) {
+    await it.return?.();
+    throw err;
+  }
+  const format = formatFrom(file, start);
+  async function* text(): AsyncGenerator<string> {
+    try {
+      yield* seen;
+      for (let next = await it.next(); !next.done; next = await it.next()) {
+        yield next.value;
+      }
+    } finally {
+      await it.return?.();
     }
   }
-  if (start === '') {
-    throw invalidDump(`${file.name}: the file is empty (only white space)`);
-  }
+  return { format, text: text() };
+}
+
+function formatFrom(file: DumpFile, start: string): DumpFormat {
   if (start.startsWith('RTCStatsDump')) {
     return 'rtcstats-v3';
   }
@@ -161,15 +192,20 @@ export interface CheckedDump {
 }
 
 /**
- * Pass 1 of an import: parses the whole dump, derives its records and validates each, writing
- * nothing. A truncated, foreign or empty file stops here.
+ * Pass 1 of an import: tells the dump's format, parses the whole dump, derives its records and
+ * validates each, writing nothing. A truncated, foreign or empty file stops here, and so does a
+ * dump of another format than `format`, when one is asked for.
  */
 export async function checkDump(
   file: DumpFile,
   sessionId: string,
-  { format, onProgress }: { format?: DumpFormat; onProgress?: (bytes: number) => void } = {}
+  { format: asked, onProgress }: { format?: DumpFormat; onProgress?: (bytes: number) => void } = {}
 ): Promise<CheckedDump> {
-  format ??= await detectFormat(file);
+  const { format, text } = await formatOf(file, readText(file, onProgress));
+  if (asked && asked !== format) {
+    await text[Symbol.asyncIterator]().return?.(undefined);
+    throw invalidDump(`${file.name}: format ${asked} was asked for, but the file is a ${format} dump`);
+  }
   const profile: DumpProfile = {};
   const hash = createHash('sha256');
   let count = 0;
@@ -183,7 +219,7 @@ export async function checkDump(
   });
   const read = { chars: 0 };
   let entries: TraceEntry[] | undefined = [];
-  for await (const entry of entriesOf(format, hashing(readText(file, onProgress), hash, read), file.name, profile)) {
+  for await (const entry of entriesOf(format, hashing(text, hash, read), file.name, profile)) {
     mapper.feed(entry);
     if (entries && read.chars <= Limits.importReuseTextBytes) {
       entries.push(entry);
@@ -204,19 +240,19 @@ export async function checkDump(
  * batches of 2,000 records. Ids come from the dump's content, so a second import stores nothing.
  */
 export async function importDump(store: Store, file: DumpFile, options: ImportOptions): Promise<ImportResult> {
-  const detected = await detectFormat(file);
-  if (options.format && options.format !== 'auto' && options.format !== detected) {
-    throw invalidDump(`${file.name}: format ${options.format} was asked for, but the file is a ${detected} dump`);
-  }
   const progress = (phase: ImportProgress['phase']) => (bytes: number) =>
     options.onProgress?.({ phase, bytes, total: file.size });
   // Pass 1: parse and validate everything; learn the user agent (webrtc-internals has it last).
   const {
+    format: detected,
     profile,
     digest,
     mapper: check,
     entries,
-  } = await checkDump(file, options.sessionId, { format: detected, onProgress: progress('check') });
+  } = await checkDump(file, options.sessionId, {
+    format: options.format === 'auto' ? undefined : options.format,
+    onProgress: progress('check'),
+  });
 
   // Pass 2: the same records, now with the final user id and client description, in batches,
   // into the kept tables. The import is recorded first, so that a purge running meanwhile keeps

@@ -76,17 +76,26 @@ export function remoteInbound(report: StatsReport, stats: StatsMap): StatsReport
   return undefined;
 }
 
+/** Only the values measured are set (an object never deleted from stays fast to read). */
+function set<K extends keyof RtpMeasure>(measure: RtpMeasure, key: K, value: RtpMeasure[K]): void {
+  if (value !== undefined) {
+    measure[key] = value;
+  }
+}
+
 /**
  * One quality sample from an `outbound-rtp` or `inbound-rtp` report and its previous one (see
  * docs/importers.md): bitrate from the byte delta over the report time delta, loss from the
  * packet deltas, RTT, jitter, frame rate and resolution as reported. A counter that went down
  * (SSRC change, restart) starts a new series: no bitrate, the counters count from zero again.
+ * `pair` is the snapshot's selected candidate pair (`selectedPair`), looked up once per snapshot.
  */
 export function measureRtp(
   report: StatsReport,
   stats: StatsMap,
   ts: number,
-  prev: Baseline | undefined
+  prev: Baseline | undefined,
+  pair: StatsReport | undefined
 ): { measure: RtpMeasure; next: Baseline } {
   const outbound = report.type === 'outbound-rtp';
   const remote = outbound ? remoteInbound(report, stats) : undefined;
@@ -105,12 +114,8 @@ export function measureRtp(
   const dPackets = packets === undefined ? undefined : packets - (base?.packets ?? 0);
   const lostMax = lost === undefined ? base?.lost : Math.max(lost, base?.lost ?? 0);
   const dLost = lost === undefined ? undefined : Math.max(0, lost - (base?.lost ?? 0));
-  if (dPackets !== undefined) {
-    measure.packets = dPackets;
-  }
-  if (dLost !== undefined) {
-    measure.packetsLost = dLost;
-  }
+  set(measure, 'packets', dPackets);
+  set(measure, 'packetsLost', dLost);
   if (dPackets !== undefined && dLost !== undefined) {
     // Receiver: lost / (lost + received). Sender: lost / sent (the packets it put on the wire).
     const whole = outbound ? dPackets : dPackets + dLost;
@@ -118,21 +123,16 @@ export function measureRtp(
       measure.lossPct = Math.min(100, (100 * dLost) / whole);
     }
   }
-  measure.rttMs = ms(remote?.roundTripTime) ?? ms(selectedPair(stats)?.currentRoundTripTime);
-  measure.jitterMs = ms(outbound ? remote?.jitter : report.jitter);
-  measure.frameRate = num(report.framesPerSecond) ?? num(report.framerateMean);
-  measure.width = num(report.frameWidth);
-  measure.height = num(report.frameHeight);
-  measure.codec = codecOf(report, stats);
-  measure.limitation = outbound ? limitationOf(report.qualityLimitationReason) : undefined;
+  set(measure, 'rttMs', ms(remote?.roundTripTime) ?? ms(pair?.currentRoundTripTime));
+  set(measure, 'jitterMs', ms(outbound ? remote?.jitter : report.jitter));
+  set(measure, 'frameRate', num(report.framesPerSecond) ?? num(report.framerateMean));
+  set(measure, 'width', num(report.frameWidth));
+  set(measure, 'height', num(report.frameHeight));
+  set(measure, 'codec', codecOf(report, stats));
+  set(measure, 'limitation', outbound ? limitationOf(report.qualityLimitationReason) : undefined);
   const freezes = outbound ? undefined : num(report.freezeCount);
   if (freezes !== undefined) {
     measure.freezes = Math.max(0, freezes - (base?.freezes ?? 0));
-  }
-  for (const key of Object.keys(measure) as Array<keyof RtpMeasure>) {
-    if (measure[key] === undefined) {
-      delete measure[key];
-    }
   }
   return {
     measure,

@@ -1,5 +1,5 @@
 import type { ClientInfo, EventRecord, IngestRecord, QualitySampleRecord, StreamInfo } from '../model/records';
-import { measureRtp, type Baseline, type RtpMeasure } from './rtpSamples';
+import { measureRtp, selectedPair, type Baseline, type RtpMeasure } from './rtpSamples';
 import type { StatsReport, TraceEntry } from './trace';
 
 /** Error code of a peer connection whose connectionState became `failed`. */
@@ -43,6 +43,8 @@ const BOUNDS: Record<Exclude<keyof RtpMeasure, 'codec' | 'limitation'>, number> 
   height: 100000,
   freezes: 100000,
 };
+
+const MEASURED = Object.keys(BOUNDS) as Array<keyof typeof BOUNDS>;
 
 function errorText(value: unknown): { code: string; message?: string } {
   if (typeof value === 'string') {
@@ -307,6 +309,7 @@ export class SessionMapper {
   private stats(pc: string, st: PcState, stats: Map<string, StatsReport>, lineTs: number): void {
     this.statsSeen.snapshots++;
     let rtp = false;
+    let pair: { report: StatsReport | undefined } | undefined;
     for (const [id, report] of stats) {
       if (report.type !== 'outbound-rtp' && report.type !== 'inbound-rtp') {
         if (typeof report.type === 'string' && this.statsSeen.types.size < 8) {
@@ -325,7 +328,8 @@ export class SessionMapper {
       if (!s) {
         continue;
       }
-      const { measure, next } = measureRtp(report, stats, ts, prev);
+      pair ??= { report: selectedPair(stats) };
+      const { measure, next } = measureRtp(report, stats, ts, prev, pair.report);
       st.baselines.set(id, next);
       const sample: QualitySampleRecord = {
         kind: 'quality',
@@ -341,17 +345,17 @@ export class SessionMapper {
       if (s.subscriberId) {
         sample.subscriberId = s.subscriberId;
       }
-      const { codec, limitation, ...numbers } = measure;
-      for (const [key, value] of Object.entries(numbers) as Array<[keyof typeof BOUNDS, number]>) {
-        if (value >= 0 && value <= BOUNDS[key]) {
+      for (const key of MEASURED) {
+        const value = measure[key];
+        if (value !== undefined && value >= 0 && value <= BOUNDS[key]) {
           sample[key] = value;
         }
       }
-      if (codec) {
-        sample.codec = codec;
+      if (measure.codec) {
+        sample.codec = measure.codec;
       }
-      if (limitation) {
-        sample.limitation = limitation;
+      if (measure.limitation) {
+        sample.limitation = measure.limitation;
       }
       this.emit(sample);
     }

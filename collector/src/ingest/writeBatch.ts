@@ -1,7 +1,7 @@
 import { sourceCode, type RecordSource } from '@model';
 import type { EventRecord, IngestRecord, MarkRecord, QualitySampleRecord, RatingRecord } from '../model/records';
 import { dayStart, ensurePartitions, partitionsOf } from '../store/partitions';
-import { upsertMinutes } from '../store/qualityMinutes';
+import { minuteRows, upsertMinuteRows, upsertMinutes } from '../store/qualityMinutes';
 import { refreshSessionTotals } from '../store/sessionTotals';
 import type { Queryable, Store } from '../store/store';
 import { resolveConnectionUsers, USER_MERGE_SET } from './connectionUsers';
@@ -39,16 +39,6 @@ const insertQualityAndMinutes = (prefix: string, rows = '$3') => `
   WITH samples_in AS (${insertQuality(`${prefix}quality_samples`, rows)}),
     minutes_in AS (${upsertMinutes(`${prefix}quality_minutes`, 'samples_in')})
   SELECT id FROM samples_in`;
-
-/** Rollups of samples a COPY wrote (all of the batch's, or the COPY failed). */
-const minutesOfRows = (prefix: string) =>
-  upsertMinutes(
-    `${prefix}quality_minutes`,
-    `(SELECT $1::text AS project, r.* FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, ts bigint,
-      client_id text, connection_id text, stream_id text, subscriber_id text, role text, media text, source smallint,
-      bitrate_kbps float8, packets float8, loss_pct float8, rtt_ms float8, jitter_ms float8, frame_rate float8, height int,
-      width int, freezes float8, codec text))`
-  );
 
 // The first connect that carries client info describes the user; later ones (another source's
 // view of the same user, too) only fill in what it lacked.
@@ -272,7 +262,12 @@ function csvField(v: unknown): string {
   return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
 }
 
-function csvOf(project: string, now: number, columns: readonly string[], rows: Array<Record<string, unknown>>): string {
+function csvOf<R extends object>(
+  project: string,
+  now: number,
+  columns: ReadonlyArray<keyof R & string>,
+  rows: R[]
+): string {
   const head = `${csvField(project)},${now}`;
   let csv = '';
   for (const row of rows) {
@@ -289,17 +284,18 @@ function csvOf(project: string, now: number, columns: readonly string[], rows: A
  * Writes rows with COPY where the store has it (PostgreSQL: several times an INSERT's rate), in
  * a savepoint: a row already stored (a retried batch) fails the COPY, and the batch is then
  * inserted row by row skipping what is there, so ingest stays idempotent. `afterCopy` is a
- * statement run on the rows once copied (`sql` does that work itself on the other path).
+ * statement run once the rows are copied, on what `of` makes of them (`sql` does that work itself
+ * on the other path).
  */
-async function write(
+async function write<R extends object>(
   q: Queryable,
   table: string,
-  columns: readonly string[],
+  columns: ReadonlyArray<keyof R & string>,
   sql: string,
   project: string,
   now: number,
-  rows: Array<Record<string, unknown>>,
-  afterCopy?: string
+  rows: R[],
+  afterCopy?: { sql: string; of: (rows: R[]) => object[] }
 ): Promise<number> {
   if (rows.length === 0) {
     return 0;
@@ -314,7 +310,7 @@ async function write(
     if (afterCopy) {
       // One statement for the whole batch (at most Limits.maxBatchRecords rows): its row locks
       // are then taken in one order.
-      await q.query(afterCopy, [project, JSON.stringify(rows)]);
+      await q.query(afterCopy.sql, [project, JSON.stringify(afterCopy.of(rows))]);
     }
     return copied;
   } catch (err) {
@@ -442,7 +438,7 @@ async function writeBatchHere(
           project,
           now,
           sampleRows,
-          minutesOfRows(prefix)
+          { sql: upsertMinuteRows(`${prefix}quality_minutes`), of: minuteRows }
         ))
     );
   };

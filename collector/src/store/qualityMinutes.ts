@@ -52,6 +52,19 @@ export const MINUTES_TABLE_SQL = (table: string, partitioned: boolean) => `
 /** A sample that carried media, as issue detection counts it (model/issueDetection.ts). */
 export const FLOWING = 'bitrate_kbps > 0 OR (bitrate_kbps IS NULL AND packets > 0)';
 
+/** How a rollup row already stored takes in `EXCLUDED`, the rows of one write. */
+const mergeInto = (table: string) => {
+  const metrics = Object.values(MINUTE_METRICS);
+  return `ON CONFLICT (${KEY}) DO UPDATE SET samples = ${table}.samples + EXCLUDED.samples,
+    first_ts = least(${table}.first_ts, EXCLUDED.first_ts), last_ts = greatest(${table}.last_ts, EXCLUDED.last_ts),
+    flowing = ${table}.flowing + EXCLUDED.flowing, codec = greatest(${table}.codec, EXCLUDED.codec),
+    ${metrics.map((m) => `${m}_sum = ${table}.${m}_sum + EXCLUDED.${m}_sum, ${m}_n = ${table}.${m}_n + EXCLUDED.${m}_n`).join(',\n    ')}`;
+};
+
+const ROLLUP_COLUMNS = `${KEY}, samples, first_ts, last_ts, flowing, codec, ${Object.values(MINUTE_METRICS)
+  .map((m) => `${m}_sum, ${m}_n`)
+  .join(', ')}`;
+
 /**
  * Adds the samples `rows` yields (a subquery or CTE with the samples' columns) to the rollups of
  * `table`, merging into the minutes already there. Rows are written in key order, so two batches
@@ -59,19 +72,104 @@ export const FLOWING = 'bitrate_kbps > 0 OR (bitrate_kbps IS NULL AND packets > 
  * deadlock.
  */
 export function upsertMinutes(table: string, rows: string): string {
-  const metrics = Object.entries(MINUTE_METRICS);
+  const metrics = Object.keys(MINUTE_METRICS);
   return `
-  INSERT INTO ${table} (${KEY}, samples, first_ts, last_ts, flowing, codec, ${metrics.map(([, m]) => `${m}_sum, ${m}_n`).join(', ')})
+  INSERT INTO ${table} (${ROLLUP_COLUMNS})
   SELECT project, session_id, ts - ts % ${MINUTE_MS}, client_id, connection_id, stream_id, coalesce(subscriber_id, ''),
     role, media, source, count(*), min(ts), max(ts), count(*) FILTER (WHERE ${FLOWING}), max(codec),
-    ${metrics.map(([c]) => `coalesce(sum(${c}), 0), count(${c})`).join(', ')}
+    ${metrics.map((c) => `coalesce(sum(${c}), 0), count(${c})`).join(', ')}
   FROM ${rows} s
   GROUP BY project, session_id, ts - ts % ${MINUTE_MS}, client_id, connection_id, stream_id, coalesce(subscriber_id, ''), role, media, source
   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-  ON CONFLICT (${KEY}) DO UPDATE SET samples = ${table}.samples + EXCLUDED.samples,
-    first_ts = least(${table}.first_ts, EXCLUDED.first_ts), last_ts = greatest(${table}.last_ts, EXCLUDED.last_ts),
-    flowing = ${table}.flowing + EXCLUDED.flowing, codec = greatest(${table}.codec, EXCLUDED.codec),
-    ${metrics.map(([, m]) => `${m}_sum = ${table}.${m}_sum + EXCLUDED.${m}_sum, ${m}_n = ${table}.${m}_n + EXCLUDED.${m}_n`).join(',\n    ')}`;
+  ${mergeInto(table)}`;
+}
+
+/** A quality sample as a batch writes it (ingest/writeBatch.ts), what its rollup reads of it. */
+export type SampleRow = Record<'session_id' | 'client_id' | 'connection_id' | 'stream_id' | 'role' | 'media', string> &
+  Record<'ts' | 'source', number> &
+  Record<MinuteMetricColumn | 'packets', number | null> & { subscriber_id: string | null; codec: string | null };
+
+/** A rollup row of one batch's samples, before it is merged into the stored one. */
+type PartialMinute = Record<'session_id' | 'client_id' | 'connection_id' | 'stream_id' | 'subscriber_id', string> &
+  Record<'role' | 'media', string> &
+  Record<'minute' | 'source' | 'samples' | 'first_ts' | 'last_ts' | 'flowing', number> & {
+    /** Every codec name of the minute: the greatest is taken in SQL, in the database's collation. */
+    codecs: string[];
+    sums: number[];
+    counts: number[];
+  };
+
+const METRIC_COLUMNS = Object.keys(MINUTE_METRICS) as MinuteMetricColumn[];
+
+/**
+ * The rollups of a batch's samples, added up here: a dump's stream sampled every second sends
+ * PostgreSQL one row per minute instead of sixty (`upsertMinuteRows` merges them). The same
+ * grouping, flowing test and sums as `upsertMinutes`; `qualityMinutes.test.ts` checks both
+ * against the samples.
+ */
+export function minuteRows(samples: SampleRow[]): PartialMinute[] {
+  const rows = new Map<string, PartialMinute>();
+  for (const s of samples) {
+    const minute = s.ts - (s.ts % MINUTE_MS);
+    const subscriber = s.subscriber_id ?? '';
+    // Ids never hold U+0000 (PostgreSQL refuses it in text; validation too): a safe separator.
+    const key = `${s.session_id}\0${minute}\0${s.client_id}\0${s.connection_id}\0${s.stream_id}\0${subscriber}\0${s.role}\0${s.media}\0${s.source}`;
+    let r = rows.get(key);
+    if (!r) {
+      r = {
+        session_id: s.session_id,
+        minute,
+        client_id: s.client_id,
+        connection_id: s.connection_id,
+        stream_id: s.stream_id,
+        subscriber_id: subscriber,
+        role: s.role,
+        media: s.media,
+        source: s.source,
+        samples: 0,
+        first_ts: s.ts,
+        last_ts: s.ts,
+        flowing: 0,
+        codecs: [],
+        sums: METRIC_COLUMNS.map(() => 0),
+        counts: METRIC_COLUMNS.map(() => 0),
+      };
+      rows.set(key, r);
+    }
+    r.samples++;
+    r.first_ts = Math.min(r.first_ts, s.ts);
+    r.last_ts = Math.max(r.last_ts, s.ts);
+    // FLOWING, as SQL reads it.
+    if ((s.bitrate_kbps !== null && s.bitrate_kbps > 0) || (s.bitrate_kbps === null && (s.packets ?? 0) > 0)) {
+      r.flowing++;
+    }
+    if (s.codec !== null && !r.codecs.includes(s.codec)) {
+      r.codecs.push(s.codec);
+    }
+    for (const [i, column] of METRIC_COLUMNS.entries()) {
+      const v = s[column];
+      if (v !== null) {
+        r.sums[i] += v;
+        r.counts[i]++;
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
+/** Merges `minuteRows` (JSON in $2, the project in $1) into `table`'s rollups, in key order as `upsertMinutes`. */
+export function upsertMinuteRows(table: string): string {
+  const metrics = Object.values(MINUTE_METRICS);
+  return `
+  INSERT INTO ${table} (${ROLLUP_COLUMNS})
+  SELECT $1::text, r.session_id, r.minute, r.client_id, r.connection_id, r.stream_id, r.subscriber_id, r.role, r.media,
+    r.source, r.samples, r.first_ts, r.last_ts, r.flowing, (SELECT max(c) FROM unnest(r.codecs) AS c),
+    ${metrics.map((m, i) => `r.sums[${i + 1}], r.counts[${i + 1}]`).join(', ')}
+  FROM jsonb_to_recordset($2::jsonb) AS r(session_id text, minute bigint, client_id text, connection_id text,
+    stream_id text, subscriber_id text, role text, media text, source smallint, samples integer, first_ts bigint,
+    last_ts bigint, flowing integer, codecs text[], sums float8[], counts integer[])
+  ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+  ${mergeInto(table)}`;
 }
 
 /**
