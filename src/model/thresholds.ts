@@ -140,6 +140,11 @@ export const Limits = {
   maxConnections: 1024,
   /** PGlite's PostgreSQL shared_buffers: its WebAssembly memory never shrinks, so this stays small. */
   pgliteSharedBuffers: '32MB',
+  /**
+   * PGlite has no autovacuum: the store analyses the tables writes changed enough (autovacuum's
+   * rule) once no write has come for this long, so a bulk load is not analysed batch by batch.
+   */
+  pgliteAnalyzeIdleMs: 3000,
   /** The event log's text filter: characters and terms. */
   textFilterMaxChars: 1000,
   textFilterMaxTerms: 32,

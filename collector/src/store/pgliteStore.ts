@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Limits } from '@model';
 import { lockDirectory } from './directoryLock';
+import { afterWritesPause, analyzeDue } from './pgliteAnalyze';
 import type { IngestResult } from '../ingest/writeTypes';
 import type { PgliteCall, PgliteReply, PgliteWorkerInit } from './pgliteWorker';
 import type { Queryable, SqlParam, Store } from './store';
@@ -147,7 +148,8 @@ export async function openPglite(
   dataDir: string,
   schema?: string,
   sharedBuffers: string = Limits.pgliteSharedBuffers,
-  onStopped: (err: Error) => void = exitOnStoreLoss
+  onStopped: (err: Error) => void = exitOnStoreLoss,
+  analyzeIdleMs: number = Limits.pgliteAnalyzeIdleMs
 ): Promise<Store> {
   let unlock = () => undefined as void;
   if (dataDir !== 'memory://') {
@@ -171,11 +173,20 @@ export async function openPglite(
   const serial = oneAtATime();
   const run = async <T>(sql: string, params?: SqlParam[]): Promise<T[]> =>
     (await call({ op: 'query', sql, params })) as T[];
+  // Statistics, as autovacuum keeps them on PostgreSQL, once writes pause (pgliteAnalyze.ts).
+  const analysis = afterWritesPause(analyzeIdleMs, () => serial(() => analyzeDue(run), 'write'));
+  const write = async <T>(job: () => Promise<T>): Promise<T> => {
+    try {
+      return await serial(job, 'write');
+    } finally {
+      analysis.wrote();
+    }
+  };
   return {
     kind: 'pglite',
     query: (sql, params) => serial(() => run(sql, params), 'read'),
     tx: (fn) =>
-      serial(async () => {
+      write(async () => {
         // BEGIN goes with the transaction's first statement (pgliteWorker.ts).
         let begun = false;
         const inTx: Queryable = {
@@ -198,11 +209,12 @@ export async function openPglite(
           await call({ op: 'commit' });
         }
         return result;
-      }, 'write'),
+      }),
     writeBatch: (project, records, options) =>
-      serial(async () => (await call({ op: 'writeBatch', project, records, options }))[0] as IngestResult, 'write'),
+      write(async () => (await call({ op: 'writeBatch', project, records, options }))[0] as IngestResult),
     close: () =>
       serial(async () => {
+        analysis.stop();
         await call({ op: 'close' });
         await stop();
         unlock();

@@ -10,6 +10,7 @@ import { importDump } from '../../../collector/src/importers/importDump';
 import { dropSchemas, throwawaySchema } from '../../../collector/test/schemas';
 import { SHARED_DATA } from '../../../collector/test/sharedData';
 import { startServer } from '../../../collector/src/server';
+import { analyzeDue } from '../../../collector/src/store/pgliteAnalyze';
 import type { SessionTruth } from '../../../collector/src/simulator/manifest';
 import { generateSession } from '../../../collector/src/simulator/generate';
 import { simulate } from '../../../collector/src/simulator/simulate';
@@ -132,6 +133,9 @@ async function main() {
       [schema]
     );
     await collector.store.query(`VACUUM ANALYZE ${tables.map((t) => t.name).join(', ')}`);
+  } else {
+    // What the embedded store does itself once writes pause (pgliteAnalyze.ts), done now for the same reason.
+    await analyzeDue((sql, params) => collector.store.query(sql, params));
   }
 
   const target: CollectorTarget = { url: collector.url, readToken: 'harness-read' };
