@@ -1,4 +1,10 @@
-import { measureRtp, remoteInbound, type Baseline, type RtpMeasure } from '../../collector/src/importers/rtpSamples';
+import {
+  measureRtp,
+  remoteInbound,
+  selectedPair,
+  type Baseline,
+  type RtpMeasure,
+} from '../../collector/src/importers/rtpSamples';
 import type { StatsMap, StatsReport } from '../../collector/src/importers/trace';
 
 export type Role = 'publisher' | 'subscriber';
@@ -45,6 +51,7 @@ export class StatsSampler {
 
   sample(stats: StatsMap, resolve: StreamResolver): MediaSample[] {
     const out = new Map<string, Layered>();
+    let pair: { report: StatsReport | undefined } | undefined;
     for (const [id, report] of stats) {
       const outbound = report.type === 'outbound-rtp';
       const media = report.kind;
@@ -56,7 +63,8 @@ export class StatsSampler {
       if (ts === undefined || prev?.ts === ts) {
         continue;
       }
-      const { measure, next } = measureRtp(report, stats, ts, prev);
+      pair ??= { report: selectedPair(stats) };
+      const { measure, next } = measureRtp(report, stats, ts, prev, pair.report);
       this.baselines.set(id, next);
       const mid = typeof report.mid === 'string' ? report.mid : undefined;
       const streamId = resolve(outbound ? 'local' : 'remote', mid, report);

@@ -38,9 +38,13 @@ export async function analyzeDue(run: Run): Promise<string[]> {
  */
 export function afterWritesPause(idleMs: number, analyze: () => Promise<unknown>) {
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   return {
     wrote() {
       clearTimeout(timer);
+      if (stopped) {
+        return; // a write that ended as the store closed
+      }
       timer = setTimeout(
         () =>
           void analyze().catch((err: Error) =>
@@ -52,6 +56,7 @@ export function afterWritesPause(idleMs: number, analyze: () => Promise<unknown>
       timer.unref();
     },
     stop() {
+      stopped = true;
       clearTimeout(timer);
     },
   };

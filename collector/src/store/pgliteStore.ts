@@ -174,7 +174,11 @@ export async function openPglite(
   const run = async <T>(sql: string, params?: SqlParam[]): Promise<T[]> =>
     (await call({ op: 'query', sql, params })) as T[];
   // Statistics, as autovacuum keeps them on PostgreSQL, once writes pause (pgliteAnalyze.ts).
-  const analysis = afterWritesPause(analyzeIdleMs, () => serial(() => analyzeDue(run), 'write'));
+  let closed = false;
+  const analysis = afterWritesPause(analyzeIdleMs, () =>
+    // Due before the store closed, its turn may come after: then there is nothing to analyse.
+    serial(async () => (closed ? [] : analyzeDue(run)), 'write')
+  );
   const write = async <T>(job: () => Promise<T>): Promise<T> => {
     try {
       return await serial(job, 'write');
@@ -214,6 +218,7 @@ export async function openPglite(
       write(async () => (await call({ op: 'writeBatch', project, records, options }))[0] as IngestResult),
     close: () =>
       serial(async () => {
+        closed = true;
         analysis.stop();
         await call({ op: 'close' });
         await stop();
