@@ -144,7 +144,7 @@ async function main() {
     '',
     `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end.`,
     `One simulated broadcast: ${g.truth.users.length} users, ${g.truth.subscribers.length} subscribers, ${g.records.length - samples} events and ${samples.toLocaleString('en-US')} quality samples (${every} per stream and subscriber, audio and video).`,
-    `PGlite on a data directory, queried once its own analysis of the load has run (it has no autovacuum; the store analyses what writes changed once they pause for ${Limits.pgliteAnalyzeIdleMs / 1000} s: here ${(analysedAfterMs / 1000).toFixed(1)} s after the last write); PostgreSQL after a \`VACUUM ANALYZE\`, as autovacuum does after a bulk load. Times are through the collector over HTTP on loopback (the path the Go backend takes), median of 3 runs; size is the JSON answer.`,
+    `PGlite on a data directory, queried once its own analysis of the load has run (it has no autovacuum; the store analyses what writes changed once they pause for ${Limits.pgliteAnalyzeIdleMs / 1000} s, and during a longer load every ${Limits.pgliteAnalyzeMaxWaitMs / 1000} s: its last analysis came ${(analysedAfterMs / 1000).toFixed(1)} s after the last write); PostgreSQL after a \`VACUUM ANALYZE\`, as autovacuum does after a bulk load. Times are through the collector over HTTP on loopback (the path the Go backend takes), median of 3 runs; size is the JSON answer.`,
     ...(SAMPLE_MS === 60_000
       ? []
       : [

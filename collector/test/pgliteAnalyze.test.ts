@@ -34,11 +34,18 @@ async function estimates(store: Store, names: string[]): Promise<Map<string, num
   return new Map(rows.map((r) => [r.name, r.estimate]));
 }
 
+const open = async (idleMs: number, maxWaitMs: number) => {
+  const store = await openPglite('memory://', undefined, undefined, undefined, { idleMs, maxWaitMs });
+  await migrate(store);
+  return store;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('the embedded store analyses what writes changed once they pause (it has no autovacuum)', () => {
   let store: Store;
   before(async () => {
-    store = await openPglite('memory://', undefined, undefined, undefined, 200);
-    await migrate(store);
+    store = await open(200, 60_000);
   });
   after(() => store.close());
 
@@ -51,7 +58,7 @@ describe('the embedded store analyses what writes changed once they pause (it ha
     assert.deepEqual([...(await estimates(store, names)).values()], [-1, -1, -1], 'nothing analysed during the load');
     let got = new Map<string, number>();
     for (let waited = 0; waited < 10_000 && !(got.get(partition)! > 0); waited += 100) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       got = await estimates(store, names);
     }
     // 600 rows changed: past 50 + 10 % of none. session_days got 3 rows: under 50, left alone.
@@ -61,5 +68,23 @@ describe('the embedded store analyses what writes changed once they pause (it ha
       [partition]
     );
     assert.equal(columns, 2);
+  });
+
+  test('under writes that never pause, at the latest the longest wait after the first write it has not seen', async () => {
+    const busy = await open(1000, 800);
+    try {
+      const partition = partitionName('quality_samples', T);
+      const all = samples(3000);
+      // A batch every 100 ms for 2 s: never 1 s without a write.
+      let analysedWhileWriting = false;
+      for (let i = 0; i < 20; i++) {
+        await writeBatch(busy, 'p', all.slice(i * 150, (i + 1) * 150));
+        analysedWhileWriting ||= (await estimates(busy, [partition])).get(partition)! > 0;
+        await sleep(100);
+      }
+      assert.ok(analysedWhileWriting, 'the samples were analysed while the writes went on');
+    } finally {
+      await busy.close();
+    }
   });
 });

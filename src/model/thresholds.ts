@@ -142,9 +142,11 @@ export const Limits = {
   pgliteSharedBuffers: '32MB',
   /**
    * PGlite has no autovacuum: the store analyses the tables writes changed enough (autovacuum's
-   * rule) once no write has come for this long, so a bulk load is not analysed batch by batch.
+   * rule) once no write has come for this long, so a bulk load is not analysed batch by batch...
    */
   pgliteAnalyzeIdleMs: 3000,
+  /** ...and at the latest this long after the first write not analysed yet: live ingest never pauses. */
+  pgliteAnalyzeMaxWaitMs: 60_000,
   /** The event log's text filter: characters and terms. */
   textFilterMaxChars: 1000,
   textFilterMaxTerms: 32,

@@ -31,27 +31,37 @@ export async function analyzeDue(run: Run): Promise<string[]> {
   return due;
 }
 
+/** When the store analyses: `idleMs` after the last write, at most `maxWaitMs` after the first one not analysed. */
+export interface AnalyzeTiming {
+  idleMs: number;
+  maxWaitMs: number;
+}
+
 /**
  * Calls `analyze` once writes have paused for `idleMs`: each write pushes it back, so a bulk
- * load is analysed once at its end rather than batch by batch (ANALYZE runs on PGlite's only
- * connection, between other statements).
+ * load is analysed once at its end rather than batch by batch; but never later than `maxWaitMs`
+ * after the first write it has not seen, so a store under constant ingest is analysed too.
+ * ANALYZE runs on PGlite's only connection, between other statements.
  */
-export function afterWritesPause(idleMs: number, analyze: () => Promise<unknown>) {
+export function afterWritesPause({ idleMs, maxWaitMs }: AnalyzeTiming, analyze: () => Promise<unknown>) {
   let timer: NodeJS.Timeout | undefined;
+  let firstWrite: number | undefined;
   let stopped = false;
+  const run = () => {
+    firstWrite = undefined;
+    void analyze().catch((err: Error) =>
+      console.error(`collector: analysing the embedded store failed: ${err.message}`)
+    );
+  };
   return {
     wrote() {
       clearTimeout(timer);
       if (stopped) {
         return; // a write that ended as the store closed
       }
-      timer = setTimeout(
-        () =>
-          void analyze().catch((err: Error) =>
-            console.error(`collector: analysing the embedded store failed: ${err.message}`)
-          ),
-        idleMs
-      );
+      const now = Date.now();
+      firstWrite ??= now;
+      timer = setTimeout(run, Math.max(0, Math.min(idleMs, firstWrite + maxWaitMs - now)));
       // A pending analysis never keeps the process alive.
       timer.unref();
     },

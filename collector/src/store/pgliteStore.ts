@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Limits } from '@model';
 import { lockDirectory } from './directoryLock';
-import { afterWritesPause, analyzeDue } from './pgliteAnalyze';
+import { afterWritesPause, analyzeDue, type AnalyzeTiming } from './pgliteAnalyze';
 import type { IngestResult } from '../ingest/writeTypes';
 import type { PgliteCall, PgliteReply, PgliteWorkerInit } from './pgliteWorker';
 import type { Queryable, SqlParam, Store } from './store';
@@ -149,7 +149,7 @@ export async function openPglite(
   schema?: string,
   sharedBuffers: string = Limits.pgliteSharedBuffers,
   onStopped: (err: Error) => void = exitOnStoreLoss,
-  analyzeIdleMs: number = Limits.pgliteAnalyzeIdleMs
+  analyzeTiming: AnalyzeTiming = { idleMs: Limits.pgliteAnalyzeIdleMs, maxWaitMs: Limits.pgliteAnalyzeMaxWaitMs }
 ): Promise<Store> {
   let unlock = () => undefined as void;
   if (dataDir !== 'memory://') {
@@ -175,7 +175,7 @@ export async function openPglite(
     (await call({ op: 'query', sql, params })) as T[];
   // Statistics, as autovacuum keeps them on PostgreSQL, once writes pause (pgliteAnalyze.ts).
   let closed = false;
-  const analysis = afterWritesPause(analyzeIdleMs, () =>
+  const analysis = afterWritesPause(analyzeTiming, () =>
     // Due before the store closed, its turn may come after: then there is nothing to analyse.
     serial(async () => (closed ? [] : analyzeDue(run)), 'write')
   );
