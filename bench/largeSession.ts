@@ -43,14 +43,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** How long after the load the embedded store's own analysis had made the samples' statistics. */
+/**
+ * How long after the load the embedded store's own analysis had run over it: the samples' day
+ * analysed after the last write (a longer load is also analysed during it).
+ */
 async function untilAnalysed(store: Store): Promise<number> {
   const t = performance.now();
+  const loaded = Date.now();
   for (;;) {
-    const [{ rows }] = await store.query<{ rows: number }>(
-      `SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'quality_samples'::regclass`
+    const [{ at }] = await store.query<{ at: number | null }>(
+      `SELECT (extract(epoch FROM max(last_analyze)) * 1000)::float8 AS at FROM pg_stat_user_tables
+       WHERE schemaname = current_schema() AND relname LIKE 'quality\\_samples\\_d%'`
     );
-    if (rows > 0) {
+    if (at !== null && at >= loaded) {
       return performance.now() - t;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -144,7 +149,7 @@ async function main() {
     '',
     `Measured by \`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end.`,
     `One simulated broadcast: ${g.truth.users.length} users, ${g.truth.subscribers.length} subscribers, ${g.records.length - samples} events and ${samples.toLocaleString('en-US')} quality samples (${every} per stream and subscriber, audio and video).`,
-    `PGlite on a data directory, queried once its own analysis of the load has run (it has no autovacuum; the store analyses what writes changed once they pause for ${Limits.pgliteAnalyzeIdleMs / 1000} s, and during a longer load every ${Limits.pgliteAnalyzeMaxWaitMs / 1000} s: its last analysis came ${(analysedAfterMs / 1000).toFixed(1)} s after the last write); PostgreSQL after a \`VACUUM ANALYZE\`, as autovacuum does after a bulk load. Times are through the collector over HTTP on loopback (the path the Go backend takes), median of 3 runs; size is the JSON answer.`,
+    `PGlite on a data directory, queried once its own analysis of the load has run (it has no autovacuum; the store analyses what writes changed once they pause for ${Limits.pgliteAnalyzeIdleMs / 1000} s, and during a longer load every ${Limits.pgliteAnalyzeMaxWaitMs / 1000} s: the last analysis came ${(analysedAfterMs / 1000).toFixed(1)} s after the last write); PostgreSQL after a \`VACUUM ANALYZE\`, as autovacuum does after a bulk load. Times are through the collector over HTTP on loopback (the path the Go backend takes), median of 3 runs; size is the JSON answer.`,
     ...(SAMPLE_MS === 60_000
       ? []
       : [
