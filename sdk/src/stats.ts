@@ -1,7 +1,7 @@
 import {
   measureRtp,
   remoteInbound,
-  selectedPair,
+  selectedPairOnce,
   type Baseline,
   type RtpMeasure,
 } from '../../collector/src/importers/rtpSamples';
@@ -51,7 +51,7 @@ export class StatsSampler {
 
   sample(stats: StatsMap, resolve: StreamResolver): MediaSample[] {
     const out = new Map<string, Layered>();
-    let pair: { report: StatsReport | undefined } | undefined;
+    const pair = selectedPairOnce(stats);
     for (const [id, report] of stats) {
       const outbound = report.type === 'outbound-rtp';
       const media = report.kind;
@@ -63,8 +63,7 @@ export class StatsSampler {
       if (ts === undefined || prev?.ts === ts) {
         continue;
       }
-      pair ??= { report: selectedPair(stats) };
-      const { measure, next } = measureRtp(report, stats, ts, prev, pair.report);
+      const { measure, next } = measureRtp(report, stats, ts, prev, pair);
       this.baselines.set(id, next);
       const mid = typeof report.mid === 'string' ? report.mid : undefined;
       const streamId = resolve(outbound ? 'local' : 'remote', mid, report);

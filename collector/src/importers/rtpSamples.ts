@@ -60,6 +60,12 @@ export function selectedPair(stats: StatsMap): StatsReport | undefined {
   return undefined;
 }
 
+/** `selectedPair` of one snapshot, looked up on first call only: its RTP reports share it. */
+export function selectedPairOnce(stats: StatsMap): () => StatsReport | undefined {
+  let found: { pair: StatsReport | undefined } | undefined;
+  return () => (found ??= { pair: selectedPair(stats) }).pair;
+}
+
 /** The receiver's report about our outbound stream: by `remoteId`, else by SSRC. */
 export function remoteInbound(report: StatsReport, stats: StatsMap): StatsReport | undefined {
   if (typeof report.remoteId === 'string') {
@@ -88,14 +94,15 @@ function set<K extends keyof RtpMeasure>(measure: RtpMeasure, key: K, value: Rtp
  * docs/importers.md): bitrate from the byte delta over the report time delta, loss from the
  * packet deltas, RTT, jitter, frame rate and resolution as reported. A counter that went down
  * (SSRC change, restart) starts a new series: no bitrate, the counters count from zero again.
- * `pair` is the snapshot's selected candidate pair (`selectedPair`), looked up once per snapshot.
+ * `pair` gives the snapshot's selected candidate pair (`selectedPairOnce`), asked for only when
+ * the receiver's report has no RTT.
  */
 export function measureRtp(
   report: StatsReport,
   stats: StatsMap,
   ts: number,
   prev: Baseline | undefined,
-  pair: StatsReport | undefined
+  pair: () => StatsReport | undefined
 ): { measure: RtpMeasure; next: Baseline } {
   const outbound = report.type === 'outbound-rtp';
   const remote = outbound ? remoteInbound(report, stats) : undefined;
@@ -123,7 +130,7 @@ export function measureRtp(
       measure.lossPct = Math.min(100, (100 * dLost) / whole);
     }
   }
-  set(measure, 'rttMs', ms(remote?.roundTripTime) ?? ms(pair?.currentRoundTripTime));
+  set(measure, 'rttMs', ms(remote?.roundTripTime) ?? ms(pair()?.currentRoundTripTime));
   set(measure, 'jitterMs', ms(outbound ? remote?.jitter : report.jitter));
   set(measure, 'frameRate', num(report.framesPerSecond) ?? num(report.framerateMean));
   set(measure, 'width', num(report.frameWidth));

@@ -1,5 +1,5 @@
 import type { ClientInfo, EventRecord, IngestRecord, QualitySampleRecord, StreamInfo } from '../model/records';
-import { measureRtp, selectedPair, type Baseline, type RtpMeasure } from './rtpSamples';
+import { measureRtp, selectedPairOnce, type Baseline, type RtpMeasure } from './rtpSamples';
 import type { StatsReport, TraceEntry } from './trace';
 
 /** Error code of a peer connection whose connectionState became `failed`. */
@@ -309,7 +309,7 @@ export class SessionMapper {
   private stats(pc: string, st: PcState, stats: Map<string, StatsReport>, lineTs: number): void {
     this.statsSeen.snapshots++;
     let rtp = false;
-    let pair: { report: StatsReport | undefined } | undefined;
+    const pair = selectedPairOnce(stats);
     for (const [id, report] of stats) {
       if (report.type !== 'outbound-rtp' && report.type !== 'inbound-rtp') {
         if (typeof report.type === 'string' && this.statsSeen.types.size < 8) {
@@ -328,8 +328,7 @@ export class SessionMapper {
       if (!s) {
         continue;
       }
-      pair ??= { report: selectedPair(stats) };
-      const { measure, next } = measureRtp(report, stats, ts, prev, pair.report);
+      const { measure, next } = measureRtp(report, stats, ts, prev, pair);
       st.baselines.set(id, next);
       const sample: QualitySampleRecord = {
         kind: 'quality',
