@@ -9,6 +9,10 @@ export PATH="$PATH:$(go env GOPATH)/bin"
 logs=${TEST_LOG_DIR:-test-results/logs}
 mkdir -p "$logs"
 
+# A step that hangs fails on its own after this long (its whole process group is stopped), so
+# the other steps still report; the slowest step takes about 7 minutes on two cores.
+step_limit=${STEP_TIMEOUT_S:-1200}
+
 passed=0 failed=0 skipped=0
 declare -a report=()
 
@@ -39,8 +43,11 @@ step() { # step <name> <kind: node|jest|go|playwright|check> <command...>
   local name=$1 kind=$2; shift 2
   local log="$logs/$name.log" start=$SECONDS rc
   echo "::: $name: $*"
-  "$@" >"$log" 2>&1
+  timeout --kill-after=30 "$step_limit" "$@" >"$log" 2>&1
   rc=$?
+  if [ $rc -eq 124 ]; then
+    echo "::: $name was stopped after its limit of $step_limit s (STEP_TIMEOUT_S)" >>"$log"
+  fi
   local counts=""
   last_failed=0
   if [ "$kind" != check ]; then

@@ -6,6 +6,7 @@
 // import reads a real Chromium capture where the README names the user's `my-call.rtcstats.gz`.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,17 @@ describe('README quick start, as written', () => {
   const dir = mkdtempSync(join(tmpdir(), 'si-readme-'));
   let port = 0;
   let demo: ChildProcess;
+  /** Settles once the demo's command line and every process holding its output have exited. */
+  let stopped: Promise<unknown>;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-demo.pid!, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') {
+        throw err; // ESRCH: the whole group has exited already
+      }
+    }
+  };
   let out = '';
   const shell = async (line: string) =>
     (await exec('bash', ['-c', line.replaceAll('127.0.0.1:8600', `127.0.0.1:${port}`)], { cwd: ROOT })).stdout;
@@ -63,6 +75,7 @@ describe('README quick start, as written', () => {
       env: { ...process.env, PORT: String(port), DATA_DIR: join(dir, 'demo'), DEMO_SESSIONS: '6', DATABASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    stopped = Promise.all([once(demo, 'exit'), once(demo.stdout!, 'close'), once(demo.stderr!, 'close')]);
     demo.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     demo.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise<void>((ok, fail) => {
@@ -79,25 +92,23 @@ describe('README quick start, as written', () => {
   });
 
   after(async () => {
-    if (demo.exitCode === null) {
-      const exited = new Promise((ok) => demo.once('exit', ok));
-      process.kill(-demo.pid!, 'SIGTERM');
-      // A demo that does not stop is a failure to report, not a suite that hangs (one CI run
-      // waited 17 minutes on a collector busy on its store's thread after SIGTERM).
-      // Unreferenced, so the test process does not wait out the 60 s once the demo has stopped.
-      const stopped = await Promise.race([
-        exited.then(() => true),
-        sleep(60_000, false, { ref: false }).then(() => false),
-      ]);
-      if (!stopped) {
-        process.kill(-demo.pid!, 'SIGKILL');
-        await exited;
-        throw new Error(`the demo did not stop within 60 s of SIGTERM:\n${out.slice(-2000)}`);
-      }
+    // npm exits on SIGTERM before the collector under it has closed its store: the demo has
+    // stopped once every process holding its output has exited. Removing the store's directory
+    // any earlier pulled it from under a commit, and the embedded store then spun at full CPU
+    // for good (a CI run timed out waiting on it).
+    signalGroup('SIGTERM');
+    // A demo that does not stop is a failure to report, not a suite that hangs (one CI run
+    // waited 17 minutes on a collector busy on its store's thread after SIGTERM).
+    // Unreferenced, so the test process does not wait out the 60 s once the demo has stopped.
+    const inTime = await Promise.race([stopped.then(() => true), sleep(60_000, false, { ref: false })]);
+    if (!inTime) {
+      signalGroup('SIGKILL');
+      await stopped;
     }
-    // The signal reaches the whole group, but the command line can exit before the collector
-    // under it has closed its store: files still being written make a single removal fail.
-    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    rmSync(dir, { recursive: true, force: true });
+    if (!inTime) {
+      throw new Error(`the demo did not stop within 60 s of SIGTERM:\n${out.slice(-2000)}`);
+    }
   });
 
   test('the demo shows its tokens and backfill progress, and the first curl lists sessions', async () => {
