@@ -23,6 +23,8 @@ export const ErrorCode = {
   UnsupportedMediaType: 'unsupported_media_type',
   /** 429: ingest is saturated; retry after `Retry-After` seconds. */
   Overloaded: 'overloaded',
+  /** 503: the store cannot do the work now (no disk space, no memory, shutting down); retry later. */
+  Unavailable: 'unavailable',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -74,6 +76,56 @@ export const tooLarge = (message: string, field = 'body') =>
 
 export const overloaded = (message: string, retryAfterS: number) =>
   new CollectorError(429, ErrorCode.Overloaded, message, {}, retryAfterS);
+
+/** What the store says when it cannot do the work now, by SQLSTATE. */
+const UNAVAILABLE: ReadonlyArray<[RegExp, string]> = [
+  [
+    /^53100$/,
+    "it has no disk space left; the collector's operator must free space where the store keeps its data, or keep less (RETENTION_DAYS)",
+  ],
+  [/^53200$/, 'it is out of memory'],
+  [/^53300$/, 'it has no free connection'],
+  // Other lack of resources, connection failures, a server shutting down or starting.
+  [/^(53|08)...$|^57P0[1-3]$/, 'it cannot answer now'],
+];
+
+/** Seconds a client is asked to wait before trying again a store that was unavailable. */
+const UNAVAILABLE_RETRY_S = 30;
+
+/**
+ * A store failure that is no fault of the request nor a bug: PostgreSQL (or PGlite) out of disk
+ * space, memory or connections, or shutting down. A 503 saying so, with `Retry-After`, instead
+ * of a 500: clients (the SDK) retry, and the person reading it learns what to fix.
+ */
+export function storeUnavailable(err: unknown): CollectorError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  const known = typeof code === 'string' ? UNAVAILABLE.find(([pattern]) => pattern.test(code)) : undefined;
+  return known
+    ? new CollectorError(
+        503,
+        ErrorCode.Unavailable,
+        `the store cannot take this now (SQLSTATE ${String(code)}): ${known[1]}; retry later`,
+        {},
+        UNAVAILABLE_RETRY_S
+      )
+    : undefined;
+}
+
+/** At most one log line per SQLSTATE per this many milliseconds: a full disk fails every request. */
+const UNAVAILABLE_LOG_EVERY_MS = 60_000;
+const unavailableLogged = new Map<string, number>();
+
+/** Logs a store's unavailability (see `storeUnavailable`) once a minute per SQLSTATE, with its own text. */
+export function logUnavailable(err: unknown, where: string, now = Date.now()): void {
+  const { code, message } = err as { code: string; message?: unknown };
+  if (now - (unavailableLogged.get(code) ?? -Infinity) < UNAVAILABLE_LOG_EVERY_MS) {
+    return;
+  }
+  unavailableLogged.set(code, now);
+  console.error(
+    `collector: the store is unavailable (SQLSTATE ${code}) in ${where}: ${String(message)}; answering 503 (logged once a minute)`
+  );
+}
 
 /** The REST answer of an error: what the user reads, the machine code, and where. */
 export function errorBody(e: CollectorError): { error: string; code: ErrorCode; field?: string; index?: number } {

@@ -132,6 +132,12 @@ export const Limits = {
   ingestMaxLoopDelayMs: 50,
   /** Batches written at once on PostgreSQL (its ingest connections); PGlite writes one at a time. */
   ingestWritersPostgres: 4,
+  /**
+   * Statement texts a process prepares at most (the writes' statements, with parameters; no
+   * ingest statement is built from its data, so this is a safeguard): beyond them a statement is
+   * parsed and planned on each run, as queries are.
+   */
+  maxPreparedStatements: 64,
   /** PostgreSQL connections kept for queries, apart from ingest's, so reads never wait behind writes. */
   queryConnectionsPostgres: 8,
   /** A request's headers and body must arrive within this (slow clients are cut off with 408). */

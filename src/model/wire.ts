@@ -155,7 +155,7 @@ export interface SessionSearchResponse {
 /**
  * Every REST error body: `error` says what was wrong for a person, `code` for a program
  * (`invalid_field`, `invalid_body`, `invalid_dump`, `unauthenticated`, `forbidden`, `not_found`,
- * `conflict`, `too_large`, `overloaded`, `internal`...), `field` where (a field, parameter or
+ * `conflict`, `too_large`, `overloaded`, `unavailable`, `internal`...), `field` where (a field, parameter or
  * header), `index` which record of an ingest batch.
  */
 export interface RestError {

@@ -3,7 +3,15 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
 import type { AppDeps } from './appDeps';
-import { CollectorError, ErrorCode, errorBody, logInternal, tooLarge } from '../errors';
+import {
+  CollectorError,
+  ErrorCode,
+  errorBody,
+  logInternal,
+  logUnavailable,
+  storeUnavailable,
+  tooLarge,
+} from '../errors';
 import { defaultAdmission } from '../ingest/admission';
 import { registerAdminRoutes } from './adminRoutes';
 import { registerAlertRoutes } from './alertRoutes';
@@ -120,9 +128,14 @@ export async function buildApp({
   // The one place an error becomes an HTTP answer: the family's status, message, code and field;
   // anything else is the collector's fault, logged, and answered without its text.
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const e = err instanceof CollectorError ? err : fromFastify(err, req);
+    const where = `${req.method} ${req.routeOptions.url ?? req.url}`;
+    const unavailable = err instanceof CollectorError ? undefined : storeUnavailable(err);
+    if (unavailable) {
+      logUnavailable(err, where);
+    }
+    const e = err instanceof CollectorError ? err : (unavailable ?? fromFastify(err, req));
     if (!e) {
-      logInternal(err, `${req.method} ${req.routeOptions.url ?? req.url}`);
+      logInternal(err, where);
       return reply
         .code(500)
         .send({ error: 'internal error (the collector log has the details)', code: ErrorCode.Internal });

@@ -8,7 +8,7 @@ import {
   type WireResult,
 } from '@model';
 import type { CollectorConfig } from '../config/config';
-import { CollectorError, invalidField, logInternal } from '../errors';
+import { CollectorError, invalidField, logInternal, logUnavailable, storeUnavailable } from '../errors';
 import type { Store } from '../store/store';
 import { listProjects } from '../store/projects';
 import { buildContext, type QueryContext } from './context';
@@ -78,8 +78,13 @@ async function runOne(
     const handler = ownEntry(HANDLERS, query.queryType)!;
     return { status: 200, frames: await handler(ctx) };
   } catch (err) {
-    if (err instanceof CollectorError) {
-      return { status: err.status, error: err.message, errorSource: 'downstream' };
+    const unavailable = err instanceof CollectorError ? undefined : storeUnavailable(err);
+    if (unavailable) {
+      logUnavailable(err, `query ${wire.refId}`);
+    }
+    const e = err instanceof CollectorError ? err : unavailable;
+    if (e) {
+      return { status: e.status, error: e.message, errorSource: 'downstream' };
     }
     logInternal(err, `query ${wire.refId}`);
     return {

@@ -1,4 +1,5 @@
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import { Limits } from '@model';
 import type { SqlParam } from './store';
 
 /**
@@ -8,8 +9,6 @@ import type { SqlParam } from './store';
  * from 4.6 to 3.2 ms (docs/benchmarks.md, "Vonage callbacks"). PostgreSQL replans a prepared
  * statement by itself when a table it uses changes (a new day's partition).
  */
-const MAX_STATEMENTS = 64;
-
 interface Prepared {
   name: string;
   paramTypes: number[];
@@ -27,9 +26,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /**
  * A `query` that prepares each statement text the first time it runs with parameters. At most
- * MAX_STATEMENTS texts are kept; beyond them (no ingest statement is built from its data, so
- * this is a safeguard) a statement runs through PGlite's `query`. Errors are PGlite's, with the
- * database's `code`.
+ * `Limits.maxPreparedStatements` texts are kept; beyond them a statement runs through PGlite's
+ * `query`. Errors are PGlite's, with the database's `code`.
  */
 export function preparedQueries(db: PGlite) {
   const statements = new Map<string, Prepared>();
@@ -50,7 +48,7 @@ export function preparedQueries(db: PGlite) {
   };
   return async <T>(sql: string, params: SqlParam[] = []): Promise<T[]> => {
     let prepared = statements.get(sql);
-    if (!prepared && (params.length === 0 || statements.size >= MAX_STATEMENTS)) {
+    if (!prepared && (params.length === 0 || statements.size >= Limits.maxPreparedStatements)) {
       return (await db.query<T>(sql, params)).rows;
     }
     prepared ??= await prepare(sql);

@@ -15,6 +15,29 @@ function copyCsv(client: PoolClient, table: string, columns: readonly string[], 
   });
 }
 
+/** Names of the statement texts prepared on the write connections, the same on every one. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * The name a transaction's statement is prepared under, on each write connection the first time
+ * it runs there: node-postgres otherwise has PostgreSQL parse and plan every statement anew, and
+ * those were two thirds of PostgreSQL's time in a dump import (docs/benchmarks.md, goal 6). Only
+ * statements with parameters, as on PGlite (pglitePrepared.ts), and at most
+ * `Limits.maxPreparedStatements` texts. PostgreSQL replans a prepared statement by itself when a
+ * table it uses changes (a new day's partition, a dropped one).
+ */
+function statementName(sql: string, params: SqlParam[] | undefined): string | undefined {
+  if (!params?.length) {
+    return undefined;
+  }
+  let name = preparedNames.get(sql);
+  if (!name && preparedNames.size < Limits.maxPreparedStatements) {
+    name = `si_write_${preparedNames.size}`;
+    preparedNames.set(sql, name);
+  }
+  return name;
+}
+
 /**
  * PostgreSQL through node-postgres; `schema` isolates a store (tests run in parallel). Two
  * pools: transactions (ingest, saves, purges) use `writers` connections (plus two for saves and
@@ -44,7 +67,8 @@ export async function openPostgres(
       try {
         await client.query('BEGIN');
         const q: Queryable = {
-          query: (sql, params) => run(client, sql, params),
+          query: async <T>(sql: string, params?: SqlParam[]) =>
+            (await client.query({ name: statementName(sql, params), text: sql, values: params })).rows as T[],
           copyCsv: (table, columns, csv) => copyCsv(client, table, columns, csv),
         };
         const result = await fn(q);
