@@ -39,6 +39,18 @@ function statementName(sql: string, params: SqlParam[] | undefined): string | un
 }
 
 /**
+ * The database URL with the collector's server options added after any it carries
+ * (`?options=-c statement_timeout=5s`): node-postgres takes a URL's `options` in place of those
+ * given beside it, which dropped ours (and a test store's schema) whenever the URL had some. Ours
+ * come last, so they win where both set the same one.
+ */
+export function withOptions(url: string, ours: string[]): string {
+  const u = new URL(url);
+  u.searchParams.set('options', [u.searchParams.get('options'), ...ours].filter(Boolean).join(' '));
+  return u.toString();
+}
+
+/**
  * PostgreSQL through node-postgres; `schema` isolates a store (tests run in parallel). Two
  * pools: transactions (ingest, saves, purges) use `writers` connections (plus two for saves and
  * purges), plain queries their own, so a query never waits for a connection behind ingest.
@@ -51,9 +63,9 @@ export async function openPostgres(
   // JIT compiling a plan costs about 100 ms, more than most of our queries take: the planner's
   // costs for a join over every day's partitions pass its threshold however few rows it reads
   // (the sessions search on a week of a fleet spent 112 ms of 230 compiling).
-  const options = ['-c jit=off', ...(schema ? [`-c search_path="${schema}"`] : [])].join(' ');
-  const pool = new Pool({ connectionString: url, max: Limits.queryConnectionsPostgres, options });
-  const writePool = new Pool({ connectionString: url, max: writers + 2, options });
+  const connectionString = withOptions(url, ['-c jit=off', ...(schema ? [`-c search_path="${schema}"`] : [])]);
+  const pool = new Pool({ connectionString, max: Limits.queryConnectionsPostgres });
+  const writePool = new Pool({ connectionString, max: writers + 2 });
   if (schema) {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   }
