@@ -6,12 +6,13 @@ import { exportCommand } from './importers/exportCommand';
 import { importCommand } from './importers/importCommand';
 import { vonageInsightsCommand } from './importers/vonageInsights/command';
 import { startServer } from './server';
+import { exitIfShutdownStalls } from './shutdown';
 import { simulateCommand } from './simulator/command';
 import { purgeCommand } from './store/purgeCommand';
 
 type Command = (argv: string[]) => Promise<number>;
 
-/** Runs until SIGINT / SIGTERM, then shuts down cleanly. */
+/** Runs until SIGINT / SIGTERM, then shuts down cleanly (or not at all: shutdown.ts). */
 async function serve(): Promise<number> {
   const config = loadConfig();
   const running = await startServer(config, readVonageProjects());
@@ -25,6 +26,7 @@ async function serve(): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  exitIfShutdownStalls();
   await running.close();
   return 0;
 }

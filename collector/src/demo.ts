@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, readTokenSpecs, storedTokens, type TokenSpec }
 import { readVonageProjects } from './config/vonage';
 import { startDemoCall } from './demoCall';
 import { startServer } from './server';
+import { exitIfShutdownStalls } from './shutdown';
 import { simulate, type BackfillProgress } from './simulator/simulate';
 
 export const DEMO_TOKENS: TokenSpec[] = [
@@ -94,7 +95,10 @@ export async function demoCommand(): Promise<number> {
   });
   console.log(`demo call page on ${call.url}/ : open it in a browser, its call is sent here while it runs`);
   const controller = new AbortController();
-  const stop = () => controller.abort();
+  const stop = () => {
+    exitIfShutdownStalls();
+    controller.abort();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const curl = `curl -H 'Authorization: Bearer ${read.token}' ${running.url}/api/v1/sessions`;

@@ -140,6 +140,11 @@ export const Limits = {
   maxPreparedStatements: 64,
   /** PostgreSQL connections kept for queries, apart from ingest's, so reads never wait behind writes. */
   queryConnectionsPostgres: 8,
+  /**
+   * After SIGINT / SIGTERM, the collector exits (status 1) if it has not closed within this (or at
+   * a second signal): a store stuck in a statement would otherwise keep it running for good.
+   */
+  shutdownTimeoutMs: 30_000,
   /** A request's headers and body must arrive within this (slow clients are cut off with 408). */
   requestTimeoutMs: 60_000,
   /** Open connections at most; more are refused at once. */
