@@ -4,6 +4,7 @@ import { writeBatch } from '../src/ingest/writeBatch';
 import type { QualitySampleRecord } from '../src/model/records';
 import { migrate } from '../src/store/migrations';
 import { partitionName } from '../src/store/partitions';
+import { afterWritesPause } from '../src/store/pgliteAnalyze';
 import { openPglite } from '../src/store/pgliteStore';
 import type { Store } from '../src/store/store';
 
@@ -86,5 +87,33 @@ describe('the embedded store analyses what writes changed once they pause (it ha
     } finally {
       await busy.close();
     }
+  });
+});
+
+describe("the embedded store's analysis failing", () => {
+  test('for want of disk space it is logged once a minute, like the writes; any other failure each time', async (t) => {
+    const logged = t.mock.method(console, 'error', () => undefined);
+    let failure: Error & { code?: string } = Object.assign(
+      new Error('could not extend file "base/5/2619": No space left on device'),
+      {
+        code: '53100',
+      }
+    );
+    const analysis = afterWritesPause({ idleMs: 5, maxWaitMs: 1000 }, () => Promise.reject(failure));
+    const writeAndWait = async () => {
+      analysis.wrote();
+      await new Promise((ok) => setTimeout(ok, 50));
+    };
+    await writeAndWait();
+    await writeAndWait();
+    failure = new Error('relation "quality_samples_d20260601" does not exist');
+    await writeAndWait();
+    await writeAndWait();
+    analysis.stop();
+    const lines = logged.mock.calls.map((c) => String(c.arguments[0]));
+    assert.equal(lines.length, 3, lines.join(' | '));
+    assert.match(lines[0], /unavailable \(SQLSTATE 53100\) in the embedded store's analysis: could not extend file/);
+    assert.match(lines[1], /analysing the embedded store failed: relation "quality_samples_d20260601" does not exist/);
+    assert.equal(lines[2], lines[1]);
   });
 });
