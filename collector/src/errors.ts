@@ -92,38 +92,35 @@ const UNAVAILABLE: ReadonlyArray<[RegExp, string]> = [
 /** Seconds a client is asked to wait before trying again a store that was unavailable. */
 const UNAVAILABLE_RETRY_S = 30;
 
-/**
- * A store failure that is no fault of the request nor a bug: PostgreSQL (or PGlite) out of disk
- * space, memory or connections, or shutting down. A 503 saying so, with `Retry-After`, instead
- * of a 500: clients (the SDK) retry, and the person reading it learns what to fix.
- */
-export function storeUnavailable(err: unknown): CollectorError | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  const known = typeof code === 'string' ? UNAVAILABLE.find(([pattern]) => pattern.test(code)) : undefined;
-  return known
-    ? new CollectorError(
-        503,
-        ErrorCode.Unavailable,
-        `the store cannot take this now (SQLSTATE ${String(code)}): ${known[1]}; retry later`,
-        {},
-        UNAVAILABLE_RETRY_S
-      )
-    : undefined;
-}
-
 /** At most one log line per SQLSTATE per this many milliseconds: a full disk fails every request. */
 const UNAVAILABLE_LOG_EVERY_MS = 60_000;
 const unavailableLogged = new Map<string, number>();
 
-/** Logs a store's unavailability (see `storeUnavailable`) once a minute per SQLSTATE, with its own text. */
-export function logUnavailable(err: unknown, where: string, now = Date.now()): void {
-  const { code, message } = err as { code: string; message?: unknown };
-  if (now - (unavailableLogged.get(code) ?? -Infinity) < UNAVAILABLE_LOG_EVERY_MS) {
-    return;
+/**
+ * A store failure that is no fault of the request nor a bug: PostgreSQL (or PGlite) out of disk
+ * space, memory or connections, or shutting down. A 503 saying so, with `Retry-After`, instead
+ * of a 500: clients (the SDK) retry, and the person reading it learns what to fix. Logged with
+ * the store's own text and `where`, once a minute per SQLSTATE; undefined for any other failure.
+ */
+export function storeUnavailable(err: unknown, where: string): CollectorError | undefined {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  const known = typeof code === 'string' && UNAVAILABLE.find(([pattern]) => pattern.test(code));
+  if (!known) {
+    return undefined;
   }
-  unavailableLogged.set(code, now);
-  console.error(
-    `collector: the store is unavailable (SQLSTATE ${code}) in ${where}: ${String(message)}; answering 503 (logged once a minute)`
+  const now = Date.now();
+  if (now - (unavailableLogged.get(code) ?? -Infinity) >= UNAVAILABLE_LOG_EVERY_MS) {
+    unavailableLogged.set(code, now);
+    console.error(
+      `collector: the store is unavailable (SQLSTATE ${code}) in ${where}: ${String(message)}; answering 503 (logged once a minute)`
+    );
+  }
+  return new CollectorError(
+    503,
+    ErrorCode.Unavailable,
+    `the store cannot take this now (SQLSTATE ${code}): ${known[1]}; retry later`,
+    {},
+    UNAVAILABLE_RETRY_S
   );
 }
 

@@ -127,14 +127,15 @@ describe('a store that cannot take the work now (no disk space)', () => {
 });
 
 describe('storeUnavailable', () => {
-  test('maps the SQLSTATEs of a store out of resources, unreachable or shutting down, and nothing else', () => {
-    const status = (code: unknown) => storeUnavailable({ code })?.status;
+  test('maps the SQLSTATEs of a store out of resources, unreachable or shutting down, and nothing else', (t) => {
+    t.mock.method(console, 'error', () => undefined);
+    const status = (code: unknown) => storeUnavailable({ code }, 'a test')?.status;
     for (const code of ['53100', '53200', '53300', '53400', '08006', '08001', '57P01', '57P03']) {
       assert.equal(status(code), 503, code);
     }
     for (const code of ['23505', '42P01', '57014', '57P04', '5310', '531000', 'invalid_field', 53100, undefined]) {
       assert.equal(status(code), undefined, String(code));
     }
-    assert.equal(storeUnavailable(null), undefined);
+    assert.equal(storeUnavailable(null, 'a test'), undefined);
   });
 });

@@ -3,15 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { Limits } from '@model';
 import type { CollectorConfig } from '../config/config';
 import type { AppDeps } from './appDeps';
-import {
-  CollectorError,
-  ErrorCode,
-  errorBody,
-  logInternal,
-  logUnavailable,
-  storeUnavailable,
-  tooLarge,
-} from '../errors';
+import { CollectorError, ErrorCode, errorBody, logInternal, storeUnavailable, tooLarge } from '../errors';
 import { defaultAdmission } from '../ingest/admission';
 import { registerAdminRoutes } from './adminRoutes';
 import { registerAlertRoutes } from './alertRoutes';
@@ -129,11 +121,7 @@ export async function buildApp({
   // anything else is the collector's fault, logged, and answered without its text.
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const where = `${req.method} ${req.routeOptions.url ?? req.url}`;
-    const unavailable = err instanceof CollectorError ? undefined : storeUnavailable(err);
-    if (unavailable) {
-      logUnavailable(err, where);
-    }
-    const e = err instanceof CollectorError ? err : (unavailable ?? fromFastify(err, req));
+    const e = err instanceof CollectorError ? err : (storeUnavailable(err, where) ?? fromFastify(err, req));
     if (!e) {
       logInternal(err, where);
       return reply

@@ -8,7 +8,7 @@ import {
   type WireResult,
 } from '@model';
 import type { CollectorConfig } from '../config/config';
-import { CollectorError, invalidField, logInternal, logUnavailable, storeUnavailable } from '../errors';
+import { CollectorError, invalidField, logInternal, storeUnavailable } from '../errors';
 import type { Store } from '../store/store';
 import { listProjects } from '../store/projects';
 import { buildContext, type QueryContext } from './context';
@@ -78,11 +78,7 @@ async function runOne(
     const handler = ownEntry(HANDLERS, query.queryType)!;
     return { status: 200, frames: await handler(ctx) };
   } catch (err) {
-    const unavailable = err instanceof CollectorError ? undefined : storeUnavailable(err);
-    if (unavailable) {
-      logUnavailable(err, `query ${wire.refId}`);
-    }
-    const e = err instanceof CollectorError ? err : unavailable;
+    const e = err instanceof CollectorError ? err : storeUnavailable(err, `query ${wire.refId}`);
     if (e) {
       return { status: e.status, error: e.message, errorSource: 'downstream' };
     }

@@ -1,4 +1,4 @@
-import { logUnavailable, storeUnavailable } from '../errors';
+import { storeUnavailable } from '../errors';
 import type { SqlParam } from './store';
 
 type Run = <T>(sql: string, params?: SqlParam[]) => Promise<T[]>;
@@ -51,11 +51,11 @@ export function afterWritesPause({ idleMs, maxWaitMs }: AnalyzeTiming, analyze: 
   const run = () => {
     firstWrite = undefined;
     // A full disk fails it each time, like every write: said once a minute (errors.ts).
-    void analyze().catch((err: Error) =>
-      storeUnavailable(err)
-        ? logUnavailable(err, "the embedded store's analysis")
-        : console.error(`collector: analysing the embedded store failed: ${err.message}`)
-    );
+    void analyze().catch((err: Error) => {
+      if (!storeUnavailable(err, "the embedded store's analysis")) {
+        console.error(`collector: analysing the embedded store failed: ${err.message}`);
+      }
+    });
   };
   return {
     wrote() {
