@@ -1,3 +1,4 @@
+import { Limits } from '@model';
 import type { CollectorConfig } from './config/config';
 import type { VonageProject } from './config/vonage';
 import { buildApp } from './http/server';
@@ -29,7 +30,15 @@ export async function startServer(config: CollectorConfig, vonage: VonageProject
     store,
     async close() {
       stopPurge();
-      await app.close();
+      const dropConnections = setTimeout(
+        () => app.server.closeAllConnections(),
+        config.shutdownGraceMs ?? Limits.shutdownGraceMs
+      );
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(dropConnections);
+      }
       await store.close();
     },
   };

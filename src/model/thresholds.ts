@@ -145,6 +145,12 @@ export const Limits = {
    * a second signal): a store stuck in a statement would otherwise keep it running for good.
    */
   shutdownTimeoutMs: 30_000,
+  /**
+   * Closing, the collector lets requests in progress finish for this long, then drops the
+   * connections still open: a client that stopped half-way through sending a request would hold
+   * the close until the request timeout. Handlers still running finish their writes.
+   */
+  shutdownGraceMs: 5_000,
   /** A request's headers and body must arrive within this (slow clients are cut off with 408). */
   requestTimeoutMs: 60_000,
   /** Open connections at most; more are refused at once. */

@@ -58,6 +58,8 @@ export interface CollectorConfig {
   ingestWriters?: number;
   /** Time for a request's headers and body to arrive (default `Limits.requestTimeoutMs`). */
   requestTimeoutMs?: number;
+  /** Time requests in progress get to finish when the collector closes (default `Limits.shutdownGraceMs`). */
+  shutdownGraceMs?: number;
   /** Open connections at most (default `Limits.maxConnections`). */
   maxConnections?: number;
   /** PGlite's shared_buffers, e.g. `32MB` (default `Limits.pgliteSharedBuffers`). */

@@ -81,6 +81,24 @@ function boundedServer(handler: RequestListener, config: CollectorConfig): Serve
   return server;
 }
 
+/**
+ * Once the collector is closing, answers carry `Connection: close`. Closing reaps the connections
+ * idle at that moment only, and keep-alive lasts 72 s: a request still being handled (an ingest
+ * waiting for the store) otherwise left its connection open after its answer, and the collector
+ * waited for it until the shutdown limit (`npm run demo` stopped during its live calls).
+ */
+function closeConnectionsOnClose(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+    }
+  });
+}
+
 /** Bytes past a route's limit the collector reads and drops so that the client can read its 413. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
@@ -112,6 +130,7 @@ export async function buildApp({
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     serverFactory: (handler) => boundedServer(handler, config),
   });
+  closeConnectionsOnClose(app);
   registerJsonParser(app);
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body)
