@@ -248,7 +248,8 @@ const QUALITY_COLUMNS = [
   'freezes',
 ] as const;
 
-const UNIQUE_VIOLATION = '23505';
+/** A row already stored: unique_violation (events' key), exclusion_violation (samples', partitions.ts). */
+const ALREADY_STORED = new Set(['23505', '23P01']);
 
 /** One CSV field: NULL unquoted and empty, every text quoted (so '' and a lone `\.` stay data). */
 function csvField(v: unknown): string {
@@ -314,7 +315,7 @@ async function write<R extends object>(
     }
     return copied;
   } catch (err) {
-    if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) {
+    if (!ALREADY_STORED.has(String((err as { code?: unknown }).code))) {
       throw err;
     }
     await q.query('ROLLBACK TO SAVEPOINT batch_copy');

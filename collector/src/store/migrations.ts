@@ -1,4 +1,4 @@
-import { DAY_MS, dayStart, PARTITION_STORAGE, partitionName } from './partitions';
+import { createPartition, dayStart, sampleOnce } from './partitions';
 import { MINUTES_TABLE_SQL, TROUBLE_SAMPLE, upsertMinutes } from './qualityMinutes';
 import { FILL_SESSION_TOTALS, SESSION_TOTALS_TABLE_SQL } from './sessionTotals';
 import type { Queryable, Store } from './store';
@@ -207,6 +207,25 @@ const MIGRATIONS: Migration[] = [
       ${FILL_SESSION_TOTALS}
     `,
   },
+  {
+    version: 11,
+    name: 'samples kept once by a hash index of their key instead of a B-tree (issue 12, goal 4)',
+    sql: `
+      CREATE TYPE sample_key AS (project text, session_id text, id text, ts bigint);
+      ALTER TABLE quality_samples DROP CONSTRAINT quality_samples_pkey;
+      ALTER TABLE saved_quality_samples DROP CONSTRAINT saved_quality_samples_pkey;
+      ALTER TABLE saved_quality_samples ADD ${sampleOnce('saved_quality_samples')};
+      CREATE INDEX saved_quality_session_ts ON saved_quality_samples (project, session_id, ts)
+    `,
+    then: async (q) => {
+      for (const { name } of await q.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'quality_samples'::regclass`
+      )) {
+        await q.query(`ALTER TABLE ${name} ADD ${sampleOnce(name)}`);
+      }
+    },
+  },
 ];
 
 /** Rollups for the samples stored before migration 9: a partition per day the samples have. */
@@ -215,11 +234,7 @@ async function backfillMinutes(q: Queryable): Promise<void> {
     `SELECT DISTINCT (ts - ts % 86400000)::float8 AS day FROM quality_samples`
   );
   for (const { day } of days) {
-    const start = dayStart(day);
-    const name = partitionName('quality_minutes', start);
-    await q.query(
-      `CREATE TABLE ${name} PARTITION OF quality_minutes FOR VALUES FROM (${start}) TO (${start + DAY_MS}) ${PARTITION_STORAGE.quality_minutes}`
-    );
+    await q.query(createPartition('quality_minutes', dayStart(day)));
   }
   await q.query(upsertMinutes('quality_minutes', 'quality_samples'));
   await q.query(upsertMinutes('saved_quality_minutes', 'saved_quality_samples'));

@@ -10,11 +10,31 @@ export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
  * half-empty pages let PostgreSQL update it in place (HOT), without a new index entry each time,
  * which tripled the rollups' size on disk.
  */
-export const PARTITION_STORAGE: Record<PartitionedTable, string> = {
+const PARTITION_STORAGE: Record<PartitionedTable, string> = {
   events: '',
   quality_samples: '',
   quality_minutes: 'WITH (fillfactor = 50)',
 };
+
+/**
+ * A sample is stored once per (project, session_id, id, ts): ingest skips one already there (a
+ * retried batch). A B-tree of that key took 220 bytes per sample on disk (two text ids, and pages
+ * left half full by inserts all over it); a hash index of it takes about 40 (docs/benchmarks.md,
+ * goal 4). Hash indexes cannot be unique, so it is an exclusion constraint, which `ON CONFLICT DO
+ * NOTHING` honours and COPY enforces (SQLSTATE 23P01); PostgreSQL compares the keys themselves
+ * on a hash match, so two samples are never taken for one. It is per table: a partitioned table
+ * cannot have one (its partitions each do; the key holds ts, so a day's partition is enough).
+ */
+export function sampleOnce(table: string): string {
+  return `CONSTRAINT ${table}_once EXCLUDE USING hash ((ROW(project, session_id, id, ts)::sample_key) WITH =)`;
+}
+
+/** The statement that makes `table`'s partition for the day starting at `day`, unless it exists. */
+export function createPartition(table: PartitionedTable, day: number): string {
+  const name = partitionName(table, day);
+  const constraints = table === 'quality_samples' ? `(${sampleOnce(name)})` : '';
+  return `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${table} ${constraints} FOR VALUES FROM (${day}) TO (${day + DAY_MS}) ${PARTITION_STORAGE[table]}`;
+}
 
 export function dayStart(ts: number): number {
   return Math.floor(ts / DAY_MS) * DAY_MS;
@@ -61,8 +81,6 @@ export async function ensurePartitions(
       continue;
     }
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
-    await q.query(
-      `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${table} FOR VALUES FROM (${day}) TO (${day + DAY_MS}) ${PARTITION_STORAGE[table]}`
-    );
+    await q.query(createPartition(table, day));
   }
 }

@@ -49,7 +49,7 @@ function oneAtATime() {
  * grown enough (pgliteWorker.ts); a checkpoint then keeps at most max_wal_size of old segments
  * for reuse (PostgreSQL's default would keep 1 GB).
  */
-const PGLITE_SETTINGS = ['max_wal_size=64MB', 'min_wal_size=32MB'];
+const PGLITE_SETTINGS = ['max_wal_size=48MB', 'min_wal_size=32MB'];
 
 let compiled: Promise<Pick<PgliteWorkerInit, 'pgliteWasmModule' | 'initdbWasmModule'>> | undefined;
 

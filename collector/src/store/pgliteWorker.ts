@@ -55,7 +55,7 @@ function plainError(err: unknown): PgliteError {
  * PGlite has no checkpointer (see PGLITE_SETTINGS in pgliteStore.ts): the store checkpoints
  * itself once the log holds CHECKPOINT_AFTER_BYTES since the last checkpoint.
  */
-const CHECKPOINT_AFTER_BYTES = 48 * 1024 * 1024;
+const CHECKPOINT_AFTER_BYTES = 32 * 1024 * 1024;
 /** The log is measured after every this many commits: the measure costs a query. */
 const CHECK_EVERY_TX = 10;
 
