@@ -115,7 +115,13 @@ async function otherSessions(store: Store): Promise<void> {
   for (const prefix of ['', 'saved_']) {
     await store.query(upsertMinutes(`${prefix}quality_minutes`, `${prefix}quality_samples`));
   }
-  await store.query('ANALYZE');
+  // This store's tables only: a database-wide ANALYZE also read every other store on the server
+  // (the suite's other schemas, a developer's benchmark stores).
+  const tables = await store.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')`
+  );
+  await store.query(`ANALYZE ${tables.map((t) => t.name).join(', ')}`);
 }
 
 interface PlanNode {

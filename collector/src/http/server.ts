@@ -84,8 +84,8 @@ function boundedServer(handler: RequestListener, config: CollectorConfig): Serve
 /**
  * Once the collector is closing, answers carry `Connection: close`. Closing reaps the connections
  * idle at that moment only, and keep-alive lasts 72 s: a request still being handled (an ingest
- * waiting for the store) otherwise left its connection open after its answer, and the collector
- * waited for it until the shutdown limit (`npm run demo` stopped during its live calls).
+ * waiting for the store) otherwise left its connection open after its answer, for the grace
+ * period of the close to drop (server.ts).
  */
 function closeConnectionsOnClose(app: FastifyInstance): void {
   let closing = false;
