@@ -158,6 +158,12 @@ export const Limits = {
   /** PGlite's PostgreSQL shared_buffers: its WebAssembly memory never shrinks, so this stays small. */
   pgliteSharedBuffers: '32MB',
   /**
+   * What PGLITE_SHARED_BUFFERS may be, in kB: PostgreSQL's least (16 pages of 8 kB) and the most
+   * PGlite starts with (its WebAssembly memory is at most 2 GB and holds the rest of PostgreSQL
+   * too; 2GB of buffers fails with "PGlite failed to initialize properly").
+   */
+  pgliteSharedBuffersKb: { min: 128, max: 1024 * 1024 },
+  /**
    * PGlite has no autovacuum: the store analyses the tables writes changed enough (autovacuum's
    * rule) once no write has come for this long, so a bulk load is not analysed batch by batch...
    */

@@ -82,13 +82,20 @@ function intVar(env: Env, name: string, fallback: number, min: number): number {
   return value;
 }
 
-function memoryVar(env: Env, name: string, fallback: string): string {
+const KB_PER_UNIT = { kB: 1, MB: 1024, GB: 1024 * 1024 } as const;
+
+function memoryVar(env: Env, name: string, fallback: string, range: { min: number; max: number }): string {
   const raw = env[name];
   if (raw === undefined || raw === '') {
     return fallback;
   }
-  if (!/^\d+(kB|MB|GB)$/.test(raw)) {
+  const size = /^(\d{1,10})(kB|MB|GB)$/.exec(raw);
+  if (!size) {
     throw new ConfigError(`${name} must be a PostgreSQL memory size such as 32MB, got '${raw}'`);
+  }
+  const kb = Number(size[1]) * KB_PER_UNIT[size[2] as keyof typeof KB_PER_UNIT];
+  if (kb < range.min || kb > range.max) {
+    throw new ConfigError(`${name} must be from ${range.min}kB to ${range.max / 1024 / 1024}GB, got '${raw}'`);
   }
   return raw;
 }
@@ -239,6 +246,11 @@ export function loadConfig(env: Env = process.env): CollectorConfig {
     ingestWriters: intVar(env, 'INGEST_WRITERS', Limits.ingestWritersPostgres, 1),
     requestTimeoutMs: intVar(env, 'REQUEST_TIMEOUT_MS', Limits.requestTimeoutMs, 1000),
     maxConnections: intVar(env, 'MAX_CONNECTIONS', Limits.maxConnections, 1),
-    pgliteSharedBuffers: memoryVar(env, 'PGLITE_SHARED_BUFFERS', Limits.pgliteSharedBuffers),
+    pgliteSharedBuffers: memoryVar(
+      env,
+      'PGLITE_SHARED_BUFFERS',
+      Limits.pgliteSharedBuffers,
+      Limits.pgliteSharedBuffersKb
+    ),
   };
 }
