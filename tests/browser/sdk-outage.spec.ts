@@ -47,16 +47,18 @@ test('a 30 s collector outage: every sample stored exactly once, in the order ta
     console.log(`collector down ${up - down} ms; ${duringOutage.length} samples taken meanwhile`);
     expect(duringOutage.length).toBeGreaterThanOrEqual(4 * 25);
 
-    // The page's queue drains once the collector answers again.
-    await page.waitForFunction(
-      () =>
-        (window as unknown as { si: { diagnostics(): { queued: number; pending: number } } }).si.diagnostics()
-          .queued === 0,
+    // The page's queue drains once the collector answers again. The samples taken are read in
+    // the same instant as the empty queue: a poll a moment later takes samples not sent yet.
+    const drained = await page.waitForFunction(
+      () => {
+        const w = window as unknown as { si: { diagnostics(): { queued: number } }; records: PageRecord[] };
+        return w.si.diagnostics().queued === 0 && w.records.filter((r) => r.kind === 'quality');
+      },
       null,
       { timeout: 90_000, polling: 250 }
     );
     const drainedAt = Date.now();
-    const stopTaking = await taken();
+    const stopTaking = (await drained.jsonValue()) as PageRecord[];
     const ids = stopTaking.map((r) => r.id);
     const rows = await collector.sql<{ id: string; ts: number; received_at: number }>(
       `SELECT id, ts::float8 AS ts, received_at::float8 AS received_at FROM quality_samples WHERE session_id = $1`,
